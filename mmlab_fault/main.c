@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmlab_fault: /dev/mmlab, the user-space side of mmlab.
+ *
+ * The misc device /dev/mmlab (mode 0600, root) is the one control interface
+ * that user space, mmlabctl first, uses to drive every mmlab module. Its
+ * ioctls are declared in mmlab_uapi.h; the structures are versioned by the
+ * size in the ioctl number and carry reserved fields that must be zero.
+ *
+ * Page allocator ioctls (pages.c): a process allocates blocks of a given
+ * order, migratetype and GFP behaviour from mmlab_buddy, gets a handle and
+ * the pfn of each, frees them by handle or all at once. The blocks belong
+ * to the open file: an xarray of handle -> (page, order, nid) in struct
+ * mmlab_file, and releasing the file frees whatever is left, so a killed
+ * experiment never leaks region pages.
+ *
+ * Later: mmap of /dev/mmlab with anonymous-memory semantics and fault
+ * handlers that mirror do_anonymous_page and do_wp_page.
+ *
+ * Lock order:
+ *	mmlab_file.lock (mutex, one per open file; may sleep under it)
+ *	  mmlab_file.blocks xa_lock (taken by the xarray API)
+ *	  mmlab_buddy's locks (taken inside mmlab_alloc/free_pages)
+ * No lock of this module is taken from mmlab_buddy's callbacks.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "fault.h"
+
+static int __init mmlab_fault_init(void)
+{
+	return mmlab_dev_register();
+}
+
+static void __exit mmlab_fault_exit(void)
+{
+	mmlab_dev_unregister();
+}
+
+module_init(mmlab_fault_init);
+module_exit(mmlab_fault_exit);
+
+MODULE_DESCRIPTION("mmlab: /dev/mmlab, the user-space control interface");
+MODULE_LICENSE("GPL");
