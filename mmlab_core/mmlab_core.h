@@ -306,6 +306,9 @@ int mmlab_parse_regions(const char *str, struct mmlab_range *ranges,
 			int max, int *nr);
 int mmlab_check_range_shape(const struct mmlab_range *range);
 int mmlab_check_overlap(const struct mmlab_range *ranges, int nr);
+int mmlab_ranges_conflict(const struct mmlab_range *a,
+			  const struct mmlab_range *b);
+int mmlab_check_range_pages(const struct mmlab_range *range);
 unsigned long mmlab_nr_descriptor_pages(unsigned long nr_pages);
 
 #endif /* _MMLAB_CORE_H */
