@@ -623,29 +623,21 @@ static int cmd_cat(int argc, char **argv)
 
 static int cmd_drain(int argc, char **argv)
 {
-	static const char * const knobs[] = { "drain", "drain_pages" };
 	char path[512];
-	unsigned int i;
 	int fd;
 
 	if (argc > 1)
 		return usage_error("drain: unexpected argument '%s'", argv[1]);
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", debugfs_dir(), knobs[i]);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0 || write(fd, "1\n", 2) != 2) {
-			err_msg("%s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return EXIT_FAIL;
-		}
-		close(fd);
-		return 0;
+	snprintf(path, sizeof(path), "%s/drain", debugfs_dir());
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2) {
+		err_msg("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
 	}
-	err_msg("%s/drain: %s", debugfs_dir(), strerror(ENOENT));
-	return EXIT_FAIL;
+	close(fd);
+	return 0;
 }
 
 /* --- status -------------------------------------------------------------- */
