@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mmlab_core refuses every unsafe region with the right error code and
+# exactly one log line, and still works with the good ones.
+#   - regions= (both arches): malformed, too many, zero, unaligned, too
+#     small, overflowing, outside RAM, RAM the kernel did not reserve,
+#     overlapping and duplicate ranges; no region at all (x86_64).
+#   - x86_64: a good load of two regions, shown in debugfs and /proc/iomem.
+#   - arm64: "mmlab,region" nodes from core_refusals.dtsi, each failing its
+#     own probe while the board's region and a linear-mapped one bind.
+# mmlab-vm: --no-load
+# mmlab-vm-arm64: --dt-extra tools/tests/core_refusals.dtsi
+
+. ./lib.sh
+
+KO=/mmlab/modules/mmlab_core.ko
+[ -e ./mmlab_core.ko ] && KO=./mmlab_core.ko
+D=/sys/kernel/debug/mmlab
+B=$(printf '%#x' "$MMLAB_REGION_BASE")
+
+# The lines mmlab_core logged since MARK, without timestamps and the
+# loader's taint notes. Busybox insmod retries with init_module() when
+# finit_module() fails, so a refused load runs our init twice: identical
+# lines are folded into one.
+core_log() {
+	dmesg_since "$1" | sed 's/^\[[^]]*\] //' | grep '^mmlab_core: ' |
+		grep -v 'taints kernel\|verification failed' | uniq
+}
+
+# refuse WHAT REGIONS ERRNO-TEXT LOG-PATTERN
+refuse() {
+	mark=$(dmesg_mark)
+	if [ -n "$2" ]; then
+		out=$(insmod "$KO" "regions=$2" 2>&1)
+	else
+		out=$(insmod "$KO" 2>&1)
+	fi
+	rc=$?
+	log=$(core_log "$mark")
+	if [ $rc -ne 0 ]; then
+		ok "$1: load refused"
+	else
+		not_ok "$1: load refused"
+		rmmod mmlab_core
+	fi
+	case "$out" in
+	*"$3"*) ok "$1: $3" ;;
+	*) not_ok "$1: $3"; diag "insmod: $out" ;;
+	esac
+	is "$1: one log line" "$(echo "$log" | grep -c .)" 1 ||
+		diag "$log"
+	if echo "$log" | grep -q -- "$4"; then
+		ok "$1: log says '$4'"
+	else
+		not_ok "$1: log says '$4'"
+		diag "$log"
+	fi
+}
+
+EINVAL="Invalid argument"
+EBUSY="Device or resource busy"
+
+if [ "$MMLAB_ARCH" = x86_64 ]; then
+	ram=64M@0x20000000	# System RAM of the 1 GiB board, not reserved
+else
+	ram=64M@0x60000000
+fi
+
+refuse "malformed (no @)" "64M" "$EINVAL" "malformed entry '64M'"
+refuse "malformed (bad suffix)" "64Q@$B" "$EINVAL" "malformed entry"
+refuse "malformed (trailing comma)" "64M@$B," "$EINVAL" "malformed entry"
+refuse "malformed (junk)" "sixty@four" "$EINVAL" "malformed entry"
+refuse "too many" "4M@0x10000000,4M@0x10400000,4M@0x10800000,4M@0x10c00000,4M@0x11000000,4M@0x11400000,4M@0x11800000,4M@0x11c00000,4M@0x12000000" \
+	"$EINVAL" "too many ranges"
+refuse "zero-sized" "0@$B" "$EINVAL" "zero-sized"
+refuse "unaligned base" "64M@$((B + 0x800))" "$EINVAL" "multiples of the page size"
+refuse "unaligned size" "0x4000800@$B" "$EINVAL" "multiples of the page size"
+refuse "too small" "1M@$B" "$EINVAL" "smaller than the minimum"
+refuse "overflowing range" "64M@0xfffffffffff00000" "$EINVAL" \
+	"overflows the physical address space"
+refuse "overflowing number" "99999999999999999999@$B" "$EINVAL" \
+	"overflows 64 bits"
+refuse "outside RAM" "64M@0x100000000" "$EINVAL" "outside RAM"
+refuse "RAM not reserved" "$ram" "$EBUSY" "not reserved"
+refuse "overlapping" "32M@$B,16M@$((B + 0x1000000))" "$EBUSY" "overlaps range"
+refuse "duplicate" "32M@$B,32M@$B" "$EBUSY" "duplicates range"
+
+iomem_count() {
+	grep -c ' : mmlab$' /proc/iomem
+}
+
+if [ "$MMLAB_ARCH" = x86_64 ]; then
+	refuse "no region at all" "" "No such device" "no region: reserve memory"
+
+	half=$((MMLAB_REGION_SIZE / 2))
+	mark=$(dmesg_mark)
+	check "two good regions load" insmod "$KO" \
+		"regions=$half@$B,$half@$((B + half))"
+	is "no error logged" "$(core_log "$mark" | grep -vc ': mmlab[0-9]: ')" 0
+	diag "$(cat $D/regions)"
+	is "debugfs lists two regions" "$(grep -c '^mmlab[01] ' $D/regions)" 2
+	check "regions header names the columns" \
+		grep -q '^name *base *size *pages *reserved *desc_b *map *source *virt$' $D/regions
+	row=$(grep '^mmlab0 ' $D/regions)
+	set -- $row
+	is "mmlab0 base" "$(($2))" "$((B))"
+	is "mmlab0 size" "$(($3))" "$half"
+	is "mmlab0 pages" "$4" "$((half / 4096))"
+	is "mmlab0 descriptor pages" "$5" "$(((half / 4096 * 24 + 4095) / 4096))"
+	is "24 descriptor bytes per page" "$6" 24
+	is "mapped by ioremap (memmap= is outside the linear map)" "$7" ioremap
+	is "source is the parameter" "$8" param
+	is "/proc/iomem claims both as mmlab" "$(iomem_count)" 2
+	check "rmmod works" rmmod mmlab_core
+	is "/proc/iomem released" "$(iomem_count)" 0
+	check "debugfs root removed" test ! -e $D
+	check "the board's region loads again" insmod "$KO" \
+		"regions=$MMLAB_REGION_SIZE@$B"
+	check "and unloads" rmmod mmlab_core
+	done_testing
+	exit
+fi
+
+# arm64: the device tree.
+check "the kernel failed to reserve the initrd node" \
+	sh -c "dmesg | grep -q \"failed to reserve memory for node 'mmlab-initrd@48000000'\""
+mark=$(dmesg_mark)
+check "load binds the good nodes" insmod "$KO"
+log=$(dmesg_since "$mark")
+core=$(core_log "$mark" | grep -v ': mmlab[0-9]: ')
+
+# probe_fails NODE ERRNO LOG-PATTERN
+probe_fails() {
+	if echo "$log" | grep -q "probe of $1 failed with error $2\$"; then
+		ok "$1: probe fails with $2"
+	else
+		not_ok "$1: probe fails with $2"
+	fi
+	if echo "$core" | grep -q -- "$3"; then
+		ok "$1: log says '$3'"
+	else
+		not_ok "$1: log says '$3'"
+	fi
+}
+
+probe_fails mmlab-bad-nomem -22 "mmlab-bad-nomem: no valid memory-region"
+probe_fails mmlab-bad-notreserved -22 \
+	"mmlab-bad-notreserved: memory-region /mmlab-plain is not a /reserved-memory child"
+probe_fails mmlab-bad-unaligned -22 "0x400000@0x5a000800: base and size must be multiples"
+probe_fails mmlab-bad-small -22 "0x100000@0x5b000000: smaller than the minimum"
+probe_fails mmlab-bad-overlap -16 "0x4000000@0x52000000: overlaps mmlab0"
+probe_fails mmlab-bad-initrd -16 "0x400000@0x48000000: not reserved"
+probe_fails mmlab-bad-dup -16 "@$B: duplicates mmlab0"
+is "one log line per bad node" "$(echo "$core" | grep -c .)" 7
+[ "$(echo "$core" | grep -c .)" = 7 ] || diag "$core"
+
+diag "$(cat $D/regions)"
+set -- $(grep '^mmlab0 ' $D/regions)
+is "mmlab0 is the board's region" "$(($2))" "$((B))"
+is "mmlab0 (no-map) is an ioremap mapping" "$7" ioremap
+is "mmlab0 comes from the DT" "$8" dt
+set -- $(grep '^mmlab1 ' $D/regions)
+is "mmlab1 is mmlab-second" "$(($2))" "$((0x58000000))"
+is "mmlab1 (mapped) uses the linear map" "$7" linear
+is "no third region" "$(grep -c '^mmlab[0-9]' $D/regions)" 2
+is "/proc/iomem claims both as mmlab" "$(iomem_count)" 2
+check "rmmod works" rmmod mmlab_core
+is "/proc/iomem released" "$(iomem_count)" 0
+check "debugfs root removed" test ! -e $D
+check "loads again" insmod "$KO"
+check "and unloads again" rmmod mmlab_core
+done_testing
