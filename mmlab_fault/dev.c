@@ -34,13 +34,13 @@ struct mmlab_ioc_desc {
 
 static const struct mmlab_ioc_desc mmlab_iocs[] = {
 	[_IOC_NR(MMLAB_IOC_INFO)] = {
-		"INFO", MMLAB_INFO_SIZE_VER0, mmlab_ioc_info },
+		"info", MMLAB_INFO_SIZE_VER0, mmlab_ioc_info },
 	[_IOC_NR(MMLAB_IOC_ALLOC_PAGES)] = {
-		"ALLOC_PAGES", MMLAB_ALLOC_SIZE_VER0, mmlab_ioc_alloc_pages },
+		"alloc_pages", MMLAB_ALLOC_SIZE_VER0, mmlab_ioc_alloc_pages },
 	[_IOC_NR(MMLAB_IOC_FREE_PAGES)] = {
-		"FREE_PAGES", MMLAB_FREE_SIZE_VER0, mmlab_ioc_free_pages },
+		"free_pages", MMLAB_FREE_SIZE_VER0, mmlab_ioc_free_pages },
 	[_IOC_NR(MMLAB_IOC_FREE_ALL)] = {
-		"FREE_ALL", MMLAB_FREE_ALL_SIZE_VER0, mmlab_ioc_free_all },
+		"free_all", MMLAB_FREE_ALL_SIZE_VER0, mmlab_ioc_free_all },
 };
 
 /*

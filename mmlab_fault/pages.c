@@ -133,11 +133,11 @@ long mmlab_ioc_info(struct mmlab_file *mf, void __user *uarg, size_t usize)
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
-	err = mmlab_copy_arg_in(info, sizeof(*info), uarg, usize, "INFO");
+	err = mmlab_copy_arg_in(info, sizeof(*info), uarg, usize, "info");
 	if (err)
 		goto out;
 	if (memchr_inv(info, 0, sizeof(*info))) {
-		pr_warn_ratelimited("INFO: the argument must be zeroed on input\n");
+		pr_warn_ratelimited("info: the argument must be zeroed on input\n");
 		err = -EINVAL;
 		goto out;
 	}
@@ -153,7 +153,7 @@ long mmlab_ioc_info(struct mmlab_file *mf, void __user *uarg, size_t usize)
 	info->held_blocks = mf->nr_blocks;
 	info->held_pages = mf->nr_pages;
 	mutex_unlock(&mf->lock);
-	err = mmlab_copy_arg_out(uarg, usize, info, sizeof(*info), "INFO");
+	err = mmlab_copy_arg_out(uarg, usize, info, sizeof(*info), "info");
 out:
 	kfree(info);
 	return err;
@@ -185,36 +185,36 @@ static int mmlab_alloc_check(const struct mmlab_ioc_alloc *req)
 {
 	if (req->nr_done || req->reserved0 ||
 	    !mmlab_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved))) {
-		pr_warn_ratelimited("ALLOC_PAGES: nr_done and reserved fields must be zero\n");
+		pr_warn_ratelimited("alloc_pages: nr_done and reserved fields must be zero\n");
 		return -EINVAL;
 	}
 	if (req->flags & ~MMLAB_ALLOC_FLAGS) {
-		pr_warn_ratelimited("ALLOC_PAGES: unknown flags 0x%x\n",
+		pr_warn_ratelimited("alloc_pages: unknown flags 0x%x\n",
 				    req->flags & ~MMLAB_ALLOC_FLAGS);
 		return -EINVAL;
 	}
 	if ((req->flags & MMLAB_ALLOC_MOVABLE) &&
 	    (req->flags & MMLAB_ALLOC_RECLAIMABLE)) {
-		pr_warn_ratelimited("ALLOC_PAGES: MOVABLE and RECLAIMABLE together\n");
+		pr_warn_ratelimited("alloc_pages: MOVABLE and RECLAIMABLE together\n");
 		return -EINVAL;
 	}
 	if (req->order >= MMLAB_MAX_ORDER) {
-		pr_warn_ratelimited("ALLOC_PAGES: order %u not below %d\n",
+		pr_warn_ratelimited("alloc_pages: order %u not below %d\n",
 				    req->order, MMLAB_MAX_ORDER);
 		return -EINVAL;
 	}
 	if (req->nid != MMLAB_NID_ANY &&
 	    (req->nid < 0 || req->nid >= mmlab_nr_regions())) {
-		pr_warn_ratelimited("ALLOC_PAGES: no region %d (%d regions)\n",
+		pr_warn_ratelimited("alloc_pages: no region %d (%d regions)\n",
 				    req->nid, mmlab_nr_regions());
 		return -EINVAL;
 	}
 	if (!req->count) {
-		pr_warn_ratelimited("ALLOC_PAGES: count is zero\n");
+		pr_warn_ratelimited("alloc_pages: count is zero\n");
 		return -EINVAL;
 	}
 	if (req->count > MMLAB_ALLOC_MAX_COUNT) {
-		pr_warn_ratelimited("ALLOC_PAGES: count %u above %d\n",
+		pr_warn_ratelimited("alloc_pages: count %u above %d\n",
 				    req->count, MMLAB_ALLOC_MAX_COUNT);
 		return -E2BIG;
 	}
@@ -285,7 +285,7 @@ static int mmlab_alloc_blocks(struct mmlab_file *mf,
 			break;
 		if (copy_to_user(&ublocks[req->nr_done], &out, sizeof(out))) {
 			mmlab_block_free(mf, out.handle);
-			pr_warn_ratelimited("ALLOC_PAGES: cannot write block %u to %p\n",
+			pr_warn_ratelimited("alloc_pages: cannot write block %u to %p\n",
 					    req->nr_done, ublocks);
 			err = -EFAULT;
 			break;
@@ -315,7 +315,7 @@ long mmlab_ioc_alloc_pages(struct mmlab_file *mf, void __user *uarg,
 	size_t bytes;
 	int err;
 
-	err = mmlab_copy_arg_in(&req, sizeof(req), uarg, usize, "ALLOC_PAGES");
+	err = mmlab_copy_arg_in(&req, sizeof(req), uarg, usize, "alloc_pages");
 	if (err)
 		return err;
 	err = mmlab_alloc_check(&req);
@@ -324,7 +324,7 @@ long mmlab_ioc_alloc_pages(struct mmlab_file *mf, void __user *uarg,
 	ublocks = u64_to_user_ptr(req.blocks);
 	if (check_mul_overflow((size_t)req.count, sizeof(*ublocks), &bytes) ||
 	    !access_ok(ublocks, bytes) || clear_user(ublocks, bytes)) {
-		pr_warn_ratelimited("ALLOC_PAGES: cannot write %u blocks at %p\n",
+		pr_warn_ratelimited("alloc_pages: cannot write %u blocks at %p\n",
 				    req.count, ublocks);
 		return -EFAULT;
 	}
@@ -333,7 +333,7 @@ long mmlab_ioc_alloc_pages(struct mmlab_file *mf, void __user *uarg,
 		return err;
 	/* Some blocks were allocated: report them, whatever stopped us. */
 	return mmlab_copy_arg_out(uarg, usize, &req, sizeof(req),
-				  "ALLOC_PAGES");
+				  "alloc_pages");
 }
 
 /* --- FREE_PAGES ------------------------------------------------------------ */
@@ -357,14 +357,14 @@ static int mmlab_check_handles(struct mmlab_file *mf, const u64 *handles,
 	lockdep_assert_held(&mf->lock);
 	for (i = 0; i < count; i++) {
 		if (handles[i] > U32_MAX || !xa_load(&mf->blocks, handles[i])) {
-			pr_warn_ratelimited("FREE_PAGES: handle %llu (entry %u) is not held by this file\n",
+			pr_warn_ratelimited("free_pages: handle %llu (entry %u) is not held by this file\n",
 					    handles[i], i);
 			err = -ENOENT;
 			break;
 		}
 		if (xa_get_mark(&mf->blocks, handles[i],
 				MMLAB_XA_MARK_FREEING)) {
-			pr_warn_ratelimited("FREE_PAGES: handle %llu given twice\n",
+			pr_warn_ratelimited("free_pages: handle %llu given twice\n",
 					    handles[i]);
 			err = -EINVAL;
 			break;
@@ -380,15 +380,15 @@ static int mmlab_free_check(const struct mmlab_ioc_free *req)
 {
 	if (req->nr_done ||
 	    !mmlab_reserved_zero(req->reserved, ARRAY_SIZE(req->reserved))) {
-		pr_warn_ratelimited("FREE_PAGES: nr_done and reserved fields must be zero\n");
+		pr_warn_ratelimited("free_pages: nr_done and reserved fields must be zero\n");
 		return -EINVAL;
 	}
 	if (!req->count) {
-		pr_warn_ratelimited("FREE_PAGES: count is zero\n");
+		pr_warn_ratelimited("free_pages: count is zero\n");
 		return -EINVAL;
 	}
 	if (req->count > MMLAB_ALLOC_MAX_COUNT) {
-		pr_warn_ratelimited("FREE_PAGES: count %u above %d\n",
+		pr_warn_ratelimited("free_pages: count %u above %d\n",
 				    req->count, MMLAB_ALLOC_MAX_COUNT);
 		return -E2BIG;
 	}
@@ -415,7 +415,7 @@ long mmlab_ioc_free_pages(struct mmlab_file *mf, void __user *uarg,
 	unsigned int i;
 	int err;
 
-	err = mmlab_copy_arg_in(&req, sizeof(req), uarg, usize, "FREE_PAGES");
+	err = mmlab_copy_arg_in(&req, sizeof(req), uarg, usize, "free_pages");
 	if (err)
 		return err;
 	err = mmlab_free_check(&req);
@@ -425,7 +425,7 @@ long mmlab_ioc_free_pages(struct mmlab_file *mf, void __user *uarg,
 		return -E2BIG;
 	handles = vmemdup_user(u64_to_user_ptr(req.handles), bytes);
 	if (IS_ERR(handles)) {
-		pr_warn_ratelimited("FREE_PAGES: cannot read %u handles at %p\n",
+		pr_warn_ratelimited("free_pages: cannot read %u handles at %p\n",
 				    req.count, u64_to_user_ptr(req.handles));
 		return PTR_ERR(handles);
 	}
@@ -443,7 +443,7 @@ long mmlab_ioc_free_pages(struct mmlab_file *mf, void __user *uarg,
 	kvfree(handles);
 	if (err)
 		return err;
-	return mmlab_copy_arg_out(uarg, usize, &req, sizeof(req), "FREE_PAGES");
+	return mmlab_copy_arg_out(uarg, usize, &req, sizeof(req), "free_pages");
 }
 
 /* --- FREE_ALL -------------------------------------------------------------- */
@@ -461,15 +461,15 @@ long mmlab_ioc_free_all(struct mmlab_file *mf, void __user *uarg, size_t usize)
 	struct mmlab_ioc_free_all res;
 	int err;
 
-	err = mmlab_copy_arg_in(&res, sizeof(res), uarg, usize, "FREE_ALL");
+	err = mmlab_copy_arg_in(&res, sizeof(res), uarg, usize, "free_all");
 	if (err)
 		return err;
 	if (memchr_inv(&res, 0, sizeof(res))) {
-		pr_warn_ratelimited("FREE_ALL: the argument must be zeroed on input\n");
+		pr_warn_ratelimited("free_all: the argument must be zeroed on input\n");
 		return -EINVAL;
 	}
 	mutex_lock(&mf->lock);
 	mmlab_file_free_all(mf, &res);
 	mutex_unlock(&mf->lock);
-	return mmlab_copy_arg_out(uarg, usize, &res, sizeof(res), "FREE_ALL");
+	return mmlab_copy_arg_out(uarg, usize, &res, sizeof(res), "free_all");
 }

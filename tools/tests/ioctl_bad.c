@@ -291,7 +291,7 @@ int main(void)
 {
 	struct mmlab_ioc_info bad;
 	unsigned long long start;
-	int drained;
+	int drained, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open(MMLAB_DEV_PATH, O_RDWR);
@@ -300,7 +300,8 @@ int main(void)
 		printf("# %s\n1..%d\n", strerror(errno), nr_tests);
 		return 1;
 	}
-	ok(get_info(&info) == 0 && info.version == MMLAB_UAPI_VERSION &&
+	rc = get_info(&info);
+	ok(rc == 0 && info.version == MMLAB_UAPI_VERSION &&
 	   info.nr_regions > 0, "INFO: version %u, %u region(s)",
 	   info.version, info.nr_regions);
 	memset(&bad, 0, sizeof(bad));
