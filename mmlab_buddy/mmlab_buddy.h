@@ -10,8 +10,14 @@
 #ifndef _MMLAB_BUDDY_H
 #define _MMLAB_BUDDY_H
 
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include "mmlab_core/mmlab_core.h"
+
+struct task_struct;
 
 /* 6.1's MAX_ORDER is 11: orders 0..10, blocks up to 4 MiB with 4 KiB pages. */
 #define MMLAB_MAX_ORDER		11
@@ -71,6 +77,171 @@ static inline enum mmlab_migratetype mmlab_gfp_migratetype(mmlab_gfp_t gfp)
 	       MMLAB_GFP_MOVABLE_SHIFT;
 }
 
+/* --- Zones ---------------------------------------------------------------- */
+
+/* Per-CPU lists for orders 0..MMLAB_PCP_MAX_ORDER of each per-CPU type. */
+#define MMLAB_PCP_MAX_ORDER	3
+#define MMLAB_NR_PCP_LISTS	(MMLAB_MIGRATE_PCPTYPES * (MMLAB_PCP_MAX_ORDER + 1))
+
+/**
+ * struct mmlab_free_area - the free blocks of one order, as struct free_area.
+ * @free_list: one list per migratetype, linked through mmlab_page::lru.
+ * @nr_free: blocks of this order on all of the lists.
+ */
+struct mmlab_free_area {
+	struct list_head free_list[MMLAB_MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+
+/**
+ * struct mmlab_per_cpu_pages - a CPU's cache of free pages of a zone.
+ * @lock: protects the lists; taken with interrupts off. The owning CPU
+ *	takes it on the fast path, a drainer on another CPU to drain.
+ * @count: pages (not blocks) on the lists.
+ * @high: free down to this many when @count exceeds it.
+ * @batch: pages moved to or from the zone at once.
+ * @lists: one list per (migratetype, order).
+ */
+struct mmlab_per_cpu_pages {
+	spinlock_t lock;	/* see above */
+	int count;
+	int high;
+	int batch;
+	struct list_head lists[MMLAB_NR_PCP_LISTS];
+};
+
+enum mmlab_zone_wmark {
+	MMLAB_WMARK_MIN,
+	MMLAB_WMARK_LOW,
+	MMLAB_WMARK_HIGH,
+	MMLAB_NR_WMARK
+};
+
+/**
+ * struct mmlab_zone - the one zone of a region, as struct zone.
+ * @lock: protects the free areas, the pageblock bitmap and the counters
+ *	below it; taken with interrupts off.
+ * @region: the region the zone covers.
+ * @nid: the region id, the zone's node.
+ * @start_pfn: first pfn of the zone (the region's first pfn).
+ * @spanned_pages: pfns spanned, descriptor pages included.
+ * @managed_pages: pfns the allocator manages (after the descriptor pages).
+ * @first_usable_pfn: the first managed pfn.
+ * @end_pfn: one past the last pfn.
+ * @watermark: min, low and high, in pages.
+ * @free_pages: free pages on the free lists, isolated ones excluded.
+ * @free_cma: free pages on the MMLAB_MIGRATE_CMA lists.
+ * @cma_pages: pages in CMA pageblocks.
+ * @nr_reserved_highatomic: pages in HIGHATOMIC pageblocks.
+ * @pageblock_base: pfn of the first pageblock (aligned down).
+ * @nr_pageblocks: pageblocks covering the zone.
+ * @pageblock_flags: 3 bits of migratetype per pageblock.
+ * @free_area: the free lists, per order.
+ * @pcp: the per-CPU lists.
+ * @kswapd: the zone's reclaim thread.
+ * @kswapd_wait: kswapd sleeps here.
+ * @kswapd_order: the highest order asked of kswapd since it last ran.
+ * @kswapd_pending: a wakeup is pending.
+ * @kswapd_sleeping: kswapd is asleep (racy, for tests and debugfs).
+ * @kswapd_failures: balance runs in a row that freed nothing.
+ */
+struct mmlab_zone {
+	spinlock_t lock;	/* see above */
+	struct mmlab_region *region;
+	int nid;
+	unsigned long start_pfn;
+	unsigned long spanned_pages;
+	unsigned long managed_pages;
+	unsigned long first_usable_pfn;
+	unsigned long end_pfn;
+	unsigned long watermark[MMLAB_NR_WMARK];
+	unsigned long free_pages;
+	unsigned long free_cma;
+	unsigned long cma_pages;
+	unsigned long nr_reserved_highatomic;
+	unsigned long pageblock_base;
+	unsigned long nr_pageblocks;
+	unsigned long *pageblock_flags;
+	struct mmlab_free_area free_area[MMLAB_MAX_ORDER];
+	struct mmlab_per_cpu_pages __percpu *pcp;
+	struct task_struct *kswapd;
+	wait_queue_head_t kswapd_wait;
+	unsigned int kswapd_order;
+	bool kswapd_pending;
+	bool kswapd_sleeping;
+	int kswapd_failures;
+};
+
+struct mmlab_zone *mmlab_zone(int nid);
+
+/* --- Counters (/sys/kernel/debug/mmlab/vmstat) ------------------------------ */
+
+/**
+ * enum mmlab_vm_item - counters printed in the vmstat file, kernel names.
+ * @MMLAB_NR_SLAB_RECLAIMABLE: slab pages a shrinker can free (mmlab_slub).
+ * @MMLAB_NR_SLAB_UNRECLAIMABLE: other slab pages (mmlab_slub).
+ * @MMLAB_PGFAULT: faults handled by mmlab_fault.
+ * @MMLAB_PGALLOC_NORMAL: pages allocated (the zone is "normal").
+ * @MMLAB_ALLOCSTALL_NORMAL: allocations that entered direct reclaim.
+ * @MMLAB_PGFREE: pages freed.
+ * @MMLAB_PGSCAN_KSWAPD: pages kswapd asked the shrinkers for.
+ * @MMLAB_PGSCAN_DIRECT: pages direct reclaim asked the shrinkers for.
+ * @MMLAB_PGSTEAL_KSWAPD: pages the shrinkers gave kswapd.
+ * @MMLAB_PGSTEAL_DIRECT: pages the shrinkers gave direct reclaim.
+ * @MMLAB_PAGEOUTRUN: kswapd balance runs.
+ * @MMLAB_PGMIGRATE_SUCCESS: pages migrated (mmlab_cma).
+ * @MMLAB_PGMIGRATE_FAIL: pages that failed to migrate (mmlab_cma).
+ * @MMLAB_COMPACT_MIGRATE_SCANNED: compaction's migrate scanner (mmlab_cma).
+ * @MMLAB_COMPACT_FREE_SCANNED: compaction's free scanner (mmlab_cma).
+ * @MMLAB_COMPACT_ISOLATED: pages isolated by compaction (mmlab_cma).
+ * @MMLAB_COMPACT_STALL: allocations that entered direct compaction.
+ * @MMLAB_COMPACT_FAIL: direct compactions that did not help.
+ * @MMLAB_COMPACT_SUCCESS: direct compactions that did.
+ * @MMLAB_COMPACT_DAEMON_WAKE: kcompactd wakeups (mmlab_cma).
+ * @MMLAB_CMA_ALLOC_SUCCESS: contiguous allocations that succeeded (mmlab_cma).
+ * @MMLAB_CMA_ALLOC_FAIL: contiguous allocations that failed (mmlab_cma).
+ * @MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY: kswapd woken soon after it slept.
+ * @MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY: kswapd found the zone balanced.
+ * @MMLAB_EXTFRAG_FALLBACK: allocations that fell back to another
+ *	migratetype (the kernel only traces them; mmlab counts them too).
+ * @MMLAB_NR_VM_ITEMS: the number of counters.
+ *
+ * nr_free_pages and nr_free_cma are read from the zones and printed first.
+ */
+enum mmlab_vm_item {
+	MMLAB_NR_SLAB_RECLAIMABLE,
+	MMLAB_NR_SLAB_UNRECLAIMABLE,
+	MMLAB_PGFAULT,
+	MMLAB_PGALLOC_NORMAL,
+	MMLAB_ALLOCSTALL_NORMAL,
+	MMLAB_PGFREE,
+	MMLAB_PGSCAN_KSWAPD,
+	MMLAB_PGSCAN_DIRECT,
+	MMLAB_PGSTEAL_KSWAPD,
+	MMLAB_PGSTEAL_DIRECT,
+	MMLAB_PAGEOUTRUN,
+	MMLAB_PGMIGRATE_SUCCESS,
+	MMLAB_PGMIGRATE_FAIL,
+	MMLAB_COMPACT_MIGRATE_SCANNED,
+	MMLAB_COMPACT_FREE_SCANNED,
+	MMLAB_COMPACT_ISOLATED,
+	MMLAB_COMPACT_STALL,
+	MMLAB_COMPACT_FAIL,
+	MMLAB_COMPACT_SUCCESS,
+	MMLAB_COMPACT_DAEMON_WAKE,
+	MMLAB_CMA_ALLOC_SUCCESS,
+	MMLAB_CMA_ALLOC_FAIL,
+	MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	MMLAB_EXTFRAG_FALLBACK,
+	MMLAB_NR_VM_ITEMS
+};
+
+void mmlab_mod_vm_state(enum mmlab_vm_item item, long delta);
+void mmlab_count_vm_events(enum mmlab_vm_item item, unsigned long nr);
+void mmlab_count_vm_event(enum mmlab_vm_item item);
+long mmlab_vm_state(enum mmlab_vm_item item);
+
 /* --- Allocation --------------------------------------------------------- */
 
 struct mmlab_page *mmlab_alloc_pages_node(int nid, mmlab_gfp_t gfp,
@@ -78,6 +249,9 @@ struct mmlab_page *mmlab_alloc_pages_node(int nid, mmlab_gfp_t gfp,
 struct mmlab_page *mmlab_alloc_pages(mmlab_gfp_t gfp, unsigned int order);
 void mmlab_free_pages(struct mmlab_page *page, unsigned int order);
 void mmlab_put_page(struct mmlab_page *page);
+struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
+					   unsigned int order,
+					   enum mmlab_page_owner owner);
 
 /* --- Zone state ----------------------------------------------------------- */
 
@@ -85,6 +259,8 @@ unsigned long mmlab_zone_free_pages(int nid);
 unsigned long mmlab_zone_managed_pages(int nid);
 void mmlab_drain_all_pages(int nid);
 void mmlab_wakeup_kswapd(int nid, unsigned int order);
+bool mmlab_zone_watermark_ok(int nid, unsigned int order,
+			     enum mmlab_zone_wmark mark);
 
 /* --- Pageblocks (for mmlab_cma) -------------------------------------------- */
 

@@ -1,0 +1,1432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmlab_buddy: the buddy allocator of mmlab's private regions.
+ *
+ * Each region is a node with one zone (struct mmlab_zone). The zone keeps
+ * the free blocks of every order 0..MMLAB_MAX_ORDER-1 on one list per
+ * migratetype, linked through mmlab_page::lru; the head of a free block
+ * carries MMLAB_PG_BUDDY, its order and the type of the list it is on.
+ * Allocation takes the smallest block that fits and splits it (expand);
+ * freeing merges a block with its buddy (pfn ^ (1 << order)) while the
+ * buddy is a free head of the same order, as the kernel's allocator does.
+ *
+ * Every pageblock (MMLAB_PAGEBLOCK_PAGES pages) has a migratetype. When the
+ * lists of the wanted type are empty, the allocator falls back to another
+ * type, stealing whole pageblocks when that limits fragmentation
+ * (__rmqueue_fallback). MIGRATE_CMA blocks serve only movable allocations;
+ * a HIGHATOMIC reserve serves high-order atomic ones; pages freed into an
+ * ISOLATE block stay there, out of the free count.
+ *
+ * Orders 0..MMLAB_PCP_MAX_ORDER go through per-CPU lists refilled and
+ * drained in batches. Watermarks gate every allocation; below low a
+ * kswapd-like thread per zone is woken (reclaim.c). Counters and debugfs
+ * files are in vmstat.c, the movable operations registry in movable.c.
+ *
+ * Lock order:
+ *   shrinker/compaction rwsems (sleeping; never under the locks below)
+ *     mmlab_per_cpu_pages::lock (interrupts off)
+ *       mmlab_zone::lock (interrupts off)
+ *
+ * A pageblock's migratetype is written under the zone lock and read
+ * without it where a stale value is harmless (freeing to a per-CPU list,
+ * as the kernel does), and rechecked under the lock where it matters.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/highmem.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+#include "trace.h"
+
+struct mmlab_zone *mmlab_zones[MMLAB_MAX_REGIONS];
+int mmlab_nr_zones;
+static int mmlab_cpuhp_state = -1;
+
+const char * const mmlab_migratetype_names[MMLAB_MIGRATE_TYPES] = {
+	"Unmovable",
+	"Movable",
+	"Reclaimable",
+	"HighAtomic",
+	"CMA",
+	"Isolate",
+};
+
+/* Where each type falls back to, in order of preference (6.1's fallbacks). */
+static const int fallbacks[MMLAB_MIGRATE_PCPTYPES][MMLAB_MIGRATE_PCPTYPES - 1] = {
+	[MMLAB_MIGRATE_UNMOVABLE]   = { MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_MOVABLE },
+	[MMLAB_MIGRATE_MOVABLE]     = { MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_UNMOVABLE },
+	[MMLAB_MIGRATE_RECLAIMABLE] = { MMLAB_MIGRATE_UNMOVABLE, MMLAB_MIGRATE_MOVABLE },
+};
+
+/* --- Pageblock migratetypes ------------------------------------------------ */
+
+#define PB_BITS		3
+#define PB_MASK		((1UL << PB_BITS) - 1)
+#define PB_PER_WORD	(BITS_PER_LONG / PB_BITS)
+
+static unsigned long pb_index(struct mmlab_zone *zone, unsigned long pfn)
+{
+	return (pfn - zone->pageblock_base) >> MMLAB_PAGEBLOCK_ORDER;
+}
+
+int mmlab_pfnblock_mt(struct mmlab_zone *zone, unsigned long pfn)
+{
+	unsigned long idx = pb_index(zone, pfn);
+	unsigned long word = READ_ONCE(zone->pageblock_flags[idx / PB_PER_WORD]);
+
+	return (word >> ((idx % PB_PER_WORD) * PB_BITS)) & PB_MASK;
+}
+
+/* Caller holds the zone lock (or owns the zone before it is published). */
+static void set_pfnblock_migratetype(struct mmlab_zone *zone,
+				     unsigned long pfn, int mt)
+{
+	unsigned long idx = pb_index(zone, pfn);
+	unsigned long *word = &zone->pageblock_flags[idx / PB_PER_WORD];
+	unsigned int shift = (idx % PB_PER_WORD) * PB_BITS;
+
+	WRITE_ONCE(*word, (*word & ~(PB_MASK << shift)) |
+			  ((unsigned long)mt << shift));
+}
+
+/* The managed pfns of the pageblock holding @pfn. */
+static void pageblock_range(struct mmlab_zone *zone, unsigned long pfn,
+			    unsigned long *start, unsigned long *end)
+{
+	*start = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
+		     zone->first_usable_pfn);
+	*end = min(round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
+		   MMLAB_PAGEBLOCK_PAGES, zone->end_pfn);
+}
+
+/* --- Free lists --------------------------------------------------------------- */
+
+static u32 page_region_bits(const struct mmlab_page *page)
+{
+	return page->flags & MMLAB_PG_REGION_MASK;
+}
+
+static void account_freepages(struct mmlab_zone *zone, long nr, int mt)
+{
+	if (mt == MMLAB_MIGRATE_ISOLATE)
+		return;
+	WRITE_ONCE(zone->free_pages, zone->free_pages + nr);
+	if (mt == MMLAB_MIGRATE_CMA)
+		WRITE_ONCE(zone->free_cma, zone->free_cma + nr);
+}
+
+static void add_to_free_list(struct mmlab_zone *zone, struct mmlab_page *page,
+			     unsigned int order, int mt, bool tail)
+{
+	struct mmlab_free_area *area = &zone->free_area[order];
+
+	WRITE_ONCE(page->flags, page_region_bits(page) | MMLAB_PG_BUDDY |
+		   (order << MMLAB_PG_ORDER_SHIFT) |
+		   ((u32)mt << MMLAB_PG_MT_SHIFT));
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list[mt]);
+	else
+		list_add(&page->lru, &area->free_list[mt]);
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+	account_freepages(zone, 1L << order, mt);
+}
+
+static int free_list_type(const struct mmlab_page *page)
+{
+	return mmlab_page_field(page, MMLAB_PG_MT_MASK, MMLAB_PG_MT_SHIFT);
+}
+
+static void del_from_free_list(struct mmlab_zone *zone, struct mmlab_page *page,
+			       unsigned int order)
+{
+	struct mmlab_free_area *area = &zone->free_area[order];
+
+	list_del(&page->lru);
+	mmlab_page_clear(page, MMLAB_PG_BUDDY);
+	WRITE_ONCE(area->nr_free, area->nr_free - 1);
+	account_freepages(zone, -(1L << order), free_list_type(page));
+}
+
+static void move_to_free_list(struct mmlab_zone *zone, struct mmlab_page *page,
+			      unsigned int order, int mt)
+{
+	del_from_free_list(zone, page, order);
+	add_to_free_list(zone, page, order, mt, true);
+}
+
+static bool page_is_buddy(const struct mmlab_page *buddy, unsigned int order)
+{
+	return mmlab_page_test(buddy, MMLAB_PG_BUDDY) &&
+	       mmlab_page_order(buddy) == order;
+}
+
+static bool mt_mergeable(int mt)
+{
+	return mt < MMLAB_MIGRATE_PCPTYPES;
+}
+
+/* A page inside a free block, or a free head absorbed by a merge. */
+static void set_page_free_tail(struct mmlab_page *page)
+{
+	WRITE_ONCE(page->flags, page_region_bits(page));
+}
+
+/*
+ * Put a block on the free lists of type @mt, merging it with its buddies
+ * as far as they are free. Caller holds the zone lock.
+ */
+static void __free_one_page(struct mmlab_zone *zone, unsigned long pfn,
+			    unsigned int order, int mt)
+{
+	struct mmlab_page *page = zone_pfn_page(zone, pfn);
+
+	while (order < MMLAB_MAX_ORDER - 1) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct mmlab_page *buddy;
+
+		if (buddy_pfn < zone->first_usable_pfn ||
+		    buddy_pfn >= zone->end_pfn)
+			break;
+		buddy = zone_pfn_page(zone, buddy_pfn);
+		if (!page_is_buddy(buddy, order))
+			break;
+		/* Never merge an isolated, CMA or reserve block with others. */
+		if (order >= MMLAB_PAGEBLOCK_ORDER) {
+			int buddy_mt = mmlab_pfnblock_mt(zone, buddy_pfn);
+
+			if (mt != buddy_mt && (!mt_mergeable(mt) ||
+					       !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_from_free_list(zone, buddy, order);
+		set_page_free_tail(buddy);
+		set_page_free_tail(page);
+		pfn &= buddy_pfn;
+		page = zone_pfn_page(zone, pfn);
+		order++;
+	}
+	add_to_free_list(zone, page, order, mt, false);
+}
+
+/* Give the upper halves of a block of order @high back, keeping @low. */
+static void expand(struct mmlab_zone *zone, unsigned long pfn,
+		   unsigned int low, unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(zone, zone_pfn_page(zone, pfn + size), high,
+				 mt, false);
+	}
+}
+
+/*
+ * Move the free blocks of the pageblock holding @pfn to the @mt lists.
+ * Returns the free pages moved; counts in @num_movable the allocated
+ * pages that say they can move.
+ */
+static unsigned long move_freepages_block(struct mmlab_zone *zone,
+					  unsigned long pfn, int mt,
+					  unsigned long *num_movable)
+{
+	unsigned long start, end, moved = 0, movable = 0;
+
+	pageblock_range(zone, pfn, &start, &end);
+	for (pfn = start; pfn < end;) {
+		struct mmlab_page *page = zone_pfn_page(zone, pfn);
+		unsigned int order;
+
+		if (!mmlab_page_test(page, MMLAB_PG_BUDDY)) {
+			if (mmlab_page_test(page, MMLAB_PG_MOVABLE) ||
+			    mmlab_page_owner(page) == MMLAB_OWNER_USER)
+				movable++;
+			pfn++;
+			continue;
+		}
+		order = mmlab_page_order(page);
+		move_to_free_list(zone, page, order, mt);
+		pfn += 1UL << order;
+		moved += 1UL << order;
+	}
+	if (num_movable)
+		*num_movable = movable;
+	return moved;
+}
+
+/* --- Taking blocks off the lists ------------------------------------------- */
+
+static struct mmlab_page *__rmqueue_smallest(struct mmlab_zone *zone,
+					     unsigned int order, int mt)
+{
+	unsigned int o;
+
+	for (o = order; o < MMLAB_MAX_ORDER; o++) {
+		struct mmlab_free_area *area = &zone->free_area[o];
+		struct mmlab_page *page;
+
+		page = list_first_entry_or_null(&area->free_list[mt],
+						struct mmlab_page, lru);
+		if (!page)
+			continue;
+		del_from_free_list(zone, page, o);
+		expand(zone, zone_page_pfn(zone, page), order, o, mt);
+		mmlab_page_set_order(page, order);
+		return page;
+	}
+	return NULL;
+}
+
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= MMLAB_PAGEBLOCK_ORDER)
+		return true;
+	return order >= MMLAB_PAGEBLOCK_ORDER / 2 ||
+	       start_mt == MMLAB_MIGRATE_RECLAIMABLE ||
+	       start_mt == MMLAB_MIGRATE_UNMOVABLE;
+}
+
+static int find_suitable_fallback(struct mmlab_free_area *area,
+				  unsigned int order, int mt, bool *can_steal)
+{
+	int i;
+
+	*can_steal = false;
+	if (!area->nr_free)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(fallbacks[mt]); i++) {
+		int fallback_mt = fallbacks[mt][i];
+
+		if (list_empty(&area->free_list[fallback_mt]))
+			continue;
+		*can_steal = can_steal_fallback(order, mt);
+		return fallback_mt;
+	}
+	return -1;
+}
+
+/*
+ * Take the block @page (order @current_order, on a list of another type)
+ * for @start_mt: claim its whole pageblock when allowed and when more than
+ * half of the block is free or compatible, as steal_suitable_fallback().
+ */
+static void steal_suitable_fallback(struct mmlab_zone *zone,
+				    struct mmlab_page *page,
+				    unsigned int current_order, int start_mt,
+				    bool whole_block)
+{
+	unsigned long pfn = zone_page_pfn(zone, page);
+	unsigned long free_pages, movable_pages, alike_pages;
+	int old_mt = mmlab_pfnblock_mt(zone, pfn);
+
+	if (old_mt == MMLAB_MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= MMLAB_PAGEBLOCK_ORDER) {
+		set_pfnblock_migratetype(zone, pfn, start_mt);
+		goto single_page;
+	}
+	if (!whole_block)
+		goto single_page;
+
+	free_pages = move_freepages_block(zone, pfn, start_mt, &movable_pages);
+	if (start_mt == MMLAB_MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (old_mt == MMLAB_MIGRATE_MOVABLE)
+		alike_pages = MMLAB_PAGEBLOCK_PAGES - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	if (!free_pages)
+		goto single_page;
+	if (free_pages + alike_pages >= MMLAB_PAGEBLOCK_PAGES / 2)
+		set_pfnblock_migratetype(zone, pfn, start_mt);
+	return;
+
+single_page:
+	move_to_free_list(zone, page, current_order, start_mt);
+}
+
+/*
+ * No block of @start_mt: take the largest block of a fallback type (the
+ * smallest, for movable allocations that cannot steal the pageblock).
+ */
+static bool __rmqueue_fallback(struct mmlab_zone *zone, unsigned int order,
+			       int start_mt)
+{
+	struct mmlab_free_area *area;
+	struct mmlab_page *page;
+	int current_order, fallback_mt = -1;
+	bool can_steal = false;
+	unsigned long pfn;
+
+	for (current_order = MMLAB_MAX_ORDER - 1; current_order >= (int)order;
+	     current_order--) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order,
+						     start_mt, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		if (!can_steal && start_mt == MMLAB_MIGRATE_MOVABLE &&
+		    current_order > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+
+find_smallest:
+	for (current_order = order; current_order < MMLAB_MAX_ORDER;
+	     current_order++) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order,
+						     start_mt, &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	if (WARN_ON_ONCE(fallback_mt == -1))
+		return false;
+
+do_steal:
+	page = list_first_entry(&area->free_list[fallback_mt],
+				struct mmlab_page, lru);
+	pfn = zone_page_pfn(zone, page);
+	steal_suitable_fallback(zone, page, current_order, start_mt, can_steal);
+	mmlab_count_vm_event(MMLAB_EXTFRAG_FALLBACK);
+	trace_mm_page_alloc_extfrag(pfn, order, current_order, start_mt,
+				    fallback_mt,
+				    mmlab_pfnblock_mt(zone, pfn) == start_mt);
+	return true;
+}
+
+/* Caller holds the zone lock. */
+static struct mmlab_page *__rmqueue(struct mmlab_zone *zone, unsigned int order,
+				    int mt, unsigned int alloc_flags)
+{
+	struct mmlab_page *page;
+
+	/* Balance movable allocations between normal and CMA blocks. */
+	if ((alloc_flags & MMLAB_ALLOC_CMA) &&
+	    zone->free_cma > zone->free_pages / 2) {
+		page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_CMA);
+		if (page)
+			return page;
+	}
+	for (;;) {
+		page = __rmqueue_smallest(zone, order, mt);
+		if (page)
+			return page;
+		if (alloc_flags & MMLAB_ALLOC_CMA) {
+			page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_CMA);
+			if (page)
+				return page;
+		}
+		if (!__rmqueue_fallback(zone, order, mt))
+			return NULL;
+	}
+}
+
+static struct mmlab_page *rmqueue_buddy(struct mmlab_zone *zone,
+					unsigned int order,
+					unsigned int alloc_flags, int mt)
+{
+	struct mmlab_page *page = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	if (alloc_flags & MMLAB_ALLOC_HIGHATOMIC)
+		page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = __rmqueue(zone, order, mt, alloc_flags);
+	/* Failing an atomic allocation now is worse than a future one. */
+	if (!page && (alloc_flags & MMLAB_ALLOC_NON_BLOCK))
+		page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_HIGHATOMIC);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
+
+/* --- Per-CPU lists ------------------------------------------------------------- */
+
+static int pcp_index(int mt, unsigned int order)
+{
+	return mt * (MMLAB_PCP_MAX_ORDER + 1) + order;
+}
+
+/* Take up to @count blocks for a per-CPU list; returns how many. */
+static int rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
+			int count, struct list_head *list, int mt,
+			unsigned int alloc_flags)
+{
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (i = 0; i < count; i++) {
+		struct mmlab_page *page = __rmqueue(zone, order, mt, alloc_flags);
+
+		if (!page)
+			break;
+		mmlab_page_set(page, MMLAB_PG_PCP);
+		list_add_tail(&page->lru, list);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return i;
+}
+
+/*
+ * Give @count pages of a per-CPU list set back to the zone, round-robin
+ * over the lists, coldest first. Caller holds pcp->lock.
+ */
+static void free_pcppages_bulk(struct mmlab_zone *zone, int count,
+			       struct mmlab_per_cpu_pages *pcp)
+{
+	int pindex = 0, empty = 0;
+	unsigned long flags;
+
+	count = min(count, pcp->count);
+	spin_lock_irqsave(&zone->lock, flags);
+	while (count > 0 && empty < MMLAB_NR_PCP_LISTS) {
+		struct list_head *list = &pcp->lists[pindex];
+		struct mmlab_page *page;
+		unsigned long pfn;
+		unsigned int order;
+		int mt;
+
+		pindex = (pindex + 1) % MMLAB_NR_PCP_LISTS;
+		if (list_empty(list)) {
+			empty++;
+			continue;
+		}
+		empty = 0;
+		page = list_last_entry(list, struct mmlab_page, lru);
+		list_del(&page->lru);
+		order = mmlab_page_order(page);
+		mt = free_list_type(page);
+		pfn = zone_page_pfn(zone, page);
+		pcp->count -= 1 << order;
+		count -= 1 << order;
+		if (mmlab_pfnblock_mt(zone, pfn) == MMLAB_MIGRATE_ISOLATE)
+			mt = MMLAB_MIGRATE_ISOLATE;
+		trace_mm_page_pcpu_drain(pfn, order, mt);
+		set_page_free_tail(page);
+		__free_one_page(zone, pfn, order, mt);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static struct mmlab_page *rmqueue_pcplist(struct mmlab_zone *zone,
+					  unsigned int order, int mt,
+					  unsigned int alloc_flags)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page *page;
+	struct list_head *list;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	list = &pcp->lists[pcp_index(mt, order)];
+	if (list_empty(list)) {
+		int batch = READ_ONCE(pcp->batch);
+		int n = order ? max(batch >> order, 2) : batch;
+
+		n = rmqueue_bulk(zone, order, n, list, mt, alloc_flags);
+		pcp->count += n << order;
+	}
+	page = list_first_entry_or_null(list, struct mmlab_page, lru);
+	if (page) {
+		list_del(&page->lru);
+		pcp->count -= 1 << order;
+	}
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return page;
+}
+
+static void free_one_page(struct mmlab_zone *zone, unsigned long pfn,
+			  unsigned int order)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	__free_one_page(zone, pfn, order, mmlab_pfnblock_mt(zone, pfn));
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static void free_unref_page(struct mmlab_zone *zone, struct mmlab_page *page,
+			    unsigned long pfn, unsigned int order)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	int mt = mmlab_pfnblock_mt(zone, pfn);
+	int pcp_mt = mt;
+	unsigned long flags;
+
+	if (mt >= MMLAB_MIGRATE_PCPTYPES) {
+		if (mt == MMLAB_MIGRATE_ISOLATE) {
+			free_one_page(zone, pfn, order);
+			return;
+		}
+		pcp_mt = MMLAB_MIGRATE_MOVABLE;
+	}
+	WRITE_ONCE(page->flags, page_region_bits(page) | MMLAB_PG_PCP |
+		   (order << MMLAB_PG_ORDER_SHIFT) |
+		   ((u32)mt << MMLAB_PG_MT_SHIFT));
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	list_add(&page->lru, &pcp->lists[pcp_index(pcp_mt, order)]);
+	pcp->count += 1 << order;
+	if (pcp->count >= pcp->high) {
+		int high = READ_ONCE(pcp->high), batch = READ_ONCE(pcp->batch);
+
+		free_pcppages_bulk(zone, pcp->count - high + batch, pcp);
+	}
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+}
+
+/**
+ * mmlab_zone_drain_cpu - give a CPU's per-CPU pages back to the zone.
+ * @zone: the zone.
+ * @cpu: the CPU, online or not.
+ */
+void mmlab_zone_drain_cpu(struct mmlab_zone *zone, int cpu)
+{
+	struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	if (pcp->count)
+		free_pcppages_bulk(zone, pcp->count, pcp);
+	spin_unlock_irqrestore(&pcp->lock, flags);
+}
+
+void mmlab_zone_drain(struct mmlab_zone *zone)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		mmlab_zone_drain_cpu(zone, cpu);
+}
+
+/* zone_batchsize() and zone_highsize() of 6.1, for one zone. */
+static int zone_batchsize(struct mmlab_zone *zone)
+{
+	int batch = min_t(unsigned long, zone->managed_pages >> 10,
+			  SZ_1M / PAGE_SIZE);
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
+	return max(batch, 1);
+}
+
+static int zone_highsize(struct mmlab_zone *zone, int batch)
+{
+	int cpus = max_t(int, num_online_cpus(), 1);
+	int high = zone_wmark(zone, MMLAB_WMARK_LOW) / cpus;
+
+	return max(high, batch << 2);
+}
+
+void mmlab_zone_update_pcp(struct mmlab_zone *zone)
+{
+	int batch = zone_batchsize(zone);
+	int high = zone_highsize(zone, batch);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+		WRITE_ONCE(pcp->batch, batch);
+		WRITE_ONCE(pcp->high, high);
+	}
+}
+
+/* --- Watermarks and the highatomic reserve ------------------------------------ */
+
+bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
+			 unsigned long mark, unsigned int alloc_flags,
+			 long free_pages)
+{
+	long min = mark;
+	unsigned int o;
+	int mt;
+
+	if (!(alloc_flags & MMLAB_ALLOC_RESERVES))
+		free_pages -= READ_ONCE(zone->nr_reserved_highatomic);
+	if (!(alloc_flags & MMLAB_ALLOC_CMA))
+		free_pages -= READ_ONCE(zone->free_cma);
+	if (alloc_flags & MMLAB_ALLOC_MIN_RESERVE) {
+		min -= min / 2;
+		if (alloc_flags & MMLAB_ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
+	if (free_pages <= min)
+		return false;
+	if (!order)
+		return true;
+
+	for (o = order; o < MMLAB_MAX_ORDER; o++) {
+		struct mmlab_free_area *area = &zone->free_area[o];
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (mt = 0; mt < MMLAB_MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & MMLAB_ALLOC_CMA) &&
+		    !list_empty(&area->free_list[MMLAB_MIGRATE_CMA]))
+			return true;
+		if ((alloc_flags & MMLAB_ALLOC_HIGHATOMIC) &&
+		    !list_empty(&area->free_list[MMLAB_MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_zone_wmark_ok);
+
+static void reserve_highatomic_pageblock(struct mmlab_zone *zone,
+					 struct mmlab_page *page)
+{
+	unsigned long max_managed = zone->managed_pages / 100 +
+				    MMLAB_PAGEBLOCK_PAGES;
+	unsigned long pfn = zone_page_pfn(zone, page);
+	unsigned long flags;
+	int mt;
+
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+		return;
+	spin_lock_irqsave(&zone->lock, flags);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out;
+	mt = mmlab_pfnblock_mt(zone, pfn);
+	if (mt_mergeable(mt)) {
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + MMLAB_PAGEBLOCK_PAGES);
+		set_pfnblock_migratetype(zone, pfn, MMLAB_MIGRATE_HIGHATOMIC);
+		move_freepages_block(zone, pfn, MMLAB_MIGRATE_HIGHATOMIC, NULL);
+	}
+out:
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/**
+ * mmlab_unreserve_highatomic - give a highatomic pageblock back to @mt.
+ * @zone: the zone.
+ * @mt: the migratetype that needs the pages.
+ * @force: release even the last reserved pageblock.
+ *
+ * Return: true if free pages moved.
+ */
+bool mmlab_unreserve_highatomic(struct mmlab_zone *zone, int mt, bool force)
+{
+	unsigned long flags;
+	unsigned int order;
+	bool ret = false;
+
+	if (!force && READ_ONCE(zone->nr_reserved_highatomic) <=
+		      MMLAB_PAGEBLOCK_PAGES)
+		return false;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = 0; order < MMLAB_MAX_ORDER && !ret; order++) {
+		struct mmlab_free_area *area = &zone->free_area[order];
+		struct mmlab_page *page;
+		unsigned long pfn;
+
+		page = list_first_entry_or_null(&area->free_list[MMLAB_MIGRATE_HIGHATOMIC],
+						struct mmlab_page, lru);
+		if (!page)
+			continue;
+		pfn = zone_page_pfn(zone, page);
+		if (mmlab_pfnblock_mt(zone, pfn) == MMLAB_MIGRATE_HIGHATOMIC)
+			WRITE_ONCE(zone->nr_reserved_highatomic,
+				   zone->nr_reserved_highatomic -
+				   min(MMLAB_PAGEBLOCK_PAGES,
+				       zone->nr_reserved_highatomic));
+		set_pfnblock_migratetype(zone, pfn, mt);
+		ret = move_freepages_block(zone, pfn, mt, NULL) > 0;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ret;
+}
+
+/* --- Allocation ------------------------------------------------------------------ */
+
+static struct mmlab_page *rmqueue(struct mmlab_zone *zone, unsigned int order,
+				  unsigned int alloc_flags, int mt)
+{
+	if (order <= MMLAB_PCP_MAX_ORDER)
+		return rmqueue_pcplist(zone, order, mt, alloc_flags);
+	return rmqueue_buddy(zone, order, alloc_flags, mt);
+}
+
+static void prep_new_page(struct mmlab_page *page, unsigned int order,
+			  mmlab_gfp_t gfp, enum mmlab_page_owner owner)
+{
+	u32 region = page_region_bits(page);
+	u32 own = (u32)owner << MMLAB_PG_OWNER_SHIFT;
+	unsigned long i;
+
+	for (i = 1; i < (1UL << order); i++) {
+		struct mmlab_page *tail = page + i;
+
+		WRITE_ONCE(tail->flags, region | own | MMLAB_PG_TAIL);
+		tail->private = 0;
+		atomic_set(&tail->_mapcount, -1);
+		tail->_pad = 0;
+	}
+	WRITE_ONCE(page->flags, region | own |
+		   (order ? MMLAB_PG_HEAD | (order << MMLAB_PG_ORDER_SHIFT) : 0));
+	page->private = 0;
+	atomic_set(&page->_mapcount, -1);
+	page->_pad = 0;
+	mmlab_page_ref_init(page);
+
+	if (gfp & __MMLAB_GFP_ZERO)
+		memset(mmlab_page_address(page), 0, PAGE_SIZE << order);
+	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, 1UL << order);
+}
+
+/* The zones to try, preferred first; returns how many. */
+static int zonelist(int nid, mmlab_gfp_t gfp, struct mmlab_zone **zl)
+{
+	int i, n = 0, first = nid >= 0 ? nid : 0;
+
+	if (first >= mmlab_nr_zones)
+		return 0;
+	zl[n++] = mmlab_zones[first];
+	if (nid >= 0 && (gfp & __MMLAB_GFP_THISNODE))
+		return n;
+	for (i = 0; i < mmlab_nr_zones; i++)
+		if (i != first)
+			zl[n++] = mmlab_zones[i];
+	return n;
+}
+
+static struct mmlab_page *get_page_from_freelist(struct mmlab_zone **zl, int nr,
+						 unsigned int order,
+						 unsigned int alloc_flags,
+						 int mt)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		struct mmlab_zone *zone = zl[i];
+		unsigned long mark = zone_wmark(zone, alloc_flags &
+						MMLAB_ALLOC_WMARK_MASK);
+		struct mmlab_page *page;
+
+		if (!mmlab_zone_wmark_ok(zone, order, mark, alloc_flags,
+					 READ_ONCE(zone->free_pages)))
+			continue;
+		page = rmqueue(zone, order, alloc_flags, mt);
+		if (!page)
+			continue;
+		if (order && (alloc_flags & MMLAB_ALLOC_HIGHATOMIC))
+			reserve_highatomic_pageblock(zone, page);
+		return page;
+	}
+	return NULL;
+}
+
+static unsigned int gfp_to_alloc_flags(mmlab_gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = MMLAB_ALLOC_WMARK_MIN;
+
+	if (gfp & __MMLAB_GFP_HIGH)
+		alloc_flags |= MMLAB_ALLOC_MIN_RESERVE;
+	if (gfp & __MMLAB_GFP_KSWAPD_RECLAIM)
+		alloc_flags |= MMLAB_ALLOC_KSWAPD;
+	if (!(gfp & __MMLAB_GFP_DIRECT_RECLAIM)) {
+		alloc_flags |= MMLAB_ALLOC_NON_BLOCK;
+		if (order && (alloc_flags & MMLAB_ALLOC_MIN_RESERVE))
+			alloc_flags |= MMLAB_ALLOC_HIGHATOMIC;
+	}
+	if (mmlab_gfp_migratetype(gfp) == MMLAB_MIGRATE_MOVABLE)
+		alloc_flags |= MMLAB_ALLOC_CMA;
+	return alloc_flags;
+}
+
+#define MMLAB_MAX_RECLAIM_RETRIES	4
+
+static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
+					       mmlab_gfp_t gfp,
+					       unsigned int order, int mt)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	struct mmlab_page *page;
+	int i, retries;
+
+	if (alloc_flags & MMLAB_ALLOC_KSWAPD)
+		for (i = 0; i < nr; i++)
+			mmlab_zone_wakeup_kswapd(zl[i], order);
+
+	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+	if (page || !(gfp & __MMLAB_GFP_DIRECT_RECLAIM))
+		return page;
+
+	for (retries = 0; retries < MMLAB_MAX_RECLAIM_RETRIES; retries++) {
+		unsigned long progress = 0;
+
+		mmlab_count_vm_event(MMLAB_ALLOCSTALL_NORMAL);
+		for (i = 0; i < nr; i++) {
+			unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
+			unsigned long free = READ_ONCE(zl[i]->free_pages);
+
+			mmlab_zone_drain(zl[i]);
+			progress += mmlab_shrink_direct(zl[i],
+						       max(want > free ? want - free : 0,
+							   1UL << order));
+			if (mmlab_unreserve_highatomic(zl[i], mt, false))
+				progress++;
+		}
+		page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+		if (page)
+			return page;
+		if (order) {
+			for (i = 0; i < nr; i++)
+				if (mmlab_direct_compact(zl[i], order, gfp))
+					progress++;
+			page = get_page_from_freelist(zl, nr, order,
+						      alloc_flags, mt);
+			if (page)
+				return page;
+		}
+		if (!progress && retries) {
+			/* Last resort, as the kernel does before OOM. */
+			for (i = 0; i < nr; i++)
+				mmlab_unreserve_highatomic(zl[i], mt, true);
+			return get_page_from_freelist(zl, nr, order,
+						      alloc_flags, mt);
+		}
+		cond_resched();
+	}
+	return NULL;
+}
+
+/**
+ * mmlab_alloc_pages_owner - allocate a block of pages for an owner.
+ * @nid: the preferred region, or NUMA_NO_NODE for the first one.
+ * @gfp: __MMLAB_GFP_* flags.
+ * @order: the block is 2^@order pages, @order < MMLAB_MAX_ORDER.
+ * @owner: the MMLAB_OWNER_* recorded in every page of the block.
+ *
+ * Tries the preferred region, then the others unless __MMLAB_GFP_THISNODE.
+ * The head page has refcount 1; a block of order > 0 has MMLAB_PG_HEAD on
+ * its head and MMLAB_PG_TAIL on the rest. May sleep only with
+ * __MMLAB_GFP_DIRECT_RECLAIM.
+ *
+ * Return: the head page, or NULL.
+ */
+struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
+					   unsigned int order,
+					   enum mmlab_page_owner owner)
+{
+	struct mmlab_zone *zl[MMLAB_MAX_REGIONS];
+	int mt = mmlab_gfp_migratetype(gfp);
+	struct mmlab_page *page = NULL;
+	unsigned int alloc_flags;
+	int nr;
+
+	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
+		might_sleep();
+	if (order >= MMLAB_MAX_ORDER || mt >= MMLAB_MIGRATE_PCPTYPES ||
+	    owner == MMLAB_OWNER_FREE || owner >= MMLAB_NR_OWNERS) {
+		if (!(gfp & __MMLAB_GFP_NOWARN))
+			pr_warn_ratelimited("bad allocation request: order %u gfp %#x owner %d\n",
+					    order, (__force unsigned int)gfp,
+					    owner);
+		return NULL;
+	}
+	nr = zonelist(nid, gfp, zl);
+	if (!nr)
+		goto out;
+
+	alloc_flags = MMLAB_ALLOC_WMARK_LOW;
+	if (mt == MMLAB_MIGRATE_MOVABLE)
+		alloc_flags |= MMLAB_ALLOC_CMA;
+	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+	if (!page)
+		page = alloc_pages_slowpath(zl, nr, gfp, order, mt);
+	if (page)
+		prep_new_page(page, order, gfp, owner);
+	else if (!(gfp & __MMLAB_GFP_NOWARN))
+		pr_warn_ratelimited("page allocation failure: order:%u, mode:%#x, nid:%d, free:%lu\n",
+				    order, (__force unsigned int)gfp, nid,
+				    READ_ONCE(zl[0]->free_pages));
+out:
+	trace_mm_page_alloc(page ? mmlab_page_to_pfn(page) : -1UL, order,
+			    (__force unsigned long)gfp, mt);
+	return page;
+}
+EXPORT_SYMBOL_GPL(mmlab_alloc_pages_owner);
+
+/**
+ * mmlab_alloc_pages_node - allocate a block of pages for kernel use.
+ * @nid: the preferred region, or NUMA_NO_NODE.
+ * @gfp: __MMLAB_GFP_* flags.
+ * @order: the block is 2^@order pages.
+ *
+ * As mmlab_alloc_pages_owner() with owner MMLAB_OWNER_KERNEL.
+ *
+ * Return: the head page, or NULL.
+ */
+struct mmlab_page *mmlab_alloc_pages_node(int nid, mmlab_gfp_t gfp,
+					  unsigned int order)
+{
+	return mmlab_alloc_pages_owner(nid, gfp, order, MMLAB_OWNER_KERNEL);
+}
+EXPORT_SYMBOL_GPL(mmlab_alloc_pages_node);
+
+/**
+ * mmlab_alloc_pages - allocate a block of pages from any region.
+ * @gfp: __MMLAB_GFP_* flags.
+ * @order: the block is 2^@order pages.
+ *
+ * Return: the head page, or NULL.
+ */
+struct mmlab_page *mmlab_alloc_pages(mmlab_gfp_t gfp, unsigned int order)
+{
+	return mmlab_alloc_pages_owner(NUMA_NO_NODE, gfp, order,
+				       MMLAB_OWNER_KERNEL);
+}
+EXPORT_SYMBOL_GPL(mmlab_alloc_pages);
+
+/* --- Freeing ----------------------------------------------------------------------- */
+
+static void free_pages_prepare(struct mmlab_page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < (1UL << order); i++) {
+		struct mmlab_page *tail = page + i;
+
+		set_page_free_tail(tail);
+		atomic_set(&tail->_refcount, 0);
+	}
+	set_page_free_tail(page);
+	mmlab_count_vm_events(MMLAB_PGFREE, 1UL << order);
+}
+
+static void __mmlab_free_pages(struct mmlab_page *page, unsigned int order)
+{
+	struct mmlab_zone *zone = mmlab_page_zone(page);
+	unsigned long pfn = zone_page_pfn(zone, page);
+
+	trace_mm_page_free(pfn, order);
+	free_pages_prepare(page, order);
+	if (order <= MMLAB_PCP_MAX_ORDER)
+		free_unref_page(zone, page, pfn, order);
+	else
+		free_one_page(zone, pfn, order);
+}
+
+static bool free_order_ok(struct mmlab_page *page, unsigned int order)
+{
+	unsigned int head_order = mmlab_page_test(page, MMLAB_PG_HEAD) ?
+				  mmlab_page_order(page) : 0;
+
+	if (order < MMLAB_MAX_ORDER && head_order == order &&
+	    !mmlab_page_test(page, MMLAB_PG_BUDDY | MMLAB_PG_PCP | MMLAB_PG_TAIL))
+		return true;
+	pr_err("bad page freed: pfn %#lx order %u (allocated order %u, flags %#x)\n",
+	       mmlab_page_to_pfn(page), order, head_order, page->flags);
+	return false;
+}
+
+/**
+ * mmlab_free_pages - drop a reference to a block; free it on the last.
+ * @page: the head page, as returned by an allocation.
+ * @order: the order it was allocated with.
+ *
+ * A block freed with the wrong order, or a page that is not an allocated
+ * head, is reported and left alone.
+ */
+void mmlab_free_pages(struct mmlab_page *page, unsigned int order)
+{
+	if (!page || !free_order_ok(page, order))
+		return;
+	if (mmlab_put_page_testzero(page))
+		__mmlab_free_pages(page, order);
+}
+EXPORT_SYMBOL_GPL(mmlab_free_pages);
+
+/**
+ * mmlab_put_page - drop a reference to a block; free it on the last.
+ * @page: the head page of an allocated block of any order.
+ */
+void mmlab_put_page(struct mmlab_page *page)
+{
+	unsigned int order;
+
+	if (!page)
+		return;
+	order = mmlab_page_test(page, MMLAB_PG_HEAD) ? mmlab_page_order(page) : 0;
+	mmlab_free_pages(page, order);
+}
+EXPORT_SYMBOL_GPL(mmlab_put_page);
+
+/* --- Zone state ----------------------------------------------------------------------- */
+
+/**
+ * mmlab_zone - the zone of a region.
+ * @nid: the region id.
+ *
+ * Return: the zone, or NULL if there is no region @nid.
+ */
+struct mmlab_zone *mmlab_zone(int nid)
+{
+	if (nid < 0 || nid >= mmlab_nr_zones)
+		return NULL;
+	return mmlab_zones[nid];
+}
+EXPORT_SYMBOL_GPL(mmlab_zone);
+
+/**
+ * mmlab_zone_free_pages - free pages on a region's free lists.
+ * @nid: the region id.
+ *
+ * Pages on per-CPU lists and in isolated pageblocks are not counted, as
+ * NR_FREE_PAGES does not count them.
+ *
+ * Return: the count, 0 for an unknown region.
+ */
+unsigned long mmlab_zone_free_pages(int nid)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+
+	return zone ? READ_ONCE(zone->free_pages) : 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_zone_free_pages);
+
+/**
+ * mmlab_zone_managed_pages - pages a region's allocator manages.
+ * @nid: the region id.
+ *
+ * Return: the count, 0 for an unknown region.
+ */
+unsigned long mmlab_zone_managed_pages(int nid)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+
+	return zone ? zone->managed_pages : 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_zone_managed_pages);
+
+/**
+ * mmlab_drain_all_pages - give every CPU's per-CPU pages back.
+ * @nid: the region, or a negative value for every region.
+ */
+void mmlab_drain_all_pages(int nid)
+{
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		if (nid < 0 || nid == i)
+			mmlab_zone_drain(mmlab_zones[i]);
+}
+EXPORT_SYMBOL_GPL(mmlab_drain_all_pages);
+
+/**
+ * mmlab_zone_watermark_ok - would an allocation pass a watermark now?
+ * @nid: the region id.
+ * @order: the order of the allocation.
+ * @mark: which watermark.
+ *
+ * Return: true if free pages stay above @mark and a block of @order is
+ * free, as mmlab_zone_wmark_ok() of a plain allocation.
+ */
+bool mmlab_zone_watermark_ok(int nid, unsigned int order,
+			     enum mmlab_zone_wmark mark)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+
+	if (!zone || mark >= MMLAB_NR_WMARK || order >= MMLAB_MAX_ORDER)
+		return false;
+	return mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, mark), 0,
+				 READ_ONCE(zone->free_pages));
+}
+EXPORT_SYMBOL_GPL(mmlab_zone_watermark_ok);
+
+/* --- Pageblocks ------------------------------------------------------------------------- */
+
+/**
+ * mmlab_get_pageblock_migratetype - the migratetype of a page's pageblock.
+ * @page: any page of a region.
+ *
+ * Return: the MMLAB_MIGRATE_* of the pageblock (a racy read).
+ */
+enum mmlab_migratetype mmlab_get_pageblock_migratetype(const struct mmlab_page *page)
+{
+	struct mmlab_zone *zone = mmlab_page_zone(page);
+
+	return mmlab_pfnblock_mt(zone, zone_page_pfn(zone, page));
+}
+EXPORT_SYMBOL_GPL(mmlab_get_pageblock_migratetype);
+
+static void account_block_type(struct mmlab_zone *zone, unsigned long pfn,
+			       int old_mt, int mt)
+{
+	unsigned long start, end, nr;
+
+	pageblock_range(zone, pfn, &start, &end);
+	nr = end > start ? end - start : 0;
+	if (old_mt == MMLAB_MIGRATE_HIGHATOMIC)
+		zone->nr_reserved_highatomic -= min(MMLAB_PAGEBLOCK_PAGES,
+						    zone->nr_reserved_highatomic);
+	if (mt == MMLAB_MIGRATE_HIGHATOMIC)
+		zone->nr_reserved_highatomic += MMLAB_PAGEBLOCK_PAGES;
+	/* A CMA block stays CMA while it is isolated for an allocation. */
+	if (mt == MMLAB_MIGRATE_CMA && old_mt != MMLAB_MIGRATE_ISOLATE)
+		zone->cma_pages += nr;
+	if (old_mt == MMLAB_MIGRATE_CMA && mt != MMLAB_MIGRATE_ISOLATE)
+		zone->cma_pages -= min(nr, zone->cma_pages);
+}
+
+/**
+ * mmlab_set_pageblock_migratetype - change the migratetype of a pageblock.
+ * @page: any page of the pageblock.
+ * @mt: the new type.
+ *
+ * The free blocks of the pageblock move to the lists of @mt (leaving or
+ * entering the free count when @mt or the old type is ISOLATE). Pages on
+ * per-CPU lists stay there: call mmlab_drain_all_pages() afterwards to
+ * bring them in, as the kernel's isolation does.
+ *
+ * Return: 0, or -EINVAL for a bad type or a page outside every zone.
+ */
+int mmlab_set_pageblock_migratetype(struct mmlab_page *page,
+				    enum mmlab_migratetype mt)
+{
+	struct mmlab_zone *zone;
+	unsigned long pfn, flags;
+	int old_mt;
+
+	if (!page || mt >= MMLAB_MIGRATE_TYPES)
+		return -EINVAL;
+	zone = mmlab_page_zone(page);
+	if (!zone)
+		return -EINVAL;
+	pfn = zone_page_pfn(zone, page);
+
+	spin_lock_irqsave(&zone->lock, flags);
+	old_mt = mmlab_pfnblock_mt(zone, pfn);
+	if (old_mt != mt) {
+		account_block_type(zone, pfn, old_mt, mt);
+		set_pfnblock_migratetype(zone, pfn, mt);
+		move_freepages_block(zone, pfn, mt, NULL);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_set_pageblock_migratetype);
+
+/* --- Set up and tear down ------------------------------------------------------------- */
+
+/* Free the managed range as the largest naturally aligned blocks. */
+static void zone_free_all(struct mmlab_zone *zone)
+{
+	u32 region = ((u32)zone->nid << MMLAB_PG_REGION_SHIFT) &
+		     MMLAB_PG_REGION_MASK;
+	unsigned long pfn, flags;
+
+	for (pfn = zone->first_usable_pfn; pfn < zone->end_pfn; pfn++) {
+		struct mmlab_page *page = zone_pfn_page(zone, pfn);
+
+		WRITE_ONCE(page->flags, region);
+		atomic_set(&page->_refcount, 0);
+		INIT_LIST_HEAD(&page->lru);
+	}
+
+	spin_lock_irqsave(&zone->lock, flags);
+	pfn = zone->first_usable_pfn;
+	while (pfn < zone->end_pfn) {
+		unsigned int order = pfn ? min_t(unsigned int, __ffs(pfn),
+						 MMLAB_MAX_ORDER - 1)
+					 : MMLAB_MAX_ORDER - 1;
+
+		while (pfn + (1UL << order) > zone->end_pfn)
+			order--;
+		__free_one_page(zone, pfn, order,
+				mmlab_pfnblock_mt(zone, pfn));
+		pfn += 1UL << order;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static int zone_init_pcp(struct mmlab_zone *zone)
+{
+	int cpu, i;
+
+	zone->pcp = alloc_percpu(struct mmlab_per_cpu_pages);
+	if (!zone->pcp)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+		spin_lock_init(&pcp->lock);
+		for (i = 0; i < MMLAB_NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp->lists[i]);
+		pcp->batch = 1;
+		pcp->high = 4;
+	}
+	return 0;
+}
+
+static void zone_free(struct mmlab_zone *zone)
+{
+	if (!zone)
+		return;
+	free_percpu(zone->pcp);
+	kfree(zone->pageblock_flags);
+	kfree(zone);
+}
+
+static struct mmlab_zone *zone_create(struct mmlab_region *r)
+{
+	struct mmlab_zone *zone;
+	unsigned long pb, words;
+	int i;
+
+	if (r->nr_reserved >= r->nr_pages) {
+		pr_err("%s: no page left after %lu descriptor pages\n",
+		       r->name, r->nr_reserved);
+		return ERR_PTR(-EINVAL);
+	}
+	zone = kzalloc(sizeof(*zone), GFP_KERNEL);
+	if (!zone)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&zone->lock);
+	init_waitqueue_head(&zone->kswapd_wait);
+	zone->region = r;
+	zone->nid = r->id;
+	zone->start_pfn = r->start_pfn;
+	zone->spanned_pages = r->nr_pages;
+	zone->first_usable_pfn = r->start_pfn + r->nr_reserved;
+	zone->end_pfn = r->start_pfn + r->nr_pages;
+	zone->managed_pages = r->nr_pages - r->nr_reserved;
+	zone->pageblock_base = round_down(r->start_pfn, MMLAB_PAGEBLOCK_PAGES);
+	zone->nr_pageblocks = DIV_ROUND_UP(zone->end_pfn - zone->pageblock_base,
+					   MMLAB_PAGEBLOCK_PAGES);
+	words = DIV_ROUND_UP(zone->nr_pageblocks, PB_PER_WORD);
+	zone->pageblock_flags = kcalloc(words, sizeof(long), GFP_KERNEL);
+	for (i = 0; i < MMLAB_MAX_ORDER; i++) {
+		int mt;
+
+		for (mt = 0; mt < MMLAB_MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[i].free_list[mt]);
+	}
+	if (!zone->pageblock_flags || zone_init_pcp(zone)) {
+		zone_free(zone);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (pb = 0; pb < zone->nr_pageblocks; pb++)
+		set_pfnblock_migratetype(zone, zone->pageblock_base +
+					 pb * MMLAB_PAGEBLOCK_PAGES,
+					 MMLAB_MIGRATE_MOVABLE);
+	zone_free_all(zone);
+	return zone;
+}
+
+static int mmlab_cpu_dead(unsigned int cpu)
+{
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		mmlab_zone_drain_cpu(mmlab_zones[i], cpu);
+	return 0;
+}
+
+static void mmlab_buddy_teardown(void)
+{
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		mmlab_kswapd_stop(mmlab_zones[i]);
+	for (i = 0; i < mmlab_nr_zones; i++) {
+		struct mmlab_zone *zone = mmlab_zones[i];
+
+		mmlab_zone_drain(zone);
+		if (zone->free_pages != zone->managed_pages)
+			pr_warn("%s: %lu pages still allocated at unload\n",
+				zone->region->name,
+				zone->managed_pages - zone->free_pages);
+		zone_free(zone);
+		mmlab_zones[i] = NULL;
+	}
+	mmlab_nr_zones = 0;
+}
+
+static int __init mmlab_buddy_init(void)
+{
+	struct mmlab_region *r;
+	int i, ret;
+
+	for_each_mmlab_region(r, i) {
+		struct mmlab_zone *zone = zone_create(r);
+
+		if (IS_ERR(zone)) {
+			ret = PTR_ERR(zone);
+			goto fail;
+		}
+		mmlab_zones[i] = zone;
+		mmlab_nr_zones = i + 1;
+	}
+	if (!mmlab_nr_zones)
+		pr_info("no region: nothing to manage\n");
+
+	mmlab_init_min_free_kbytes();
+	mmlab_setup_watermarks();
+	for (i = 0; i < mmlab_nr_zones; i++) {
+		ret = mmlab_kswapd_run(mmlab_zones[i]);
+		if (ret)
+			goto fail;
+	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mmlab/buddy:online",
+					NULL, mmlab_cpu_dead);
+	if (ret < 0)
+		goto fail;
+	mmlab_cpuhp_state = ret;
+	mmlab_buddy_debugfs_init();
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		pr_info("%s: %lu pages managed, %lu free, watermarks %lu/%lu/%lu\n",
+			mmlab_zones[i]->region->name,
+			mmlab_zones[i]->managed_pages,
+			mmlab_zones[i]->free_pages,
+			zone_wmark(mmlab_zones[i], MMLAB_WMARK_MIN),
+			zone_wmark(mmlab_zones[i], MMLAB_WMARK_LOW),
+			zone_wmark(mmlab_zones[i], MMLAB_WMARK_HIGH));
+	return 0;
+
+fail:
+	pr_err("cannot set up the zones: %d\n", ret);
+	mmlab_buddy_teardown();
+	return ret;
+}
+
+static void __exit mmlab_buddy_exit(void)
+{
+	mmlab_buddy_debugfs_exit();
+	if (mmlab_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls(mmlab_cpuhp_state);
+	mmlab_movable_ops_exit();
+	mmlab_buddy_teardown();
+}
+
+module_init(mmlab_buddy_init);
+module_exit(mmlab_buddy_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mmlab: buddy page allocator of the private regions");

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmlab_buddy: watermarks, kswapd, shrinkers and the compaction hook.
+ *
+ * Watermarks follow the kernel's __setup_per_zone_wmarks(): min_free_kbytes (by default
+ * calculate_min_free_kbytes() of the regions' managed memory) is shared
+ * between the zones in proportion to their size; low and high add
+ * watermark_scale_factor/10000 of the zone (at least min/4) each.
+ *
+ * Each zone has a kswapd thread. The allocation slow path wakes it when a
+ * zone is below low; it drains the per-CPU lists, asks the registered
+ * shrinkers for pages and the compaction hook for high-order blocks until
+ * the zone is back at high, then sleeps (after a short nap, as kswapd's
+ * kswapd_try_to_sleep() does, to count premature wakeups).
+ *
+ * Locks: mmlab_shrinker_rwsem and mmlab_compact_rwsem are held for read
+ * around callbacks, which may sleep and may allocate or free pages, and
+ * for write to change the registrations. Neither is taken under a spinlock.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/freezer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+#include "trace.h"
+
+int mmlab_min_free_kbytes = 1024;
+int mmlab_watermark_scale_factor = 10;
+static DEFINE_MUTEX(mmlab_wmark_mutex);
+
+static LIST_HEAD(mmlab_shrinkers);
+static DECLARE_RWSEM(mmlab_shrinker_rwsem);
+
+static const struct mmlab_compact_ops *mmlab_compact_ops;
+static DECLARE_RWSEM(mmlab_compact_rwsem);
+
+/* --- Watermarks --------------------------------------------------------------- */
+
+static unsigned long total_managed_pages(void)
+{
+	unsigned long total = 0;
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		total += mmlab_zones[i]->managed_pages;
+	return total;
+}
+
+/* The most min_free_kbytes may be: half of the managed memory, 256 MiB. */
+static int max_min_free_kbytes(void)
+{
+	unsigned long kb = total_managed_pages() << (PAGE_SHIFT - 10);
+
+	return min_t(unsigned long, kb / 2, 262144);
+}
+
+/**
+ * mmlab_init_min_free_kbytes - the default of min_free_kbytes.
+ *
+ * As calculate_min_free_kbytes(): sqrt(managed kbytes * 16), clamped to
+ * 128..262144, here over the regions' managed memory only.
+ */
+void mmlab_init_min_free_kbytes(void)
+{
+	unsigned long kb = total_managed_pages() << (PAGE_SHIFT - 10);
+
+	mmlab_min_free_kbytes = clamp_t(unsigned long, int_sqrt(kb * 16),
+					128, 262144);
+	mmlab_min_free_kbytes = min(mmlab_min_free_kbytes,
+				    max_min_free_kbytes());
+}
+
+static void zone_setup_watermarks(struct mmlab_zone *zone,
+				  unsigned long pages_min,
+				  unsigned long total)
+{
+	u64 tmp = div64_u64((u64)pages_min * zone->managed_pages, total);
+	unsigned long flags;
+	u64 gap;
+
+	gap = mult_frac(zone->managed_pages, mmlab_watermark_scale_factor,
+			10000);
+	gap = max_t(u64, tmp >> 2, gap);
+	spin_lock_irqsave(&zone->lock, flags);
+	WRITE_ONCE(zone->watermark[MMLAB_WMARK_MIN], tmp);
+	WRITE_ONCE(zone->watermark[MMLAB_WMARK_LOW], tmp + gap);
+	WRITE_ONCE(zone->watermark[MMLAB_WMARK_HIGH], tmp + 2 * gap);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	mmlab_zone_update_pcp(zone);
+	trace_mm_setup_per_zone_wmarks(zone->nid, zone->region->name,
+				       zone_wmark(zone, MMLAB_WMARK_MIN),
+				       zone_wmark(zone, MMLAB_WMARK_LOW),
+				       zone_wmark(zone, MMLAB_WMARK_HIGH));
+}
+
+/**
+ * mmlab_setup_watermarks - recompute every zone's watermarks.
+ *
+ * Return: 0.
+ */
+int mmlab_setup_watermarks(void)
+{
+	unsigned long pages_min = mmlab_min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long total = total_managed_pages();
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		zone_setup_watermarks(mmlab_zones[i], pages_min, total);
+	return 0;
+}
+
+/**
+ * mmlab_set_min_free_kbytes - set min_free_kbytes and recompute watermarks.
+ * @kbytes: 0 up to half the managed memory (at most 262144).
+ *
+ * Return: 0, or -EINVAL when out of range.
+ */
+int mmlab_set_min_free_kbytes(int kbytes)
+{
+	if (kbytes < 0 || kbytes > max_min_free_kbytes()) {
+		pr_warn("min_free_kbytes: %d out of range 0..%d\n", kbytes,
+			max_min_free_kbytes());
+		return -EINVAL;
+	}
+	mutex_lock(&mmlab_wmark_mutex);
+	mmlab_min_free_kbytes = kbytes;
+	mmlab_setup_watermarks();
+	mutex_unlock(&mmlab_wmark_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_set_min_free_kbytes);
+
+/**
+ * mmlab_set_watermark_scale_factor - set the low/high watermark spacing.
+ * @factor: 1..3000, in units of 1/10000 of the zone, as the sysctl.
+ *
+ * Return: 0, or -EINVAL when out of range.
+ */
+int mmlab_set_watermark_scale_factor(int factor)
+{
+	if (factor < 1 || factor > 3000) {
+		pr_warn("watermark_scale_factor: %d out of range 1..3000\n",
+			factor);
+		return -EINVAL;
+	}
+	mutex_lock(&mmlab_wmark_mutex);
+	mmlab_watermark_scale_factor = factor;
+	mmlab_setup_watermarks();
+	mutex_unlock(&mmlab_wmark_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_set_watermark_scale_factor);
+
+/* --- Shrinkers ------------------------------------------------------------------- */
+
+/**
+ * mmlab_register_shrinker - let kswapd and direct reclaim ask @s for pages.
+ * @s: the shrinker, with @scan set; stays registered until unregistered.
+ *
+ * Return: 0, or -EINVAL without a scan callback.
+ */
+int mmlab_register_shrinker(struct mmlab_shrinker *s)
+{
+	if (!s || !s->scan)
+		return -EINVAL;
+	down_write(&mmlab_shrinker_rwsem);
+	list_add_tail(&s->list, &mmlab_shrinkers);
+	up_write(&mmlab_shrinker_rwsem);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_register_shrinker);
+
+/**
+ * mmlab_unregister_shrinker - stop calling @s.
+ * @s: a registered shrinker.
+ *
+ * Waits for calls in progress to return.
+ */
+void mmlab_unregister_shrinker(struct mmlab_shrinker *s)
+{
+	down_write(&mmlab_shrinker_rwsem);
+	list_del(&s->list);
+	up_write(&mmlab_shrinker_rwsem);
+}
+EXPORT_SYMBOL_GPL(mmlab_unregister_shrinker);
+
+/* Ask every shrinker for up to @nr_to_scan pages in all; returns freed. */
+static unsigned long shrink_zone(struct mmlab_zone *zone,
+				 unsigned long nr_to_scan)
+{
+	struct mmlab_shrinker *s;
+	unsigned long freed = 0;
+
+	down_read(&mmlab_shrinker_rwsem);
+	list_for_each_entry(s, &mmlab_shrinkers, list) {
+		if (freed >= nr_to_scan)
+			break;
+		if (s->count && !s->count(s, zone->nid))
+			continue;
+		freed += s->scan(s, zone->nid, nr_to_scan - freed);
+	}
+	up_read(&mmlab_shrinker_rwsem);
+	return freed;
+}
+
+unsigned long mmlab_shrink_direct(struct mmlab_zone *zone,
+				  unsigned long nr_to_scan)
+{
+	unsigned long freed = shrink_zone(zone, nr_to_scan);
+
+	mmlab_count_vm_events(MMLAB_PGSCAN_DIRECT, nr_to_scan);
+	mmlab_count_vm_events(MMLAB_PGSTEAL_DIRECT, freed);
+	return freed;
+}
+
+/* --- Compaction hook ------------------------------------------------------------- */
+
+/**
+ * mmlab_set_compact_ops - install the compaction provider (mmlab_cma).
+ * @ops: the operations; one provider at a time.
+ *
+ * Return: 0, -EINVAL for NULL ops, -EBUSY if another is installed.
+ */
+int mmlab_set_compact_ops(const struct mmlab_compact_ops *ops)
+{
+	int ret = 0;
+
+	if (!ops || !ops->try_to_compact)
+		return -EINVAL;
+	down_write(&mmlab_compact_rwsem);
+	if (mmlab_compact_ops)
+		ret = -EBUSY;
+	else
+		mmlab_compact_ops = ops;
+	up_write(&mmlab_compact_rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mmlab_set_compact_ops);
+
+/**
+ * mmlab_clear_compact_ops - remove the compaction provider.
+ * @ops: the operations installed by mmlab_set_compact_ops().
+ *
+ * Waits for calls in progress to return.
+ */
+void mmlab_clear_compact_ops(const struct mmlab_compact_ops *ops)
+{
+	down_write(&mmlab_compact_rwsem);
+	if (mmlab_compact_ops == ops)
+		mmlab_compact_ops = NULL;
+	up_write(&mmlab_compact_rwsem);
+}
+EXPORT_SYMBOL_GPL(mmlab_clear_compact_ops);
+
+static bool call_compact(struct mmlab_zone *zone, unsigned int order,
+			 mmlab_gfp_t gfp, bool *called)
+{
+	bool ok = false;
+
+	*called = false;
+	down_read(&mmlab_compact_rwsem);
+	if (mmlab_compact_ops) {
+		*called = true;
+		ok = mmlab_compact_ops->try_to_compact(zone->nid, order, gfp);
+	}
+	up_read(&mmlab_compact_rwsem);
+	return ok;
+}
+
+bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
+			  mmlab_gfp_t gfp)
+{
+	bool called, ok = call_compact(zone, order, gfp, &called);
+
+	if (called) {
+		mmlab_count_vm_event(MMLAB_COMPACT_STALL);
+		mmlab_count_vm_event(ok ? MMLAB_COMPACT_SUCCESS :
+				     MMLAB_COMPACT_FAIL);
+	}
+	return ok;
+}
+
+/* --- kswapd ------------------------------------------------------------------------ */
+
+#define MMLAB_KSWAPD_MAX_FAILURES	16
+
+static bool zone_balanced(struct mmlab_zone *zone, unsigned int order)
+{
+	return mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_HIGH),
+				 MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages));
+}
+
+/* Reclaim until the zone is at high; returns pages reclaimed. */
+static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int order)
+{
+	unsigned long reclaimed = 0;
+	int pass;
+
+	mmlab_count_vm_event(MMLAB_PAGEOUTRUN);
+	for (pass = 0; pass < 8 && !kthread_should_stop(); pass++) {
+		unsigned long high = zone_wmark(zone, MMLAB_WMARK_HIGH);
+		unsigned long free = READ_ONCE(zone->free_pages);
+		unsigned long want, got;
+		bool called;
+
+		if (zone_balanced(zone, order))
+			break;
+		mmlab_zone_drain(zone);
+		if (zone_balanced(zone, order))
+			break;
+		want = high > free ? high - free : 1UL << order;
+		got = shrink_zone(zone, want);
+		mmlab_count_vm_events(MMLAB_PGSCAN_KSWAPD, want);
+		mmlab_count_vm_events(MMLAB_PGSTEAL_KSWAPD, got);
+		reclaimed += got;
+		if (order && !zone_balanced(zone, order) &&
+		    call_compact(zone, order, 0, &called))
+			got++;
+		if (!got)
+			break;
+		cond_resched();
+	}
+	return reclaimed;
+}
+
+/*
+ * Sleep until woken. A short nap first: woken during it means the zone
+ * went below low again soon (low_wmark_hit_quickly), otherwise it stayed
+ * balanced (high_wmark_hit_quickly), as kswapd_try_to_sleep() counts.
+ */
+static void kswapd_try_to_sleep(struct mmlab_zone *zone)
+{
+	long remaining = 0;
+	DEFINE_WAIT(wait);
+
+	if (kthread_should_stop())
+		return;
+	prepare_to_wait(&zone->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
+	if (!READ_ONCE(zone->kswapd_pending) && zone_balanced(zone, 0)) {
+		remaining = schedule_timeout(HZ / 10);
+		mmlab_count_vm_event(remaining ?
+				     MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY :
+				     MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+		prepare_to_wait(&zone->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
+	}
+	if (!READ_ONCE(zone->kswapd_pending) && !kthread_should_stop()) {
+		trace_mm_vmscan_kswapd_sleep(zone->nid);
+		WRITE_ONCE(zone->kswapd_sleeping, true);
+		/* Back off after failed runs: retry on a timer, not a loop. */
+		if (!zone_balanced(zone, 0) &&
+		    zone->kswapd_failures < MMLAB_KSWAPD_MAX_FAILURES)
+			schedule_timeout(HZ);
+		else
+			schedule();
+		WRITE_ONCE(zone->kswapd_sleeping, false);
+	}
+	finish_wait(&zone->kswapd_wait, &wait);
+}
+
+static int mmlab_kswapd(void *data)
+{
+	struct mmlab_zone *zone = data;
+
+	set_freezable();
+	while (!kthread_should_stop()) {
+		unsigned int order;
+
+		kswapd_try_to_sleep(zone);
+		if (try_to_freeze() || kthread_should_stop())
+			continue;
+		WRITE_ONCE(zone->kswapd_pending, false);
+		order = xchg(&zone->kswapd_order, 0);
+		if (balance_zone(zone, order) || zone_balanced(zone, order))
+			zone->kswapd_failures = 0;
+		else
+			zone->kswapd_failures++;
+	}
+	return 0;
+}
+
+/**
+ * mmlab_zone_wakeup_kswapd - wake the zone's kswapd if the zone is below low.
+ * @zone: the zone.
+ * @order: the order of the allocation that needs pages.
+ */
+void mmlab_zone_wakeup_kswapd(struct mmlab_zone *zone, unsigned int order)
+{
+	unsigned int cur;
+
+	if (!zone->kswapd)
+		return;
+	do {
+		cur = READ_ONCE(zone->kswapd_order);
+		if (cur >= order)
+			break;
+	} while (cmpxchg(&zone->kswapd_order, cur, order) != cur);
+
+	if (mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_LOW),
+				MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages)))
+		return;
+	/* Hopeless: the shrinkers gave nothing for a while. */
+	if (READ_ONCE(zone->kswapd_failures) >= MMLAB_KSWAPD_MAX_FAILURES)
+		return;
+	if (READ_ONCE(zone->kswapd_pending))
+		return;
+	trace_mm_vmscan_kswapd_wake(zone->nid, 0, order);
+	WRITE_ONCE(zone->kswapd_pending, true);
+	wake_up_interruptible(&zone->kswapd_wait);
+}
+
+/**
+ * mmlab_wakeup_kswapd - wake a region's kswapd if it is below low.
+ * @nid: the region id.
+ * @order: the order of the allocation that needs pages.
+ */
+void mmlab_wakeup_kswapd(int nid, unsigned int order)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+
+	if (zone && order < MMLAB_MAX_ORDER) {
+		/* An explicit wakeup also retries a zone kswapd gave up on. */
+		WRITE_ONCE(zone->kswapd_failures, 0);
+		mmlab_zone_wakeup_kswapd(zone, order);
+	}
+}
+EXPORT_SYMBOL_GPL(mmlab_wakeup_kswapd);
+
+int mmlab_kswapd_run(struct mmlab_zone *zone)
+{
+	struct task_struct *t;
+
+	t = kthread_run(mmlab_kswapd, zone, "mmlab_kswapd%d", zone->nid);
+	if (IS_ERR(t)) {
+		pr_err("%s: cannot start kswapd: %ld\n", zone->region->name,
+		       PTR_ERR(t));
+		return PTR_ERR(t);
+	}
+	zone->kswapd = t;
+	return 0;
+}
+
+void mmlab_kswapd_stop(struct mmlab_zone *zone)
+{
+	if (zone->kswapd) {
+		kthread_stop(zone->kswapd);
+		zone->kswapd = NULL;
+	}
+}
