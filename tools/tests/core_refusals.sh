@@ -148,7 +148,7 @@ probe_fails mmlab-bad-notreserved -22 \
 	"mmlab-bad-notreserved: memory-region /mmlab-plain is not a /reserved-memory child"
 probe_fails mmlab-bad-unaligned -22 "0x400000@0x5a000800: base and size must be multiples"
 probe_fails mmlab-bad-small -22 "0x100000@0x5b000000: smaller than the minimum"
-probe_fails mmlab-bad-overlap -16 "0x4000000@0x52000000: overlaps mmlab0"
+probe_fails mmlab-bad-overlap -16 "0x1000000@0x58800000: overlaps mmlab1"
 probe_fails mmlab-bad-initrd -16 "0x400000@0x48000000: not reserved"
 probe_fails mmlab-bad-dup -16 "@$B: duplicates mmlab0"
 is "one log line per bad node" "$(echo "$core" | grep -c .)" 7
