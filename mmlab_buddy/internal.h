@@ -71,8 +71,6 @@ bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
 			  mmlab_gfp_t gfp);
 extern int mmlab_min_free_kbytes;
 extern int mmlab_watermark_scale_factor;
-int mmlab_set_min_free_kbytes(int kbytes);
-int mmlab_set_watermark_scale_factor(int factor);
 
 /* vmstat.c */
 int mmlab_buddy_debugfs_init(void);

@@ -262,6 +262,11 @@ void mmlab_wakeup_kswapd(int nid, unsigned int order);
 bool mmlab_zone_watermark_ok(int nid, unsigned int order,
 			     enum mmlab_zone_wmark mark);
 
+/* Tunables, as the debugfs knobs set them (exported for the KUnit suite). */
+int mmlab_get_min_free_kbytes(void);
+int mmlab_set_min_free_kbytes(int kbytes);
+int mmlab_set_watermark_scale_factor(int factor);
+
 /* --- Pageblocks (for mmlab_cma) -------------------------------------------- */
 
 enum mmlab_migratetype mmlab_get_pageblock_migratetype(const struct mmlab_page *page);

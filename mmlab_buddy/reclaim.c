@@ -116,6 +116,17 @@ int mmlab_setup_watermarks(void)
 }
 
 /**
+ * mmlab_get_min_free_kbytes - the current min_free_kbytes.
+ *
+ * Return: the value, in kB.
+ */
+int mmlab_get_min_free_kbytes(void)
+{
+	return READ_ONCE(mmlab_min_free_kbytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_get_min_free_kbytes);
+
+/**
  * mmlab_set_min_free_kbytes - set min_free_kbytes and recompute watermarks.
  * @kbytes: 0 up to half the managed memory (at most 262144).
  *

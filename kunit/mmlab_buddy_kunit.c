@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mmlab_buddy: the invariants of the buddy allocator on the
+ * live region 0 (split and merge, fallback and stealing, per-CPU lists,
+ * watermarks and reserves, kswapd, concurrency).
+ *
+ * Each test leaves the zone as it found it: every page it takes is freed,
+ * the tunables it changes are restored. The watermark tests log one
+ * allocation-failure line or none (they pass __MMLAB_GFP_NOWARN).
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "mmlab_buddy/mmlab_buddy.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define TEST_NID	0
+#define NOWAIT		(__MMLAB_GFP_NOWARN)
+
+/* --- Helpers ------------------------------------------------------------ */
+
+static struct mmlab_zone *test_zone(struct kunit *test)
+{
+	struct mmlab_zone *zone = mmlab_zone(TEST_NID);
+
+	if (!zone)
+		kunit_skip(test, "no region");
+	return zone;
+}
+
+struct free_snapshot {
+	unsigned long nr_free[MMLAB_MAX_ORDER];
+	unsigned long free_pages;
+};
+
+static void snapshot(struct mmlab_zone *zone, struct free_snapshot *s)
+{
+	unsigned long flags;
+	int o;
+
+	mmlab_drain_all_pages(zone->nid);
+	spin_lock_irqsave(&zone->lock, flags);
+	for (o = 0; o < MMLAB_MAX_ORDER; o++)
+		s->nr_free[o] = zone->free_area[o].nr_free;
+	s->free_pages = zone->free_pages;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/*
+ * Walk every free list under the zone lock: each entry is a free head of
+ * the list's order and type, aligned, inside the zone; per-order counts
+ * match nr_free and the page sums match free_pages and free_cma.
+ */
+static void check_free_lists(struct kunit *test, struct mmlab_zone *zone)
+{
+	unsigned long count[MMLAB_MAX_ORDER] = { 0 };
+	unsigned long nr_free[MMLAB_MAX_ORDER];
+	unsigned long pages = 0, cma = 0, free_pages, free_cma;
+	unsigned long flags, bad = 0;
+	int o, mt;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (o = 0; o < MMLAB_MAX_ORDER; o++) {
+		nr_free[o] = zone->free_area[o].nr_free;
+		for (mt = 0; mt < MMLAB_MIGRATE_TYPES; mt++) {
+			struct mmlab_page *page;
+
+			list_for_each_entry(page, &zone->free_area[o].free_list[mt], lru) {
+				unsigned long pfn = mmlab_page_to_pfn(page);
+
+				if (!mmlab_page_test(page, MMLAB_PG_BUDDY) ||
+				    mmlab_page_order(page) != o ||
+				    mmlab_page_field(page, MMLAB_PG_MT_MASK,
+						     MMLAB_PG_MT_SHIFT) != mt ||
+				    pfn & ((1UL << o) - 1) ||
+				    pfn < zone->first_usable_pfn ||
+				    pfn + (1UL << o) > zone->end_pfn)
+					bad++;
+				count[o]++;
+				if (mt != MMLAB_MIGRATE_ISOLATE)
+					pages += 1UL << o;
+				if (mt == MMLAB_MIGRATE_CMA)
+					cma += 1UL << o;
+			}
+		}
+	}
+	free_pages = zone->free_pages;
+	free_cma = zone->free_cma;
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	for (o = 0; o < MMLAB_MAX_ORDER; o++)
+		KUNIT_EXPECT_EQ_MSG(test, count[o], nr_free[o], "order %d", o);
+	KUNIT_EXPECT_EQ(test, pages, free_pages);
+	KUNIT_EXPECT_EQ(test, cma, free_cma);
+}
+
+static void expect_same_free(struct kunit *test, struct mmlab_zone *zone,
+			     const struct free_snapshot *before)
+{
+	struct free_snapshot after;
+	int o;
+
+	snapshot(zone, &after);
+	KUNIT_EXPECT_EQ(test, after.free_pages, before->free_pages);
+	for (o = 0; o < MMLAB_MAX_ORDER; o++)
+		KUNIT_EXPECT_EQ_MSG(test, after.nr_free[o], before->nr_free[o],
+				    "order %d", o);
+}
+
+static u32 next_rand(u32 *state)
+{
+	u32 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+struct held {
+	struct mmlab_page *page;
+	unsigned int order;
+};
+
+/* Allocate, check the descriptor and stamp the memory with the pfn. */
+static struct mmlab_page *take(struct kunit *test, struct mmlab_zone *zone,
+			       mmlab_gfp_t gfp, unsigned int order)
+{
+	struct mmlab_page *page;
+	unsigned long pfn;
+
+	page = mmlab_alloc_pages_owner(zone->nid, gfp | __MMLAB_GFP_THISNODE,
+				       order, MMLAB_OWNER_TEST);
+	if (!page)
+		return NULL;
+	pfn = mmlab_page_to_pfn(page);
+	KUNIT_EXPECT_EQ(test, pfn & ((1UL << order) - 1), 0UL);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+	KUNIT_EXPECT_EQ(test, (int)mmlab_page_owner(page), MMLAB_OWNER_TEST);
+	KUNIT_EXPECT_FALSE(test, mmlab_page_test(page, MMLAB_PG_BUDDY |
+						 MMLAB_PG_PCP));
+	KUNIT_EXPECT_EQ(test, mmlab_page_test(page, MMLAB_PG_HEAD), order > 0);
+	if (order)
+		KUNIT_EXPECT_EQ(test, mmlab_page_order(page), order);
+	*(unsigned long *)mmlab_page_address(page) = pfn;
+	*(unsigned long *)(mmlab_page_address(page) +
+			   (PAGE_SIZE << order) - sizeof(long)) = ~pfn;
+	return page;
+}
+
+/* Check the stamp (a block handed out twice would have lost it) and free. */
+static void give(struct kunit *test, struct mmlab_page *page,
+		 unsigned int order)
+{
+	unsigned long pfn = mmlab_page_to_pfn(page);
+
+	KUNIT_EXPECT_EQ(test, *(unsigned long *)mmlab_page_address(page), pfn);
+	KUNIT_EXPECT_EQ(test, *(unsigned long *)(mmlab_page_address(page) +
+			(PAGE_SIZE << order) - sizeof(long)), ~pfn);
+	mmlab_free_pages(page, order);
+}
+
+static unsigned long pcp_total(struct mmlab_zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	return sum;
+}
+
+static int block_type(struct mmlab_zone *zone, unsigned long pb)
+{
+	unsigned long pfn = max(zone->pageblock_base +
+				pb * MMLAB_PAGEBLOCK_PAGES, zone->start_pfn);
+
+	return mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(pfn));
+}
+
+static unsigned long count_blocks(struct mmlab_zone *zone, int mt)
+{
+	unsigned long pb, n = 0;
+
+	for (pb = 0; pb < zone->nr_pageblocks; pb++)
+		if (block_type(zone, pb) == mt)
+			n++;
+	return n;
+}
+
+/* --- Tests -------------------------------------------------------------- */
+
+/*
+ * At rest the lists are consistent; with nothing allocated the managed
+ * range sits in the largest naturally aligned blocks that fit.
+ */
+static void mmlab_buddy_initial_state_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	unsigned long expect[MMLAB_MAX_ORDER] = { 0 };
+	struct free_snapshot s;
+	unsigned long pfn;
+	int o;
+
+	snapshot(zone, &s);
+	check_free_lists(test, zone);
+	KUNIT_EXPECT_LE(test, s.free_pages, zone->managed_pages);
+	if (s.free_pages != zone->managed_pages)
+		kunit_skip(test, "region in use by others: %lu of %lu free",
+			   s.free_pages, zone->managed_pages);
+
+	for (pfn = zone->first_usable_pfn; pfn < zone->end_pfn;) {
+		o = min_t(int, __ffs(pfn), MMLAB_MAX_ORDER - 1);
+		while (pfn + (1UL << o) > zone->end_pfn)
+			o--;
+		expect[o]++;
+		pfn += 1UL << o;
+	}
+	for (o = 0; o < MMLAB_MAX_ORDER; o++)
+		KUNIT_EXPECT_EQ_MSG(test, s.nr_free[o], expect[o], "order %d", o);
+}
+
+#define RANDOM_SLOTS	256
+#define RANDOM_OPS	20000
+
+/* Long random alloc/free sequences keep the lists consistent. */
+static void mmlab_buddy_random_split_merge_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	static const mmlab_gfp_t types[] = {
+		0, __MMLAB_GFP_MOVABLE, __MMLAB_GFP_RECLAIMABLE,
+	};
+	struct free_snapshot before;
+	struct held *h;
+	u32 rnd = 0x2545f491;
+	unsigned long allocs = 0;
+	int i;
+
+	h = kunit_kcalloc(test, RANDOM_SLOTS, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	snapshot(zone, &before);
+
+	for (i = 0; i < RANDOM_OPS; i++) {
+		struct held *slot = &h[next_rand(&rnd) % RANDOM_SLOTS];
+
+		if (slot->page) {
+			give(test, slot->page, slot->order);
+			slot->page = NULL;
+			continue;
+		}
+		slot->order = next_rand(&rnd) % 7;
+		slot->page = take(test, zone, NOWAIT |
+				  types[next_rand(&rnd) % ARRAY_SIZE(types)],
+				  slot->order);
+		allocs += !!slot->page;
+		if (i % 4000 == 0)
+			check_free_lists(test, zone);
+	}
+	for (i = 0; i < RANDOM_SLOTS; i++)
+		if (h[i].page)
+			give(test, h[i].page, h[i].order);
+
+	KUNIT_EXPECT_GT(test, allocs, RANDOM_OPS / 4UL);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/* Chain held pages through lru; the owner may use it while allocated. */
+static void give_list(struct kunit *test, struct list_head *list,
+		      unsigned int order)
+{
+	struct mmlab_page *page, *next;
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		list_del(&page->lru);
+		mmlab_free_pages(page, order);
+	}
+}
+
+/*
+ * Unmovable allocations fall back into a movable pageblock once their own
+ * lists are empty, and steal the whole block.
+ */
+static void mmlab_buddy_fallback_steal_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long extfrag0 = mmlab_vm_state(MMLAB_EXTFRAG_FALLBACK);
+	unsigned long unmovable0, limit = zone->managed_pages / 2, n = 0;
+	struct mmlab_page *page = NULL;
+	struct free_snapshot before;
+	LIST_HEAD(held);
+
+	snapshot(zone, &before);
+	unmovable0 = count_blocks(zone, MMLAB_MIGRATE_UNMOVABLE);
+	KUNIT_ASSERT_GT(test, count_blocks(zone, MMLAB_MIGRATE_MOVABLE), 0UL);
+
+	while (mmlab_vm_state(MMLAB_EXTFRAG_FALLBACK) == extfrag0 && n < limit) {
+		page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST);
+		if (!page)
+			break;
+		list_add(&page->lru, &held);
+		n++;
+	}
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_EXTFRAG_FALLBACK), extfrag0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* The last page came from the stolen block, now unmovable. */
+	KUNIT_EXPECT_EQ(test, (int)mmlab_get_pageblock_migratetype(page),
+			MMLAB_MIGRATE_UNMOVABLE);
+	KUNIT_EXPECT_GT(test, count_blocks(zone, MMLAB_MIGRATE_UNMOVABLE),
+			unmovable0);
+	check_free_lists(test, zone);
+
+	give_list(test, &held, 0);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/* Setting a pageblock's type moves its free pages; ISOLATE hides them. */
+static void mmlab_buddy_pageblock_isolate_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	unsigned long pfn = round_up(zone->first_usable_pfn,
+				     MMLAB_PAGEBLOCK_PAGES);
+	struct free_snapshot before;
+	unsigned long free_cma0 = READ_ONCE(zone->free_cma);
+	struct mmlab_page *page;
+	int old, ret;
+
+	if (pfn + MMLAB_PAGEBLOCK_PAGES > zone->end_pfn)
+		kunit_skip(test, "no whole pageblock");
+	snapshot(zone, &before);
+	page = mmlab_pfn_to_page(pfn);
+	old = mmlab_get_pageblock_migratetype(page);
+	if (!mmlab_page_test(page, MMLAB_PG_BUDDY) ||
+	    mmlab_page_order(page) != MMLAB_MAX_ORDER - 1)
+		kunit_skip(test, "pageblock in use");
+
+	ret = mmlab_set_pageblock_migratetype(page, MMLAB_MIGRATE_ISOLATE);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(TEST_NID),
+			before.free_pages - MMLAB_PAGEBLOCK_PAGES);
+	check_free_lists(test, zone);
+	ret = mmlab_set_pageblock_migratetype(page, MMLAB_MIGRATE_TYPES);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+
+	ret = mmlab_set_pageblock_migratetype(page, MMLAB_MIGRATE_CMA);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_cma),
+			free_cma0 + MMLAB_PAGEBLOCK_PAGES);
+	check_free_lists(test, zone);
+
+	KUNIT_ASSERT_EQ(test, mmlab_set_pageblock_migratetype(page, old), 0);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/* Per-CPU lists refill by batch, count what they hold, drain on demand. */
+static void mmlab_buddy_pcp_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page *page, **pages;
+	unsigned long free0, flags;
+	int batch, high, count, i, n, listed, over = 0;
+
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, pcp_total(zone), 0UL);
+
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	batch = READ_ONCE(pcp->batch);
+	high = READ_ONCE(pcp->high);
+	free0 = READ_ONCE(zone->free_pages);
+	page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | __MMLAB_GFP_THISNODE,
+				       0, MMLAB_OWNER_TEST);
+	count = READ_ONCE(pcp->count);
+	preempt_enable();
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, count, batch - 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0 - batch);
+
+	/* Every page counted is on a list, and the other way round. */
+	spin_lock_irqsave(&pcp->lock, flags);
+	listed = 0;
+	for (i = 0; i < MMLAB_NR_PCP_LISTS; i++) {
+		struct mmlab_page *p;
+
+		list_for_each_entry(p, &pcp->lists[i], lru) {
+			KUNIT_EXPECT_TRUE(test, mmlab_page_test(p, MMLAB_PG_PCP));
+			listed += 1 << mmlab_page_order(p);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, listed, pcp->count);
+	spin_unlock_irqrestore(&pcp->lock, flags);
+
+	mmlab_free_pages(page, 0);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, pcp_total(zone), 0UL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+
+	/* Freeing many pages on one CPU never lets its list pass high. */
+	n = high + 4 * batch;
+	pages = kunit_kcalloc(test, n, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < n; i++) {
+		pages[i] = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+						   __MMLAB_GFP_THISNODE, 0,
+						   MMLAB_OWNER_TEST);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	for (i = 0; i < n; i++) {
+		mmlab_free_pages(pages[i], 0);
+		if (READ_ONCE(pcp->count) >= high)
+			over++;
+	}
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, over, 0);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, pcp_total(zone), 0UL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+	check_free_lists(test, zone);
+}
+
+struct wmark_state {
+	int min_free_kbytes;
+};
+
+static void raise_watermarks(struct kunit *test, struct mmlab_zone *zone,
+			     struct wmark_state *saved)
+{
+	int kb = (zone->managed_pages << (PAGE_SHIFT - 10)) / 8;
+
+	saved->min_free_kbytes = mmlab_get_min_free_kbytes();
+	KUNIT_ASSERT_EQ(test, mmlab_set_min_free_kbytes(kb), 0);
+}
+
+static void restore_watermarks(struct kunit *test, struct wmark_state *saved)
+{
+	KUNIT_EXPECT_EQ(test, mmlab_set_min_free_kbytes(saved->min_free_kbytes),
+			0);
+}
+
+/*
+ * A plain allocation is refused once free pages reach min; __MMLAB_GFP_HIGH
+ * without reclaim still gets pages below min, down to min/2 - min/8 (the
+ * ALLOC_MIN_RESERVE and ALLOC_NON_BLOCK cuts of __zone_watermark_ok()).
+ * Neither wakes kswapd, so nothing else moves the free count meanwhile.
+ */
+static void mmlab_buddy_watermark_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	unsigned long min, floor, free, slack, normal = 0, atomic = 0;
+	struct free_snapshot before;
+	struct wmark_state saved;
+	struct mmlab_page *page;
+	LIST_HEAD(held);
+
+	snapshot(zone, &before);
+	raise_watermarks(test, zone, &saved);
+	min = zone->watermark[MMLAB_WMARK_MIN];
+	floor = min - min / 2;
+	floor -= floor / 4;
+	KUNIT_EXPECT_LT(test, min, zone->watermark[MMLAB_WMARK_LOW]);
+	KUNIT_EXPECT_LT(test, zone->watermark[MMLAB_WMARK_LOW],
+			zone->watermark[MMLAB_WMARK_HIGH]);
+	/* Pages a plain allocation may not count. */
+	slack = READ_ONCE(zone->nr_reserved_highatomic) +
+		READ_ONCE(zone->free_cma);
+
+	while ((page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST))) {
+		list_add(&page->lru, &held);
+		normal++;
+	}
+	free = READ_ONCE(zone->free_pages);
+	KUNIT_EXPECT_GT(test, normal, 0UL);
+	KUNIT_EXPECT_LE(test, free, min + slack);
+	/* Refused with plenty left: it was the watermark, not memory. */
+	KUNIT_EXPECT_GT(test, free + pcp_total(zone), floor);
+	KUNIT_EXPECT_FALSE(test, mmlab_zone_watermark_ok(TEST_NID, 0,
+							 MMLAB_WMARK_MIN));
+
+	while ((page = mmlab_alloc_pages_owner(TEST_NID, __MMLAB_GFP_HIGH |
+					       NOWAIT | __MMLAB_GFP_THISNODE,
+					       0, MMLAB_OWNER_TEST))) {
+		list_add(&page->lru, &held);
+		atomic++;
+	}
+	free = READ_ONCE(zone->free_pages);
+	KUNIT_EXPECT_GT(test, atomic, 0UL);
+	KUNIT_EXPECT_LT(test, free, min);
+	KUNIT_EXPECT_LE(test, free, floor + slack);
+	KUNIT_EXPECT_GT(test, free + pcp_total(zone), floor / 2);
+
+	give_list(test, &held, 0);
+	restore_watermarks(test, &saved);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/* Take order-0 pages without waking kswapd until free is just below low. */
+static unsigned long fill_below_low(struct mmlab_zone *zone,
+				    struct list_head *held)
+{
+	unsigned long low = zone->watermark[MMLAB_WMARK_LOW], n = 0;
+	struct mmlab_page *page;
+
+	while (READ_ONCE(zone->free_pages) >= low - 8) {
+		page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST);
+		if (!page)
+			break;
+		list_add(&page->lru, held);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Once the zone is below low, a high-order __MMLAB_GFP_HIGH allocation
+ * that cannot reclaim reserves its pageblock as HIGHATOMIC.
+ */
+static void mmlab_buddy_highatomic_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct wmark_state saved;
+	struct mmlab_page *page;
+	unsigned long pb;
+	int old_mt, *types;
+	LIST_HEAD(held);
+
+	if (READ_ONCE(zone->nr_reserved_highatomic))
+		kunit_skip(test, "a reserve exists already");
+	types = kunit_kcalloc(test, zone->nr_pageblocks, sizeof(*types),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, types);
+	for (pb = 0; pb < zone->nr_pageblocks; pb++)
+		types[pb] = block_type(zone, pb);
+	snapshot(zone, &before);
+	raise_watermarks(test, zone, &saved);
+	fill_below_low(zone, &held);
+	KUNIT_ASSERT_LT(test, READ_ONCE(zone->free_pages),
+			zone->watermark[MMLAB_WMARK_LOW]);
+
+	page = mmlab_alloc_pages_owner(TEST_NID, __MMLAB_GFP_HIGH | NOWAIT |
+				       __MMLAB_GFP_THISNODE, 2,
+				       MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->nr_reserved_highatomic),
+			MMLAB_PAGEBLOCK_PAGES);
+	KUNIT_EXPECT_EQ(test, (int)mmlab_get_pageblock_migratetype(page),
+			MMLAB_MIGRATE_HIGHATOMIC);
+	KUNIT_EXPECT_EQ(test, count_blocks(zone, MMLAB_MIGRATE_HIGHATOMIC), 1UL);
+	check_free_lists(test, zone);
+
+	/* Give the block back its type from before the reservation. */
+	old_mt = types[(mmlab_page_to_pfn(page) - zone->pageblock_base) /
+		       MMLAB_PAGEBLOCK_PAGES];
+	mmlab_free_pages(page, 2);
+	give_list(test, &held, 0);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, mmlab_set_pageblock_migratetype(page, old_mt), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->nr_reserved_highatomic), 0UL);
+	restore_watermarks(test, &saved);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+struct test_shrinker {
+	struct mmlab_shrinker shrinker;
+	spinlock_t lock;	/* protects pages and nr */
+	struct list_head pages;
+	unsigned long nr;
+	atomic_t scans;
+};
+
+static unsigned long test_count(struct mmlab_shrinker *s, int nid)
+{
+	struct test_shrinker *ts = container_of(s, struct test_shrinker,
+						shrinker);
+
+	return READ_ONCE(ts->nr);
+}
+
+static unsigned long test_scan(struct mmlab_shrinker *s, int nid,
+			       unsigned long nr_to_scan)
+{
+	struct test_shrinker *ts = container_of(s, struct test_shrinker,
+						shrinker);
+	unsigned long freed = 0;
+
+	atomic_inc(&ts->scans);
+	while (freed < nr_to_scan) {
+		struct mmlab_page *page;
+
+		spin_lock(&ts->lock);
+		page = list_first_entry_or_null(&ts->pages, struct mmlab_page,
+						lru);
+		if (page) {
+			list_del(&page->lru);
+			ts->nr--;
+		}
+		spin_unlock(&ts->lock);
+		if (!page)
+			break;
+		mmlab_free_pages(page, 0);
+		freed++;
+	}
+	return freed;
+}
+
+static bool kswapd_settled(struct mmlab_zone *zone)
+{
+	return READ_ONCE(zone->kswapd_sleeping) &&
+	       !READ_ONCE(zone->kswapd_pending) &&
+	       READ_ONCE(zone->free_pages) >= zone->watermark[MMLAB_WMARK_HIGH];
+}
+
+/*
+ * Below low, an allocation wakes kswapd; kswapd reclaims from the
+ * shrinker until the zone is at high, then sleeps.
+ */
+static void mmlab_buddy_kswapd_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long runs0 = mmlab_vm_state(MMLAB_PAGEOUTRUN);
+	struct test_shrinker *ts;
+	struct free_snapshot before;
+	struct wmark_state saved;
+	struct mmlab_page *page;
+	unsigned long low;
+	int i;
+
+	ts = kunit_kzalloc(test, sizeof(*ts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ts);
+	spin_lock_init(&ts->lock);
+	INIT_LIST_HEAD(&ts->pages);
+	ts->shrinker.name = "mmlab_buddy_kunit";
+	ts->shrinker.count = test_count;
+	ts->shrinker.scan = test_scan;
+
+	snapshot(zone, &before);
+	raise_watermarks(test, zone, &saved);
+	low = zone->watermark[MMLAB_WMARK_LOW];
+	mmlab_wakeup_kswapd(TEST_NID, 0);	/* forget earlier failures */
+	for (i = 0; i < 50 && !kswapd_settled(zone); i++)
+		msleep(20);
+	KUNIT_ASSERT_TRUE(test, kswapd_settled(zone));
+
+	/* Ballast held for the shrinker, taken without waking kswapd. */
+	ts->nr = fill_below_low(zone, &ts->pages);
+	KUNIT_ASSERT_LT(test, READ_ONCE(zone->free_pages), low);
+	KUNIT_ASSERT_EQ(test, mmlab_register_shrinker(&ts->shrinker), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(zone->kswapd_sleeping));
+
+	/* This one may wake kswapd. */
+	page = mmlab_alloc_pages_owner(TEST_NID, MMLAB_GFP_NOWAIT | NOWAIT |
+				       __MMLAB_GFP_THISNODE, 0,
+				       MMLAB_OWNER_TEST);
+	if (page)
+		mmlab_free_pages(page, 0);
+
+	for (i = 0; i < 250 && !(atomic_read(&ts->scans) &&
+				 kswapd_settled(zone)); i++)
+		msleep(20);
+	KUNIT_EXPECT_GT(test, atomic_read(&ts->scans), 0);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_PAGEOUTRUN), runs0);
+	KUNIT_EXPECT_GE(test, READ_ONCE(zone->free_pages),
+			zone->watermark[MMLAB_WMARK_HIGH]);
+	KUNIT_EXPECT_TRUE(test, kswapd_settled(zone));
+
+	mmlab_unregister_shrinker(&ts->shrinker);
+	test_scan(&ts->shrinker, TEST_NID, ULONG_MAX);
+	restore_watermarks(test, &saved);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+#define NR_THREADS	4
+#define THREAD_OPS	4000
+#define THREAD_SLOTS	64
+
+struct worker {
+	struct kunit *test;
+	struct mmlab_zone *zone;
+	struct completion done;
+	u32 seed;
+	unsigned long allocs;
+	struct held held[THREAD_SLOTS];
+};
+
+static int worker_fn(void *data)
+{
+	struct worker *w = data;
+	struct held *h = w->held;
+	u32 rnd = w->seed;
+	int i;
+
+	for (i = 0; i < THREAD_OPS; i++) {
+		struct held *slot = &h[next_rand(&rnd) % THREAD_SLOTS];
+
+		if (slot->page) {
+			give(w->test, slot->page, slot->order);
+			slot->page = NULL;
+		} else {
+			slot->order = next_rand(&rnd) % 5;
+			slot->page = take(w->test, w->zone,
+					  NOWAIT | (i & 1 ? __MMLAB_GFP_MOVABLE : 0),
+					  slot->order);
+			w->allocs += !!slot->page;
+		}
+		if (i % 256 == 0)
+			cond_resched();
+	}
+	for (i = 0; i < THREAD_SLOTS; i++)
+		if (h[i].page)
+			give(w->test, h[i].page, h[i].order);
+	complete(&w->done);
+	return 0;
+}
+
+/* Several threads allocating and freeing at once keep the invariants. */
+static void mmlab_buddy_concurrent_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct worker *w;
+	int i;
+
+	w = kunit_kcalloc(test, NR_THREADS, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	snapshot(zone, &before);
+	for (i = 0; i < NR_THREADS; i++) {
+		struct task_struct *t;
+
+		w[i].test = test;
+		w[i].zone = zone;
+		w[i].seed = 0x9e3779b9 * (i + 1);
+		init_completion(&w[i].done);
+		t = kthread_run(worker_fn, &w[i], "mmlab_buddy_kunit%d", i);
+		if (IS_ERR(t))
+			complete(&w[i].done);
+		KUNIT_EXPECT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < NR_THREADS; i++) {
+		wait_for_completion(&w[i].done);
+		KUNIT_EXPECT_GT(test, w[i].allocs, THREAD_OPS / 4UL);
+	}
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/* Bad input is refused, not acted on. */
+static void mmlab_buddy_bad_input_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+
+	snapshot(zone, &before);
+	KUNIT_EXPECT_NULL(test, mmlab_alloc_pages_owner(TEST_NID, NOWAIT,
+							MMLAB_MAX_ORDER,
+							MMLAB_OWNER_TEST));
+	KUNIT_EXPECT_NULL(test, mmlab_alloc_pages_node(MMLAB_MAX_REGIONS,
+						       NOWAIT, 0));
+	KUNIT_EXPECT_EQ(test, mmlab_set_min_free_kbytes(-1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_register_shrinker(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_set_compact_ops(NULL), -EINVAL);
+	expect_same_free(test, zone, &before);
+}
+
+static struct kunit_case mmlab_buddy_cases[] = {
+	KUNIT_CASE(mmlab_buddy_initial_state_test),
+	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
+	KUNIT_CASE(mmlab_buddy_fallback_steal_test),
+	KUNIT_CASE(mmlab_buddy_pageblock_isolate_test),
+	KUNIT_CASE(mmlab_buddy_pcp_test),
+	KUNIT_CASE(mmlab_buddy_watermark_test),
+	KUNIT_CASE(mmlab_buddy_highatomic_test),
+	KUNIT_CASE(mmlab_buddy_kswapd_test),
+	KUNIT_CASE(mmlab_buddy_concurrent_test),
+	KUNIT_CASE(mmlab_buddy_bad_input_test),
+	{}
+};
+
+static struct kunit_suite mmlab_buddy_suite = {
+	.name = "mmlab_buddy",
+	.test_cases = mmlab_buddy_cases,
+};
+
+kunit_test_suite(mmlab_buddy_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for mmlab_buddy");
