@@ -47,8 +47,9 @@ refuse() {
 	*"$3"*) ok "$1: $3" ;;
 	*) not_ok "$1: $3"; diag "insmod: $out" ;;
 	esac
-	is "$1: one log line" "$(echo "$log" | grep -c .)" 1 ||
-		diag "$log"
+	n=$(echo "$log" | grep -c .)
+	is "$1: one log line" "$n" 1
+	[ "$n" = 1 ] || diag "$log"
 	if echo "$log" | grep -q -- "$4"; then
 		ok "$1: log says '$4'"
 	else
