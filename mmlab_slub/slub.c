@@ -1,0 +1,1487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmlab_slub: SLUB-style object caches on top of mmlab_buddy, kmalloc size
+ * classes (kmalloc.c), debug features (debug.c), a vmalloc-style mapper
+ * (vmalloc.c), debugfs files (debugfs.c) and kmem tracepoints.
+ *
+ * Slabs. A slab is a block of 1 << order pages from mmlab_buddy, owner
+ * MMLAB_OWNER_SLAB, cut into objects of cache->size bytes. The 24-byte
+ * mmlab_page descriptor has no room for the slab's state, so every slab has
+ * a struct mmlab_slab (from a kernel kmem_cache) and every page of the slab,
+ * head and tail, points to it through mmlab_page::private:
+ * object -> mmlab_virt_to_page() -> private -> slab -> cache, from any page.
+ *
+ * Free pointers live inside free objects (in the middle of the object, or
+ * after it when the object must stay intact: poison, ctor) and are stored
+ * hardened: ptr ^ cache->random ^ swab(address of the pointer).
+ *
+ * Allocation, as mm/slub.c: (1) the CPU freelist of the active slab (fast
+ * path, irq-off local lock); (2) objects freed remotely into the active
+ * slab; (3) a slab from this CPU's partial list; (4) a slab from a node
+ * (region) partial list; (5) a new slab. Free: to the CPU freelist when the
+ * object belongs to this CPU's active slab, else to the slab's own freelist
+ * under the node lock; a full slab that gets a free object goes to the CPU
+ * partial list (or the node partial list when cpu_partial is 0), an empty
+ * slab beyond min_partial goes back to mmlab_buddy. Every step is counted
+ * in per-CPU stat counters shown in debugfs.
+ *
+ * Caches with debug flags take a slow path for every operation: objects are
+ * taken from and returned to node partial slabs under the node lock, so that
+ * every free object is on a slab freelist and every check sees it.
+ *
+ * A slab is "frozen" while it is a CPU's active slab or on a CPU partial
+ * list: only that CPU allocates from it, other CPUs only push frees onto its
+ * freelist. inuse counts the objects not on slab->freelist.
+ *
+ * Lock order:
+ *	mmlab_slab_mutex (cache list; create, destroy, shrinker, debugfs)
+ *	  flush_mutex (per-CPU flush works)
+ *	    cpu_slab->lock (local_lock, irq off)
+ *	      node->list_lock (spinlock, per cache and region)
+ * Slabs are given back to mmlab_buddy and new ones allocated with none of
+ * these held (except the mutexes).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/ctype.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/swab.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+#include "trace.h"
+
+DEFINE_MUTEX(mmlab_slab_mutex);
+LIST_HEAD(mmlab_slab_caches);
+
+static struct kmem_cache *slab_meta_cache;
+
+const char * const mmlab_stat_names[NR_MMLAB_STATS] = {
+	[ALLOC_FASTPATH]	= "alloc_fastpath",
+	[ALLOC_SLOWPATH]	= "alloc_slowpath",
+	[ALLOC_REFILL]		= "alloc_refill",
+	[CPU_PARTIAL_ALLOC]	= "cpu_partial_alloc",
+	[ALLOC_FROM_PARTIAL]	= "alloc_from_partial",
+	[ALLOC_SLAB]		= "alloc_slab",
+	[ALLOC_NODE_MISMATCH]	= "alloc_node_mismatch",
+	[FREE_FASTPATH]		= "free_fastpath",
+	[FREE_SLOWPATH]		= "free_slowpath",
+	[FREE_FROZEN]		= "free_frozen",
+	[FREE_ADD_PARTIAL]	= "free_add_partial",
+	[FREE_REMOVE_PARTIAL]	= "free_remove_partial",
+	[CPU_PARTIAL_FREE]	= "cpu_partial_free",
+	[CPU_PARTIAL_DRAIN]	= "cpu_partial_drain",
+	[FREE_SLAB]		= "free_slab",
+	[DEACTIVATE_FULL]	= "deactivate_full",
+	[DEACTIVATE_EMPTY]	= "deactivate_empty",
+	[DEACTIVATE_PARTIAL]	= "deactivate_to_tail",
+	[CPUSLAB_FLUSH]		= "cpuslab_flush",
+	[ALLOC_TOTAL]		= "alloc_total",
+	[FREE_TOTAL]		= "free_total",
+	[DEBUG_ERRORS]		= "debug_errors",
+};
+EXPORT_SYMBOL_IF_KUNIT(mmlab_stat_names);
+
+static inline void stat(struct mmlab_kmem_cache *s, enum mmlab_stat_item si)
+{
+	this_cpu_inc(s->cpu_slab->stat[si]);
+}
+
+/**
+ * mmlab_stat_sum() - a stat counter summed over the CPUs.
+ * @s: the cache.
+ * @item: the counter.
+ *
+ * Return: the sum.
+ */
+unsigned long mmlab_stat_sum(struct mmlab_kmem_cache *s,
+			     enum mmlab_stat_item item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(s->cpu_slab, cpu)->stat[item]);
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_stat_sum);
+
+/* --- Hardened free pointers ------------------------------------------------ */
+
+static inline unsigned long freeptr_key(struct mmlab_kmem_cache *s,
+					unsigned long ptr_addr)
+{
+	return s->random ^ swab(ptr_addr);
+}
+
+/**
+ * mmlab_get_freepointer() - the next free object after @obj.
+ * @s: the cache.
+ * @obj: a free object.
+ *
+ * Return: the decoded pointer stored in @obj.
+ */
+void *mmlab_get_freepointer(struct mmlab_kmem_cache *s, void *obj)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+
+	return (void *)(*(unsigned long *)addr ^ freeptr_key(s, addr));
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_get_freepointer);
+
+/**
+ * mmlab_set_freepointer() - store @fp in @obj, hardened.
+ * @s: the cache.
+ * @obj: a free object.
+ * @fp: the next free object, or NULL.
+ */
+void mmlab_set_freepointer(struct mmlab_kmem_cache *s, void *obj, void *fp)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+
+	*(unsigned long *)addr = (unsigned long)fp ^ freeptr_key(s, addr);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_set_freepointer);
+
+/* --- Slab lookup ------------------------------------------------------------ */
+
+/**
+ * mmlab_virt_to_slab() - the slab an object lives in.
+ * @obj: any address inside a slab page.
+ *
+ * Return: the slab, or NULL when @obj is not in a slab page.
+ */
+struct mmlab_slab *mmlab_virt_to_slab(const void *obj)
+{
+	struct mmlab_page *page = mmlab_virt_to_page(obj);
+
+	if (!page || mmlab_page_owner(page) != MMLAB_OWNER_SLAB)
+		return NULL;
+	return (struct mmlab_slab *)READ_ONCE(page->private);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_virt_to_slab);
+
+static inline struct mmlab_kmem_cache_node *
+slab_node(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
+{
+	return &s->node[slab->nid];
+}
+
+/* --- Order and layout -------------------------------------------------------- */
+
+/**
+ * mmlab_calculate_order() - the slab order for objects of @size bytes.
+ * @size: slot size.
+ * @objects: set to the objects per slab.
+ *
+ * Prefers the smallest order that holds enough objects for the CPUs to
+ * share (4 * (fls(cpus) + 1), as SLUB) while wasting at most 1/16 of the
+ * slab, lowering the objects wanted until an order up to
+ * PAGE_ALLOC_COSTLY_ORDER fits.
+ *
+ * Return: the order.
+ */
+unsigned int mmlab_calculate_order(unsigned int size, unsigned int *objects)
+{
+	unsigned int min_order = get_order(size);
+	unsigned int max_order = max_t(unsigned int, min_order,
+				       PAGE_ALLOC_COSTLY_ORDER);
+	unsigned int want = 4 * (fls(num_online_cpus()) + 1);
+	unsigned int order;
+
+	for (; want; want /= 2) {
+		for (order = min_order; order <= max_order; order++) {
+			unsigned long bytes = PAGE_SIZE << order;
+			unsigned long n = bytes / size;
+
+			if (n < want || (bytes - n * size) * 16 > bytes)
+				continue;
+			*objects = n;
+			return order;
+		}
+	}
+	*objects = (PAGE_SIZE << min_order) / size;
+	return min_order;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_calculate_order);
+
+static unsigned int calculate_align(unsigned long flags, unsigned int align,
+				    unsigned int size)
+{
+	if (flags & MMLAB_SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = cache_line_size();
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	return ALIGN(max_t(unsigned int, align, sizeof(void *)),
+		     sizeof(void *));
+}
+
+/*
+ * Slot layout: [object][red zone][free pointer if outside][tracks][pad].
+ * The red zone runs from object_size to the next word (a full word when
+ * the object ends on one); the free pointer sits in the middle of the
+ * object unless poison or a ctor need the object intact while free.
+ */
+static int calculate_sizes(struct mmlab_kmem_cache *s)
+{
+	unsigned int size = ALIGN(s->object_size, sizeof(void *));
+
+	if ((s->flags & MMLAB_SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	if ((s->flags & MMLAB_SLAB_POISON) || s->ctor) {
+		s->offset = size;
+		size += sizeof(void *);
+	} else {
+		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
+	}
+	s->inuse = size;
+	if (s->flags & MMLAB_SLAB_STORE_USER)
+		size += 2 * sizeof(struct mmlab_track);
+	s->size = ALIGN(size, s->align);
+	s->order = mmlab_calculate_order(s->size, &s->objects);
+	return s->objects ? 0 : -EINVAL;
+}
+
+/* --- Slabs ------------------------------------------------------------------- */
+
+static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
+					mmlab_gfp_t gfp, int nid)
+{
+	mmlab_gfp_t pgfp = gfp & ~__MMLAB_GFP_ZERO;
+	gfp_t kgfp = (gfp & __MMLAB_GFP_DIRECT_RECLAIM) ? GFP_KERNEL :
+							  GFP_NOWAIT;
+	struct mmlab_slab *slab;
+	struct mmlab_page *page;
+	unsigned int i;
+	void *prev = NULL;
+
+	slab = kmem_cache_zalloc(slab_meta_cache, kgfp | __GFP_NOWARN);
+	if (!slab)
+		return NULL;
+	if (nid >= 0)
+		page = mmlab_alloc_pages_node(nid, pgfp, s->order);
+	else
+		page = mmlab_alloc_pages(pgfp, s->order);
+	if (!page) {
+		kmem_cache_free(slab_meta_cache, slab);
+		return NULL;
+	}
+	slab->cache = s;
+	slab->page = page;
+	slab->base = mmlab_page_address(page);
+	slab->objects = s->objects;
+	slab->nid = mmlab_page_region(page)->id;
+	INIT_LIST_HEAD(&slab->list);
+	for (i = 0; i < (1U << s->order); i++) {
+		mmlab_page_set_owner(page + i, MMLAB_OWNER_SLAB);
+		WRITE_ONCE(page[i].private, (unsigned long)slab);
+	}
+	/* Thread the freelist back to front so that it runs in address order. */
+	for (i = s->objects; i-- > 0;) {
+		void *obj = mmlab_slab_obj(s, slab, i);
+
+		if (mmlab_cache_debug(s))
+			mmlab_debug_init_object(s, obj);
+		if (s->ctor)
+			s->ctor(obj);
+		mmlab_set_freepointer(s, obj, prev);
+		prev = obj;
+	}
+	slab->freelist = prev;
+	return slab;
+}
+
+/* Called with the node lock held: the slab joins the node. */
+static void node_add_slab(struct mmlab_kmem_cache_node *n,
+			  struct mmlab_slab *slab)
+{
+	list_add_tail(&slab->all, &n->all_slabs);
+	n->nr_slabs++;
+	n->total_objects += slab->objects;
+}
+
+/* Called with the node lock held: the slab leaves it for @discard. */
+static void node_remove_slab(struct mmlab_kmem_cache_node *n,
+			     struct mmlab_slab *slab, struct list_head *discard)
+{
+	list_del(&slab->all);
+	n->nr_slabs--;
+	n->total_objects -= slab->objects;
+	list_add(&slab->list, discard);
+}
+
+static void add_partial(struct mmlab_kmem_cache_node *n,
+			struct mmlab_slab *slab)
+{
+	list_add_tail(&slab->list, &n->partial);
+	n->nr_partial++;
+}
+
+static void remove_partial(struct mmlab_kmem_cache_node *n,
+			   struct mmlab_slab *slab)
+{
+	list_del_init(&slab->list);
+	n->nr_partial--;
+}
+
+static void free_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
+{
+	struct mmlab_page *page = slab->page;
+	unsigned int i;
+
+	for (i = 0; i < (1U << s->order); i++) {
+		WRITE_ONCE(page[i].private, 0);
+		mmlab_page_set_owner(page + i, MMLAB_OWNER_KERNEL);
+	}
+	mmlab_free_pages(page, s->order);
+	kmem_cache_free(slab_meta_cache, slab);
+}
+
+/* Give back the slabs collected on @discard, with no lock held. */
+static void discard_slabs(struct mmlab_kmem_cache *s, struct list_head *discard)
+{
+	struct mmlab_slab *slab, *next;
+
+	list_for_each_entry_safe(slab, next, discard, list) {
+		list_del(&slab->list);
+		free_slab(s, slab);
+		stat(s, FREE_SLAB);
+	}
+}
+
+/* --- CPU slabs ----------------------------------------------------------------- */
+
+/*
+ * Put a slab that a CPU gives up back on its node: on the partial list if
+ * it has free objects, to @discard if empty and the node has min_partial
+ * slabs already. Node lock held.
+ */
+static void unfreeze_slab(struct mmlab_kmem_cache *s,
+			  struct mmlab_kmem_cache_node *n,
+			  struct mmlab_slab *slab, struct list_head *discard,
+			  bool count)
+{
+	slab->frozen = false;
+	if (!slab->inuse && n->nr_partial >= s->min_partial) {
+		node_remove_slab(n, slab, discard);
+		if (count)
+			stat(s, DEACTIVATE_EMPTY);
+	} else if (slab->freelist) {
+		add_partial(n, slab);
+		if (count)
+			stat(s, slab->inuse ? DEACTIVATE_PARTIAL :
+					      DEACTIVATE_EMPTY);
+	} else if (count) {
+		stat(s, DEACTIVATE_FULL);
+	}
+}
+
+/* Return the CPU freelist to the active slab and drop the slab. */
+static void deactivate_cpu_slab(struct mmlab_kmem_cache *s,
+				struct mmlab_kmem_cache_cpu *c,
+				struct list_head *discard)
+{
+	struct mmlab_slab *slab = c->slab;
+	struct mmlab_kmem_cache_node *n;
+	void *head = c->freelist, *tail = NULL, *p;
+	unsigned int count = 0;
+
+	if (!slab)
+		return;
+	for (p = head; p; p = mmlab_get_freepointer(s, p)) {
+		tail = p;
+		count++;
+	}
+	n = slab_node(s, slab);
+	spin_lock(&n->list_lock);
+	if (tail) {
+		mmlab_set_freepointer(s, tail, slab->freelist);
+		slab->freelist = head;
+		slab->inuse -= count;
+	}
+	unfreeze_slab(s, n, slab, discard, true);
+	spin_unlock(&n->list_lock);
+	c->slab = NULL;
+	c->freelist = NULL;
+}
+
+static void unfreeze_partials(struct mmlab_kmem_cache *s,
+			      struct mmlab_kmem_cache_cpu *c,
+			      struct list_head *discard)
+{
+	struct mmlab_slab *slab, *next;
+
+	if (list_empty(&c->partial))
+		return;
+	list_for_each_entry_safe(slab, next, &c->partial, list) {
+		struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+
+		list_del_init(&slab->list);
+		spin_lock(&n->list_lock);
+		unfreeze_slab(s, n, slab, discard, false);
+		spin_unlock(&n->list_lock);
+	}
+	c->nr_partial = 0;
+	stat(s, CPU_PARTIAL_DRAIN);
+}
+
+/* Take every free object of a frozen slab for the CPU. Node lock held. */
+static void *take_slab_freelist(struct mmlab_slab *slab)
+{
+	void *obj = slab->freelist;
+
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	return obj;
+}
+
+static void *refill_from_cpu_slab(struct mmlab_kmem_cache *s,
+				  struct mmlab_kmem_cache_cpu *c)
+{
+	struct mmlab_slab *slab = c->slab;
+	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+	void *obj;
+
+	spin_lock(&n->list_lock);
+	obj = take_slab_freelist(slab);
+	if (!obj)
+		slab->frozen = false;	/* full: belongs to no list */
+	spin_unlock(&n->list_lock);
+	if (obj) {
+		stat(s, ALLOC_REFILL);
+	} else {
+		c->slab = NULL;
+		stat(s, DEACTIVATE_FULL);
+	}
+	return obj;
+}
+
+static void *alloc_from_cpu_partial(struct mmlab_kmem_cache *s,
+				    struct mmlab_kmem_cache_cpu *c, int nid)
+{
+	struct mmlab_kmem_cache_node *n;
+	struct mmlab_slab *slab;
+	void *obj;
+
+	list_for_each_entry(slab, &c->partial, list) {
+		if (nid != NUMA_NO_NODE && slab->nid != nid)
+			continue;
+		list_del_init(&slab->list);
+		c->nr_partial--;
+		n = slab_node(s, slab);
+		spin_lock(&n->list_lock);
+		obj = take_slab_freelist(slab);
+		spin_unlock(&n->list_lock);
+		c->slab = slab;
+		stat(s, CPU_PARTIAL_ALLOC);
+		return obj;
+	}
+	return NULL;
+}
+
+/*
+ * Take the first partial slab of node @nid as the CPU slab, and up to half
+ * of cpu_partial more for the CPU partial list, as get_partial_node().
+ */
+static void *alloc_from_node_partial(struct mmlab_kmem_cache *s,
+				     struct mmlab_kmem_cache_cpu *c, int nid)
+{
+	struct mmlab_kmem_cache_node *n = &s->node[nid];
+	struct mmlab_slab *slab, *next;
+	void *obj = NULL;
+
+	if (!READ_ONCE(n->nr_partial))
+		return NULL;
+	spin_lock(&n->list_lock);
+	list_for_each_entry_safe(slab, next, &n->partial, list) {
+		remove_partial(n, slab);
+		slab->frozen = true;
+		if (!obj) {
+			obj = take_slab_freelist(slab);
+			c->slab = slab;
+			stat(s, ALLOC_FROM_PARTIAL);
+		} else {
+			list_add_tail(&slab->list, &c->partial);
+			c->nr_partial++;
+		}
+		if (c->nr_partial >= s->cpu_partial_slabs / 2)
+			break;
+	}
+	spin_unlock(&n->list_lock);
+	return obj;
+}
+
+static void *alloc_from_partial(struct mmlab_kmem_cache *s,
+				struct mmlab_kmem_cache_cpu *c, int nid)
+{
+	void *obj;
+	int i;
+
+	if (nid != NUMA_NO_NODE)
+		return alloc_from_node_partial(s, c, nid);
+	for (i = 0; i < mmlab_nr_regions(); i++) {
+		obj = alloc_from_node_partial(s, c, i);
+		if (obj)
+			return obj;
+	}
+	return NULL;
+}
+
+/* Slow path without a new slab. CPU lock held. */
+static void *alloc_slow_locked(struct mmlab_kmem_cache *s,
+			       struct mmlab_kmem_cache_cpu *c, int nid)
+{
+	void *obj = NULL;
+
+	if (c->slab)
+		obj = refill_from_cpu_slab(s, c);
+	if (!obj)
+		obj = alloc_from_cpu_partial(s, c, nid);
+	if (!obj)
+		obj = alloc_from_partial(s, c, nid);
+	if (obj)
+		c->freelist = mmlab_get_freepointer(s, obj);
+	return obj;
+}
+
+/* Make a new slab the CPU slab and take its first object. CPU lock held. */
+static void *install_new_slab(struct mmlab_kmem_cache *s,
+			      struct mmlab_kmem_cache_cpu *c,
+			      struct mmlab_slab *slab,
+			      struct list_head *discard)
+{
+	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+	void *obj;
+
+	deactivate_cpu_slab(s, c, discard);
+	spin_lock(&n->list_lock);
+	slab->frozen = true;
+	obj = take_slab_freelist(slab);
+	node_add_slab(n, slab);
+	spin_unlock(&n->list_lock);
+	c->slab = slab;
+	c->freelist = mmlab_get_freepointer(s, obj);
+	return obj;
+}
+
+static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+			     int nid)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	struct mmlab_slab *slab;
+	unsigned long flags;
+	LIST_HEAD(discard);
+	void *obj;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	if (unlikely(nid != NUMA_NO_NODE && c->slab && c->slab->nid != nid)) {
+		deactivate_cpu_slab(s, c, &discard);
+		stat(s, ALLOC_NODE_MISMATCH);
+	}
+	obj = c->freelist;
+	if (likely(obj)) {
+		c->freelist = mmlab_get_freepointer(s, obj);
+		stat(s, ALLOC_FASTPATH);
+	} else {
+		stat(s, ALLOC_SLOWPATH);
+		obj = alloc_slow_locked(s, c, nid);
+	}
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	discard_slabs(s, &discard);
+	if (obj)
+		return obj;
+
+	slab = allocate_slab(s, gfp, nid);
+	if (!slab)
+		return NULL;
+	stat(s, ALLOC_SLAB);
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	obj = install_new_slab(s, this_cpu_ptr(s->cpu_slab), slab, &discard);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	discard_slabs(s, &discard);
+	return obj;
+}
+
+/* --- Debug caches: every operation under the node lock ------------------------ */
+
+static void *alloc_single_from_node(struct mmlab_kmem_cache *s,
+				    struct mmlab_kmem_cache_node *n,
+				    unsigned long addr)
+{
+	struct mmlab_slab *slab;
+	void *obj = NULL;
+
+	spin_lock(&n->list_lock);
+	while (!list_empty(&n->partial)) {
+		slab = list_first_entry(&n->partial, struct mmlab_slab, list);
+		obj = slab->freelist;
+		if (!mmlab_debug_alloc(s, slab, obj, addr)) {
+			/* Corrupted freelist: the slab is taken out of use. */
+			slab->freelist = NULL;
+			slab->inuse = slab->objects;
+			remove_partial(n, slab);
+			obj = NULL;
+			continue;
+		}
+		slab->freelist = mmlab_get_freepointer(s, obj);
+		slab->inuse++;
+		if (!slab->freelist)
+			remove_partial(n, slab);
+		break;
+	}
+	spin_unlock(&n->list_lock);
+	return obj;
+}
+
+static void *slab_alloc_debug(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+			      int nid, unsigned long addr)
+{
+	struct mmlab_kmem_cache_node *n;
+	struct mmlab_slab *slab;
+	unsigned long flags;
+	void *obj = NULL;
+	int i;
+
+	stat(s, ALLOC_SLOWPATH);
+	for (;;) {
+		local_irq_save(flags);
+		for (i = 0; i < mmlab_nr_regions() && !obj; i++) {
+			if (nid != NUMA_NO_NODE && i != nid)
+				continue;
+			obj = alloc_single_from_node(s, &s->node[i], addr);
+		}
+		local_irq_restore(flags);
+		if (obj) {
+			stat(s, ALLOC_FROM_PARTIAL);
+			return obj;
+		}
+		slab = allocate_slab(s, gfp, nid);
+		if (!slab)
+			return NULL;
+		stat(s, ALLOC_SLAB);
+		n = slab_node(s, slab);
+		spin_lock_irqsave(&n->list_lock, flags);
+		node_add_slab(n, slab);
+		add_partial(n, slab);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+}
+
+static void slab_free_debug(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
+			    void *obj, unsigned long addr)
+{
+	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+	unsigned long flags;
+	LIST_HEAD(discard);
+
+	stat(s, FREE_SLOWPATH);
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (!mmlab_debug_free(s, slab, obj, addr)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		stat(s, DEBUG_ERRORS);
+		return;
+	}
+	if (!slab->freelist) {
+		add_partial(n, slab);
+		stat(s, FREE_ADD_PARTIAL);
+	}
+	mmlab_set_freepointer(s, obj, slab->freelist);
+	slab->freelist = obj;
+	slab->inuse--;
+	if (!slab->inuse && n->nr_partial > s->min_partial) {
+		remove_partial(n, slab);
+		node_remove_slab(n, slab, &discard);
+		stat(s, FREE_REMOVE_PARTIAL);
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	stat(s, FREE_TOTAL);
+	discard_slabs(s, &discard);
+}
+
+/* --- Free ---------------------------------------------------------------------- */
+
+static void report_double_free(struct mmlab_kmem_cache *s, void *obj)
+{
+	pr_err("%s: double free of object %p\n", s->name, obj);
+	stat(s, DEBUG_ERRORS);
+}
+
+/* A full slab got a free object: CPU partial list, or node partial. */
+static void free_to_full_slab(struct mmlab_kmem_cache *s,
+			      struct mmlab_kmem_cache_cpu *c,
+			      struct mmlab_kmem_cache_node *n,
+			      struct mmlab_slab *slab,
+			      struct list_head *discard)
+{
+	if (s->cpu_partial_slabs) {
+		slab->frozen = true;
+		list_add(&slab->list, &c->partial);
+		c->nr_partial++;
+		stat(s, CPU_PARTIAL_FREE);
+		return;
+	}
+	if (!slab->inuse && n->nr_partial >= s->min_partial) {
+		node_remove_slab(n, slab, discard);
+		return;
+	}
+	add_partial(n, slab);
+	stat(s, FREE_ADD_PARTIAL);
+}
+
+/* Free to a slab that is not this CPU's active slab. CPU lock held. */
+static void slab_free_slow(struct mmlab_kmem_cache *s,
+			   struct mmlab_kmem_cache_cpu *c,
+			   struct mmlab_slab *slab, void *obj,
+			   struct list_head *discard)
+{
+	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+	bool was_full;
+
+	stat(s, FREE_SLOWPATH);
+	spin_lock(&n->list_lock);
+	if (unlikely(obj == slab->freelist)) {
+		spin_unlock(&n->list_lock);
+		report_double_free(s, obj);
+		return;
+	}
+	was_full = !slab->freelist;
+	mmlab_set_freepointer(s, obj, slab->freelist);
+	slab->freelist = obj;
+	slab->inuse--;
+	if (slab->frozen) {
+		stat(s, FREE_FROZEN);
+	} else if (was_full) {
+		free_to_full_slab(s, c, n, slab, discard);
+	} else if (!slab->inuse && n->nr_partial > s->min_partial) {
+		remove_partial(n, slab);
+		node_remove_slab(n, slab, discard);
+		stat(s, FREE_REMOVE_PARTIAL);
+	}
+	spin_unlock(&n->list_lock);
+	stat(s, FREE_TOTAL);
+	if (c->nr_partial > s->cpu_partial_slabs)
+		unfreeze_partials(s, c, discard);
+}
+
+static void slab_free_fast(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
+			   void *obj)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long flags;
+	LIST_HEAD(discard);
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	if (likely(slab == c->slab)) {
+		if (unlikely(obj == c->freelist)) {
+			report_double_free(s, obj);
+		} else {
+			mmlab_set_freepointer(s, obj, c->freelist);
+			c->freelist = obj;
+			stat(s, FREE_FASTPATH);
+			stat(s, FREE_TOTAL);
+		}
+	} else {
+		slab_free_slow(s, c, slab, obj, &discard);
+	}
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	discard_slabs(s, &discard);
+}
+
+/*
+ * The checks every free gets: @obj is the start of an object of a slab of
+ * @s. Returns the slab, or NULL after one log line.
+ */
+static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
+{
+	struct mmlab_slab *slab = mmlab_virt_to_slab(obj);
+	unsigned long off;
+
+	if (unlikely(!slab)) {
+		pr_err("%s: free of %p, not a slab object\n", s->name, obj);
+		goto bad;
+	}
+	if (unlikely(slab->cache != s)) {
+		pr_err("%s: free of object %p that belongs to cache %s\n",
+		       s->name, obj, slab->cache->name);
+		goto bad;
+	}
+	off = obj - slab->base;
+	if (unlikely(off % s->size || off / s->size >= slab->objects)) {
+		pr_err("%s: free of %p, not the start of an object\n",
+		       s->name, obj);
+		goto bad;
+	}
+	return slab;
+bad:
+	stat(s, DEBUG_ERRORS);
+	return NULL;
+}
+
+/* --- Internal entry points (no tracing) ----------------------------------------- */
+
+static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
+			unsigned long addr)
+{
+	void *obj;
+
+	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= mmlab_nr_regions()))
+		return NULL;
+	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
+		might_sleep();
+	if (unlikely(mmlab_cache_debug(s)))
+		obj = slab_alloc_debug(s, gfp, nid, addr);
+	else
+		obj = slab_alloc_fast(s, gfp, nid);
+	if (!obj)
+		return NULL;
+	stat(s, ALLOC_TOTAL);
+	if (gfp & __MMLAB_GFP_ZERO)
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
+{
+	struct mmlab_slab *slab = free_check(s, obj);
+
+	if (!slab)
+		return;
+	if (unlikely(mmlab_cache_debug(s)))
+		slab_free_debug(s, slab, obj, addr);
+	else
+		slab_free_fast(s, slab, obj);
+}
+
+/* kmalloc.c's way in: no kmem_cache tracepoint, the kmalloc one instead. */
+void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
+			 unsigned long addr);
+void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
+			 unsigned long addr)
+{
+	return slab_alloc(s, gfp, nid, addr);
+}
+
+void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
+		       unsigned long addr);
+void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
+		       unsigned long addr)
+{
+	slab_free(s, obj, addr);
+}
+
+/* --- Exported API ----------------------------------------------------------------- */
+
+/**
+ * mmlab_kmem_cache_alloc_node() - allocate an object from region @nid.
+ * @s: the cache.
+ * @gfp: MMLAB_GFP_* flags; __MMLAB_GFP_ZERO clears the object.
+ * @nid: region, or NUMA_NO_NODE for any.
+ *
+ * Context: any context when @gfp does not allow direct reclaim.
+ * Return: the object, or NULL.
+ */
+void *mmlab_kmem_cache_alloc_node(struct mmlab_kmem_cache *s,
+				  mmlab_gfp_t gfp, int nid)
+{
+	void *obj = slab_alloc(s, gfp, nid, _RET_IP_);
+
+	trace_kmem_cache_alloc(_RET_IP_, obj, s, gfp, nid);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_alloc_node);
+
+/**
+ * mmlab_kmem_cache_alloc() - allocate an object.
+ * @s: the cache.
+ * @gfp: MMLAB_GFP_* flags; __MMLAB_GFP_ZERO clears the object.
+ *
+ * Context: any context when @gfp does not allow direct reclaim.
+ * Return: the object, or NULL.
+ */
+void *mmlab_kmem_cache_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp)
+{
+	void *obj = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+
+	trace_kmem_cache_alloc(_RET_IP_, obj, s, gfp, NUMA_NO_NODE);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_alloc);
+
+/**
+ * mmlab_kmem_cache_free() - free an object.
+ * @s: the cache it was allocated from.
+ * @obj: the object; NULL is ignored.
+ *
+ * A pointer that is not an object of @s, and a double free the checks can
+ * see, are reported with one log line and ignored.
+ *
+ * Context: any context.
+ */
+void mmlab_kmem_cache_free(struct mmlab_kmem_cache *s, void *obj)
+{
+	if (!obj)
+		return;
+	trace_kmem_cache_free(_RET_IP_, obj, s);
+	slab_free(s, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_free);
+
+/**
+ * mmlab_kmem_cache_alloc_bulk() - allocate @nr objects into @p.
+ * @s: the cache.
+ * @gfp: MMLAB_GFP_* flags.
+ * @nr: objects wanted.
+ * @p: array of @nr pointers to fill.
+ *
+ * Return: @nr, or 0 (and nothing allocated) on failure.
+ */
+int mmlab_kmem_cache_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+				size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+		if (!p[i]) {
+			mmlab_kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
+		trace_kmem_cache_alloc(_RET_IP_, p[i], s, gfp, NUMA_NO_NODE);
+	}
+	return nr;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_alloc_bulk);
+
+/**
+ * mmlab_kmem_cache_free_bulk() - free @nr objects of @p.
+ * @s: the cache.
+ * @nr: objects.
+ * @p: the objects; NULL entries are skipped.
+ */
+void mmlab_kmem_cache_free_bulk(struct mmlab_kmem_cache *s, size_t nr,
+				void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		mmlab_kmem_cache_free(s, p[i]);
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_free_bulk);
+
+/**
+ * mmlab_kmem_cache_name() - the cache's name.
+ * @s: the cache.
+ *
+ * Return: the name.
+ */
+const char *mmlab_kmem_cache_name(const struct mmlab_kmem_cache *s)
+{
+	return s->name;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_name);
+
+/**
+ * mmlab_kmem_cache_size() - usable bytes of an object.
+ * @s: the cache.
+ *
+ * Return: the object size.
+ */
+unsigned int mmlab_kmem_cache_size(const struct mmlab_kmem_cache *s)
+{
+	return s->object_size;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_size);
+
+/* --- Flush, shrink ----------------------------------------------------------------- */
+
+struct slub_flush_work {
+	struct work_struct work;
+	struct mmlab_kmem_cache *s;
+};
+
+static DEFINE_PER_CPU(struct slub_flush_work, slub_flush_works);
+static DEFINE_MUTEX(flush_mutex);
+
+static void flush_this_cpu(struct mmlab_kmem_cache *s)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long flags;
+	LIST_HEAD(discard);
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	if (c->slab)
+		stat(s, CPUSLAB_FLUSH);
+	deactivate_cpu_slab(s, c, &discard);
+	unfreeze_partials(s, c, &discard);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	discard_slabs(s, &discard);
+}
+
+static void flush_cpu_work(struct work_struct *w)
+{
+	flush_this_cpu(container_of(w, struct slub_flush_work, work)->s);
+}
+
+/**
+ * mmlab_flush_all() - give every CPU slab and CPU partial slab back to the
+ *	node lists.
+ * @s: the cache.
+ *
+ * Context: process context; sleeps.
+ */
+void mmlab_flush_all(struct mmlab_kmem_cache *s)
+{
+	struct slub_flush_work *fw;
+	int cpu;
+
+	if (mmlab_cache_debug(s))
+		return;		/* debug caches hold nothing per CPU */
+	mutex_lock(&flush_mutex);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		fw = per_cpu_ptr(&slub_flush_works, cpu);
+		INIT_WORK(&fw->work, flush_cpu_work);
+		fw->s = s;
+		queue_work_on(cpu, system_wq, &fw->work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(&slub_flush_works, cpu)->work);
+	cpus_read_unlock();
+	mutex_unlock(&flush_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_flush_all);
+
+/**
+ * mmlab_cache_shrink_node() - free the empty partial slabs of one region.
+ * @s: the cache.
+ * @nid: region.
+ *
+ * Return: pages given back to mmlab_buddy.
+ */
+unsigned long mmlab_cache_shrink_node(struct mmlab_kmem_cache *s, int nid)
+{
+	struct mmlab_kmem_cache_node *n = &s->node[nid];
+	struct mmlab_slab *slab, *next;
+	unsigned long flags, nr = 0;
+	LIST_HEAD(discard);
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, next, &n->partial, list) {
+		if (slab->inuse)
+			continue;
+		remove_partial(n, slab);
+		node_remove_slab(n, slab, &discard);
+		nr += 1UL << s->order;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	discard_slabs(s, &discard);
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_cache_shrink_node);
+
+/**
+ * mmlab_kmem_cache_shrink() - give every empty slab back to mmlab_buddy.
+ * @s: the cache.
+ *
+ * Flushes the CPU slabs first, so that an idle cache keeps no slab.
+ *
+ * Context: process context; sleeps.
+ * Return: pages freed.
+ */
+unsigned long mmlab_kmem_cache_shrink(struct mmlab_kmem_cache *s)
+{
+	unsigned long nr = 0;
+	int i;
+
+	mmlab_flush_all(s);
+	for (i = 0; i < mmlab_nr_regions(); i++)
+		nr += mmlab_cache_shrink_node(s, i);
+	return nr;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_shrink);
+
+/* Count empty node partial slabs' pages of region @nid. */
+static unsigned long cache_count_empty(struct mmlab_kmem_cache *s, int nid)
+{
+	struct mmlab_kmem_cache_node *n = &s->node[nid];
+	struct mmlab_slab *slab;
+	unsigned long flags, nr = 0;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(slab, &n->partial, list)
+		if (!slab->inuse)
+			nr += 1UL << s->order;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return nr;
+}
+
+static unsigned long slub_shrink_count(struct mmlab_shrinker *sh, int nid)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned long nr = 0;
+
+	if (nid < 0 || nid >= mmlab_nr_regions() ||
+	    !mutex_trylock(&mmlab_slab_mutex))
+		return 0;
+	list_for_each_entry(s, &mmlab_slab_caches, list)
+		nr += cache_count_empty(s, nid);
+	mutex_unlock(&mmlab_slab_mutex);
+	return nr;
+}
+
+static unsigned long slub_shrink_scan(struct mmlab_shrinker *sh, int nid,
+				      unsigned long nr_to_scan)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned long nr = 0;
+
+	if (nid < 0 || nid >= mmlab_nr_regions() ||
+	    !mutex_trylock(&mmlab_slab_mutex))
+		return 0;
+	list_for_each_entry(s, &mmlab_slab_caches, list) {
+		nr += mmlab_cache_shrink_node(s, nid);
+		if (nr >= nr_to_scan)
+			break;
+	}
+	mutex_unlock(&mmlab_slab_mutex);
+	return nr;
+}
+
+static struct mmlab_shrinker slub_shrinker = {
+	.name = "mmlab_slub",
+	.count = slub_shrink_count,
+	.scan = slub_shrink_scan,
+};
+
+/* --- Validate ----------------------------------------------------------------------- */
+
+static bool valid_object(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
+			 void *p)
+{
+	unsigned long off = p - slab->base;
+
+	return p >= slab->base && !(off % s->size) &&
+	       off / s->size < slab->objects;
+}
+
+/* Check one slab's freelist and counters. Node lock held. */
+static int validate_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
+{
+	unsigned int nfree = 0;
+	void *p;
+
+	if (slab->cache != s) {
+		pr_err("%s: validate: slab %p belongs to %s\n", s->name,
+		       slab, slab->cache->name);
+		return -EINVAL;
+	}
+	for (p = slab->freelist; p; p = mmlab_get_freepointer(s, p)) {
+		if (!valid_object(s, slab, p) || ++nfree > slab->objects) {
+			pr_err("%s: validate: freelist of slab %p corrupted\n",
+			       s->name, slab);
+			return -EINVAL;
+		}
+	}
+	if (!slab->frozen && nfree + slab->inuse != slab->objects) {
+		pr_err("%s: validate: slab %p counts %u in use, %u free of %u\n",
+		       s->name, slab, slab->inuse, nfree, slab->objects);
+		return -EINVAL;
+	}
+	if (mmlab_cache_debug(s))
+		return mmlab_debug_validate_slab(s, slab);
+	return 0;
+}
+
+/**
+ * mmlab_kmem_cache_validate() - a full consistency check of a cache.
+ * @s: the cache.
+ *
+ * Flushes the CPU slabs, then checks every slab: freelist pointers, the
+ * counters, and for debug caches red zones and poison of free objects.
+ * Each problem is logged with one line.
+ *
+ * Context: process context; sleeps.
+ * Return: 0 if consistent, -EINVAL otherwise.
+ */
+int mmlab_kmem_cache_validate(struct mmlab_kmem_cache *s)
+{
+	struct mmlab_slab *slab;
+	unsigned long flags, nr;
+	int i, ret = 0;
+
+	mmlab_flush_all(s);
+	for (i = 0; i < mmlab_nr_regions(); i++) {
+		struct mmlab_kmem_cache_node *n = &s->node[i];
+
+		nr = 0;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->all_slabs, all) {
+			nr++;
+			if (validate_slab(s, slab))
+				ret = -EINVAL;
+		}
+		if (nr != n->nr_slabs) {
+			pr_err("%s: validate: %lu slabs listed, %lu counted\n",
+			       s->name, nr, n->nr_slabs);
+			ret = -EINVAL;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_validate);
+
+/* --- Create, destroy ------------------------------------------------------------------ */
+
+static bool valid_cache_name(const char *name)
+{
+	size_t len = strnlen(name, MMLAB_CACHE_NAME_LEN);
+
+	if (!len || len >= MMLAB_CACHE_NAME_LEN)
+		return false;
+	for (; *name; name++)
+		if (!isalnum(*name) && !strchr("-_.:", *name))
+			return false;
+	return true;
+}
+
+static struct mmlab_kmem_cache *find_cache(const char *name)
+{
+	struct mmlab_kmem_cache *s;
+
+	list_for_each_entry(s, &mmlab_slab_caches, list)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+static int init_cache(struct mmlab_kmem_cache *s)
+{
+	int cpu, i;
+
+	s->cpu_slab = alloc_percpu(struct mmlab_kmem_cache_cpu);
+	if (!s->cpu_slab)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct mmlab_kmem_cache_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+		local_lock_init(&c->lock);
+		INIT_LIST_HEAD(&c->partial);
+	}
+	for (i = 0; i < MMLAB_MAX_REGIONS; i++) {
+		spin_lock_init(&s->node[i].list_lock);
+		INIT_LIST_HEAD(&s->node[i].partial);
+		INIT_LIST_HEAD(&s->node[i].all_slabs);
+	}
+	return 0;
+}
+
+/* min_partial and cpu_partial as set_min_partial()/set_cpu_partial(). */
+static void set_partial_limits(struct mmlab_kmem_cache *s)
+{
+	s->min_partial = clamp_t(unsigned long, ilog2(s->size) / 2, 5, 10);
+	if (mmlab_cache_debug(s))
+		s->cpu_partial_slabs = 0;
+	else if (s->size >= PAGE_SIZE)
+		s->cpu_partial_slabs = 2;
+	else if (s->size >= 1024)
+		s->cpu_partial_slabs = 4;
+	else if (s->size >= 256)
+		s->cpu_partial_slabs = 8;
+	else
+		s->cpu_partial_slabs = 16;
+}
+
+/**
+ * mmlab_kmem_cache_create() - create an object cache.
+ * @name: unique name, [A-Za-z0-9-_.:], shorter than MMLAB_CACHE_NAME_LEN.
+ * @size: object size, 1..MMLAB_KMALLOC_MAX_CACHE_SIZE * 4.
+ * @align: minimum alignment, 0 or a power of two up to PAGE_SIZE.
+ * @flags: MMLAB_SLAB_* flags; the mmlab_slub_debug parameter may add
+ *	debug flags.
+ * @ctor: called on every object when its slab is created, or NULL.
+ *
+ * Context: process context; sleeps.
+ * Return: the cache, or an ERR_PTR: -EINVAL for a bad argument, -EEXIST
+ * for a name in use, -ENOMEM.
+ */
+struct mmlab_kmem_cache *
+mmlab_kmem_cache_create(const char *name, unsigned int size,
+			unsigned int align, unsigned long flags,
+			void (*ctor)(void *))
+{
+	struct mmlab_kmem_cache *s;
+	unsigned long dflags = 0;
+	int ret;
+
+	if (!name || !valid_cache_name(name) || !size ||
+	    size > 4 * MMLAB_KMALLOC_MAX_CACHE_SIZE ||
+	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
+	    (flags & ~(MMLAB_SLAB_DEBUG_FLAGS | MMLAB_SLAB_HWCACHE_ALIGN))) {
+		pr_err("cache create: invalid arguments (name %s, size %u, align %u, flags %#lx)\n",
+		       name && valid_cache_name(name) ? name : "?", size,
+		       align, flags);
+		return ERR_PTR(-EINVAL);
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	strscpy(s->name, name, sizeof(s->name));
+	mmlab_slub_parse_debug(mmlab_slub_debug, name, &dflags);
+	s->flags = flags | dflags;
+	if (ctor)
+		s->flags &= ~MMLAB_SLAB_POISON;	/* as SLUB: ctor objects keep state */
+	s->object_size = size;
+	s->ctor = ctor;
+	s->align = calculate_align(s->flags, align, size);
+	s->random = get_random_long();
+	s->refcount = 1;
+	ret = calculate_sizes(s);
+	if (!ret)
+		ret = init_cache(s);
+	if (ret)
+		goto fail;
+	set_partial_limits(s);
+
+	mutex_lock(&mmlab_slab_mutex);
+	if (find_cache(name)) {
+		mutex_unlock(&mmlab_slab_mutex);
+		pr_err("cache create: %s exists\n", name);
+		ret = -EEXIST;
+		goto fail;
+	}
+	list_add_tail(&s->list, &mmlab_slab_caches);
+	mmlab_cache_debugfs_add(s);
+	mutex_unlock(&mmlab_slab_mutex);
+	return s;
+fail:
+	free_percpu(s->cpu_slab);
+	kfree(s);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_create);
+
+/* Free every slab with no object in use; count those left. */
+static unsigned long release_slabs(struct mmlab_kmem_cache *s)
+{
+	struct mmlab_slab *slab, *next;
+	unsigned long flags, left = 0;
+	LIST_HEAD(discard);
+	int i;
+
+	for (i = 0; i < MMLAB_MAX_REGIONS; i++) {
+		struct mmlab_kmem_cache_node *n = &s->node[i];
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, next, &n->all_slabs, all) {
+			if (slab->inuse) {
+				left += slab->inuse;
+				continue;
+			}
+			if (!list_empty(&slab->list))
+				remove_partial(n, slab);
+			node_remove_slab(n, slab, &discard);
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	discard_slabs(s, &discard);
+	return left;
+}
+
+/**
+ * mmlab_kmem_cache_destroy() - destroy a cache.
+ * @s: the cache, with no object allocated; NULL is ignored.
+ *
+ * As SLUB does, a cache that still has objects is reported with one log
+ * line and left in place (its empty slabs freed), since freeing the rest
+ * would turn the leak into a use after free.
+ *
+ * Context: process context; sleeps.
+ */
+void mmlab_kmem_cache_destroy(struct mmlab_kmem_cache *s)
+{
+	unsigned long left;
+
+	if (IS_ERR_OR_NULL(s))
+		return;
+	mutex_lock(&mmlab_slab_mutex);
+	list_del(&s->list);
+	mmlab_cache_debugfs_remove(s);
+	mutex_unlock(&mmlab_slab_mutex);
+
+	mmlab_flush_all(s);
+	left = release_slabs(s);
+	if (left) {
+		pr_err("%s: destroy with %lu objects still allocated; cache kept\n",
+		       s->name, left);
+		return;
+	}
+	free_percpu(s->cpu_slab);
+	kfree(s);
+}
+EXPORT_SYMBOL_GPL(mmlab_kmem_cache_destroy);
+
+/* --- Module --------------------------------------------------------------------------- */
+
+static int __init mmlab_slub_init(void)
+{
+	int ret;
+
+	ret = mmlab_debug_setup();
+	if (ret)
+		return ret;
+	slab_meta_cache = kmem_cache_create("mmlab_slab",
+					    sizeof(struct mmlab_slab), 0,
+					    SLAB_HWCACHE_ALIGN, NULL);
+	if (!slab_meta_cache)
+		return -ENOMEM;
+	mmlab_slub_debugfs_init();
+	ret = mmlab_kmalloc_init();
+	if (ret)
+		goto out_debugfs;
+	ret = mmlab_vmalloc_init();
+	if (ret)
+		goto out_kmalloc;
+	ret = mmlab_register_shrinker(&slub_shrinker);
+	if (ret)
+		goto out_vmalloc;
+	return 0;
+
+out_vmalloc:
+	mmlab_vmalloc_exit();
+out_kmalloc:
+	mmlab_kmalloc_exit();
+out_debugfs:
+	mmlab_slub_debugfs_exit();
+	kmem_cache_destroy(slab_meta_cache);
+	return ret;
+}
+
+static void __exit mmlab_slub_exit(void)
+{
+	mmlab_unregister_shrinker(&slub_shrinker);
+	mmlab_vmalloc_exit();
+	mmlab_kmalloc_exit();
+	mmlab_slub_debugfs_exit();
+	if (!list_empty(&mmlab_slab_caches))
+		pr_err("unload with caches not destroyed; their slabs stay allocated\n");
+	else
+		kmem_cache_destroy(slab_meta_cache);
+}
+
+module_init(mmlab_slub_init);
+module_exit(mmlab_slub_exit);
+
+MODULE_DESCRIPTION("mmlab: SLUB-style object caches, kmalloc and a vmalloc-style mapper");
+MODULE_LICENSE("GPL");
