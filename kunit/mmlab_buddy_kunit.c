@@ -690,6 +690,108 @@ static void mmlab_buddy_kswapd_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/*
+ * A plain allocation refused at min succeeds with __MMLAB_GFP_DIRECT_RECLAIM:
+ * direct reclaim drains the per-CPU lists and asks the shrinkers.
+ */
+static void mmlab_buddy_direct_reclaim_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long stalls0 = mmlab_vm_state(MMLAB_ALLOCSTALL_NORMAL);
+	long steal0 = mmlab_vm_state(MMLAB_PGSTEAL_DIRECT);
+	struct free_snapshot before;
+	struct wmark_state saved;
+	struct test_shrinker *ts;
+	struct mmlab_page *page;
+
+	ts = kunit_kzalloc(test, sizeof(*ts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ts);
+	spin_lock_init(&ts->lock);
+	INIT_LIST_HEAD(&ts->pages);
+	ts->shrinker.name = "mmlab_buddy_kunit";
+	ts->shrinker.count = test_count;
+	ts->shrinker.scan = test_scan;
+
+	snapshot(zone, &before);
+	raise_watermarks(test, zone, &saved);
+	while ((page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST))) {
+		list_add(&page->lru, &ts->pages);
+		ts->nr++;
+	}
+	KUNIT_ASSERT_EQ(test, mmlab_register_shrinker(&ts->shrinker), 0);
+
+	page = mmlab_alloc_pages_owner(TEST_NID, __MMLAB_GFP_DIRECT_RECLAIM |
+				       NOWAIT | __MMLAB_GFP_THISNODE, 0,
+				       MMLAB_OWNER_TEST);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_ALLOCSTALL_NORMAL), stalls0);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_PGSTEAL_DIRECT), steal0);
+	KUNIT_EXPECT_GT(test, atomic_read(&ts->scans), 0);
+	if (page)
+		mmlab_free_pages(page, 0);
+
+	mmlab_unregister_shrinker(&ts->shrinker);
+	test_scan(&ts->shrinker, TEST_NID, ULONG_MAX);
+	restore_watermarks(test, &saved);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+static atomic_t compact_calls;
+
+static bool test_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp)
+{
+	atomic_inc(&compact_calls);
+	return false;
+}
+
+static const struct mmlab_compact_ops test_compact_ops = {
+	.try_to_compact = test_try_to_compact,
+};
+
+/*
+ * With no free block of the order left, a high-order allocation that may
+ * sleep asks the compaction hook, counts the stall and the failure, and
+ * gives up.
+ */
+static void mmlab_buddy_direct_compact_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long stall0 = mmlab_vm_state(MMLAB_COMPACT_STALL);
+	long fail0 = mmlab_vm_state(MMLAB_COMPACT_FAIL);
+	const unsigned int order = MMLAB_MAX_ORDER - 1;
+	struct free_snapshot before;
+	struct mmlab_page *page;
+	LIST_HEAD(held);
+
+	if (mmlab_set_compact_ops(&test_compact_ops))
+		kunit_skip(test, "a compaction provider is registered");
+	atomic_set(&compact_calls, 0);
+	snapshot(zone, &before);
+	while ((page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_MOVABLE |
+					       __MMLAB_GFP_THISNODE, order,
+					       MMLAB_OWNER_TEST)))
+		list_add(&page->lru, &held);
+
+	page = mmlab_alloc_pages_owner(TEST_NID, __MMLAB_GFP_DIRECT_RECLAIM |
+				       __MMLAB_GFP_MOVABLE | NOWAIT |
+				       __MMLAB_GFP_THISNODE, order,
+				       MMLAB_OWNER_TEST);
+	mmlab_clear_compact_ops(&test_compact_ops);
+	if (page)
+		list_add(&page->lru, &held);
+	KUNIT_EXPECT_GT(test, atomic_read(&compact_calls), 0);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_COMPACT_STALL), stall0);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_COMPACT_FAIL), fail0);
+
+	give_list(test, &held, order);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 #define NR_THREADS	4
 #define THREAD_OPS	4000
 #define THREAD_SLOTS	64
@@ -791,6 +893,8 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_watermark_test),
 	KUNIT_CASE(mmlab_buddy_highatomic_test),
 	KUNIT_CASE(mmlab_buddy_kswapd_test),
+	KUNIT_CASE(mmlab_buddy_direct_reclaim_test),
+	KUNIT_CASE(mmlab_buddy_direct_compact_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),
 	{}

@@ -763,12 +763,17 @@ bool mmlab_unreserve_highatomic(struct mmlab_zone *zone, int mt, bool force)
 
 /* --- Allocation ------------------------------------------------------------------ */
 
+/* The per-CPU lists first; the zone (and its reserves) when they are dry. */
 static struct mmlab_page *rmqueue(struct mmlab_zone *zone, unsigned int order,
 				  unsigned int alloc_flags, int mt)
 {
+	struct mmlab_page *page = NULL;
+
 	if (order <= MMLAB_PCP_MAX_ORDER)
-		return rmqueue_pcplist(zone, order, mt, alloc_flags);
-	return rmqueue_buddy(zone, order, alloc_flags, mt);
+		page = rmqueue_pcplist(zone, order, mt, alloc_flags);
+	if (!page)
+		page = rmqueue_buddy(zone, order, alloc_flags, mt);
+	return page;
 }
 
 static void prep_new_page(struct mmlab_page *page, unsigned int order,
@@ -884,10 +889,11 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 			unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
 			unsigned long free = READ_ONCE(zl[i]->free_pages);
 
-			mmlab_zone_drain(zl[i]);
 			progress += mmlab_shrink_direct(zl[i],
 						       max(want > free ? want - free : 0,
 							   1UL << order));
+			/* Pages shrinkers freed may sit on per-CPU lists. */
+			mmlab_zone_drain(zl[i]);
 			if (mmlab_unreserve_highatomic(zl[i], mt, false))
 				progress++;
 		}
@@ -942,11 +948,12 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
 		might_sleep();
 	if (order >= MMLAB_MAX_ORDER || mt >= MMLAB_MIGRATE_PCPTYPES ||
-	    owner == MMLAB_OWNER_FREE || owner >= MMLAB_NR_OWNERS) {
+	    owner == MMLAB_OWNER_FREE || owner >= MMLAB_NR_OWNERS ||
+	    nid < NUMA_NO_NODE || nid >= mmlab_nr_zones) {
 		if (!(gfp & __MMLAB_GFP_NOWARN))
-			pr_warn_ratelimited("bad allocation request: order %u gfp %#x owner %d\n",
-					    order, (__force unsigned int)gfp,
-					    owner);
+			pr_warn_ratelimited("bad allocation request: nid %d order %u gfp %#x owner %d\n",
+					    nid, order,
+					    (__force unsigned int)gfp, owner);
 		return NULL;
 	}
 	nr = zonelist(nid, gfp, zl);
