@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 
 #include "fault.h"
+#include "mmap.h"
 #include "mmlab_uapi.h"
 
 /**
@@ -160,6 +161,7 @@ static const struct file_operations mmlab_dev_fops = {
 	.open		= mmlab_dev_open,
 	.release	= mmlab_dev_release,
 	.unlocked_ioctl	= mmlab_dev_ioctl,
+	.mmap		= mmlab_dev_mmap,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };

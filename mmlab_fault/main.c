@@ -14,8 +14,9 @@
  * mmlab_file, and releasing the file frees whatever is left, so a killed
  * experiment never leaks region pages.
  *
- * Later: mmap of /dev/mmlab with anonymous-memory semantics and fault
- * handlers that mirror do_anonymous_page and do_wp_page.
+ * mmap (mmap.c, rmap.c, stats.c): anonymous memory backed by the region,
+ * with faults that mirror do_anonymous_page and do_wp_page, a reverse map
+ * and movable operations for migration; mmap.c has its own lock order.
  *
  * Lock order:
  *	mmlab_file.lock (mutex, one per open file; may sleep under it)
@@ -29,15 +30,31 @@
 #include <linux/module.h>
 
 #include "fault.h"
+#include "mmap.h"
 
 static int __init mmlab_fault_init(void)
 {
-	return mmlab_dev_register();
+	int err = mmlab_rmap_init();
+
+	if (err)
+		return err;
+	mmlab_mmap_init();
+	mmlab_stats_init();
+	err = mmlab_dev_register();
+	if (err) {
+		mmlab_stats_exit();
+		mmlab_mmap_exit();
+		mmlab_rmap_exit();
+	}
+	return err;
 }
 
 static void __exit mmlab_fault_exit(void)
 {
 	mmlab_dev_unregister();
+	mmlab_stats_exit();
+	mmlab_mmap_exit();
+	mmlab_rmap_exit();
 }
 
 module_init(mmlab_fault_init);

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap of /dev/mmlab: anonymous memory backed only by the private regions,
+ * with faults that mirror do_anonymous_page() and do_wp_page().
+ *
+ * The vma. Every page a process sees must come from a region, copy-on-write
+ * copies included, but the core's paths for a private file mapping
+ * (do_cow_fault(), wp_page_copy()) allocate from the kernel's allocator.
+ * They are taken only when the vma is not VM_SHARED, so ->mmap makes every
+ * mapping VM_PFNMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP |
+ * VM_WIPEONFORK and clears VM_MAYSHARE of a MAP_PRIVATE one (so that
+ * /proc/pid/maps still says 'p'). Then, in 6.1:
+ *  - a fault on an absent pte goes to ->fault (do_read_fault() or
+ *    do_shared_fault(), never do_cow_fault()); we install the pfn with
+ *    vmf_insert_pfn_prot() and return VM_FAULT_NOPAGE;
+ *  - with ->pfn_mkwrite the vma wants write-notify, so vm_page_prot is
+ *    read-only and a write to a present pte goes through wp_pfn_shared() to
+ *    ->pfn_mkwrite: returning 0 lets the core make the pte writable (reuse);
+ *    to put another page there we zap_vma_ptes() and insert the new pfn;
+ *  - mmap_region() pairs mapping_map_writable() by the flags it was called
+ *    with, the i_mmap link and unlink pair mapping_allow_writable() and
+ *    mapping_unmap_writable() by the vma's final flags: balanced.
+ *
+ * The objects. Each mmap() creates a struct mmlab_anon: an xarray pgoff ->
+ * page with its lock, mmlab's anon_vma and page table in one. ->mmap gives
+ * the vma a pgoff range of its own (vm_pgoff, as anonymous vmas get
+ * addr >> PAGE_SHIFT), so a page keeps its index for life: split vmas and
+ * forked vmas keep the pgoff, mremap is refused. ->open of a vma of a
+ * private object in another mm is fork (dup_mmap() calls it before
+ * copy_page_range()): the child gets an object of its own holding every
+ * page of the parent's range (copy-on-write: each page's mapcount counts
+ * the objects that hold it), and the parent's ptes of the range are zapped
+ * so that its next write faults too; with no pte left in the parent
+ * copy_page_range() copies none (VM_WIPEONFORK skips it anyway, but
+ * MADV_KEEPONFORK can clear that flag). Shared objects are simply attached
+ * to the child's vma, and their pages live until the object dies, as
+ * shmem's do. A private page leaves the object when the last vma covering
+ * its index closes (partial munmap, exit).
+ *
+ * The reverse map (rmap.c) lists the (object, pgoff) pairs holding each
+ * page; with the vmas of each object it gives every (mm, address) mapping
+ * the page. Migration unmaps through unmap_mapping_pages() on the device's
+ * i_mmap, which is what keeps a vma's page tables alive while we zap.
+ *
+ * Refused, with the error the kernel or we return (docs in README.md):
+ * MADV_DONTNEED and MADV_FREE (EINVAL: madvise refuses VM_PFNMAP), growing
+ * mremap (EFAULT: VM_DONTEXPAND), moving mremap (EINVAL from ->mremap),
+ * a non-zero offset (EINVAL), get_user_pages() on the range (EFAULT).
+ *
+ * Lock order:
+ *	mm->mmap_lock (core)
+ *	  mmlab_fault_rwsem (read: mmap, fault, open, close; write: migration)
+ *	    mmlab_anon.lock (mutex)
+ *	      mmlab_maps_lock (mutex: the lists of vmas and mms)
+ *	      mmlab_rmap_lock (spinlock: every page's rmap list)
+ *	      pte locks, i_mmap_rwsem, mmlab_buddy's locks
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "mmlab_buddy/mmlab_buddy.h"
+#include "mmap.h"
+
+DECLARE_RWSEM(mmlab_fault_rwsem);
+DEFINE_MUTEX(mmlab_maps_lock);
+LIST_HEAD(mmlab_all_vmas);
+LIST_HEAD(mmlab_all_mms);
+
+static struct mmlab_page *mmlab_zero_page;
+static unsigned long mmlab_next_pgoff = 1;	/* under mmlab_maps_lock */
+static atomic_long_t mmlab_user_pages = ATOMIC_LONG_INIT(0);
+
+/**
+ * mmlab_fault_decide() - what a fault on a /dev/mmlab mapping does.
+ * @shared: the object is MAP_SHARED.
+ * @write: the fault is a write (absent pte or write-protected one).
+ * @has_page: the object holds a page at the index.
+ * @mapcount: objects holding that page (1 when only this one).
+ *
+ * A pure function: mm/memory.c's choice between do_anonymous_page(),
+ * wp_page_copy() and wp_page_reuse(), and shmem's for shared objects.
+ *
+ * Return: the kind of fault.
+ */
+enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
+					 bool has_page, int mapcount)
+{
+	if (shared)
+		return has_page ? MMLAB_FAULT_MAP : MMLAB_FAULT_NEW;
+	if (!has_page)
+		return write ? MMLAB_FAULT_NEW : MMLAB_FAULT_ZERO;
+	if (!write)
+		return MMLAB_FAULT_MAP;
+	return mapcount > 1 ? MMLAB_FAULT_COPY : MMLAB_FAULT_REUSE;
+}
+EXPORT_SYMBOL_GPL(mmlab_fault_decide);
+
+/* --- Objects ------------------------------------------------------------- */
+
+/**
+ * mmlab_anon_create() - a new, empty anonymous memory object.
+ * @mm: its process (private) or first process (shared); may be NULL in tests.
+ * @mapping: the device's address_space, NULL in tests.
+ * @shared: MAP_SHARED.
+ *
+ * Return: the object with one reference, or NULL.
+ */
+struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
+				     struct address_space *mapping, bool shared)
+{
+	struct mmlab_anon *anon = kzalloc(sizeof(*anon), GFP_KERNEL);
+
+	if (!anon)
+		return NULL;
+	mutex_init(&anon->lock);
+	refcount_set(&anon->ref, 1);
+	xa_init(&anon->pages);
+	INIT_LIST_HEAD(&anon->vmas);
+	anon->mm = mm;
+	anon->mapping = mapping;
+	anon->shared = shared;
+	return anon;
+}
+EXPORT_SYMBOL_GPL(mmlab_anon_create);
+
+/**
+ * mmlab_anon_add_page() - make an object hold a page at an index.
+ * @anon: the object, locked or not yet visible.
+ * @index: the pgoff, free in @anon.
+ * @page: an order-0 user page; gets a reference and a mapping.
+ * @gfp: for the xarray node and the rmap item.
+ *
+ * Return: 0, or -ENOMEM/-EBUSY with nothing changed.
+ */
+int mmlab_anon_add_page(struct mmlab_anon *anon, pgoff_t index,
+			struct mmlab_page *page, gfp_t gfp)
+{
+	int err = xa_insert(&anon->pages, index, page, gfp);
+
+	if (err)
+		return err;
+	err = mmlab_rmap_add(page, anon, index, gfp);
+	if (err) {
+		xa_erase(&anon->pages, index);
+		return err;
+	}
+	mmlab_get_page(page);
+	if (atomic_inc_return(&page->_mapcount) == 0)
+		atomic_long_inc(&mmlab_user_pages);
+	anon->nr_pages++;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_anon_add_page);
+
+/* Drop the object's hold on the page at @index; frees it on the last. */
+static void mmlab_anon_drop_page(struct mmlab_anon *anon, pgoff_t index,
+				 struct mmlab_page *page)
+{
+	xa_erase(&anon->pages, index);
+	mmlab_rmap_del(page, anon, index);
+	if (atomic_add_negative(-1, &page->_mapcount))
+		atomic_long_dec(&mmlab_user_pages);
+	anon->nr_pages--;
+	mmlab_put_page(page);
+}
+
+/**
+ * mmlab_anon_put() - drop a reference to an object; free it on the last.
+ * @anon: the object.
+ *
+ * The last reference drops every page the object still holds.
+ */
+void mmlab_anon_put(struct mmlab_anon *anon)
+{
+	struct mmlab_page *page;
+	unsigned long index;
+
+	if (!refcount_dec_and_test(&anon->ref))
+		return;
+	xa_for_each(&anon->pages, index, page)
+		mmlab_anon_drop_page(anon, index, page);
+	xa_destroy(&anon->pages);
+	WARN_ON(!list_empty(&anon->vmas));
+	mutex_destroy(&anon->lock);
+	kfree(anon);
+}
+EXPORT_SYMBOL_GPL(mmlab_anon_put);
+
+/* --- Attached vmas and processes ------------------------------------------ */
+
+static struct mmlab_mm *mmlab_mm_get(struct mm_struct *mm, gfp_t gfp)
+{
+	struct mmlab_mm *mmm;
+
+	lockdep_assert_held(&mmlab_maps_lock);
+	list_for_each_entry(mmm, &mmlab_all_mms, node)
+		if (mmm->mm == mm)
+			goto found;
+	mmm = kzalloc(sizeof(*mmm), gfp);
+	if (!mmm)
+		return NULL;
+	mmm->mm = mm;
+	list_add_tail(&mmm->node, &mmlab_all_mms);
+found:
+	mmm->nr_vmas++;
+	return mmm;
+}
+
+static void mmlab_mm_put(struct mmlab_mm *mmm)
+{
+	lockdep_assert_held(&mmlab_maps_lock);
+	if (--mmm->nr_vmas)
+		return;
+	list_del(&mmm->node);
+	kfree(mmm);
+}
+
+/* Attach @vma to @anon, which the caller has locked or owns alone. */
+static int mmlab_attach(struct mmlab_anon *anon, struct vm_area_struct *vma,
+			gfp_t gfp)
+{
+	struct mmlab_vma *mv = kzalloc(sizeof(*mv), gfp);
+
+	if (!mv)
+		return -ENOMEM;
+	mv->vma = vma;
+	mv->anon = anon;
+	mutex_lock(&mmlab_maps_lock);
+	mv->mmm = mmlab_mm_get(vma->vm_mm, gfp);
+	if (!mv->mmm) {
+		mutex_unlock(&mmlab_maps_lock);
+		kfree(mv);
+		return -ENOMEM;
+	}
+	list_add_tail(&mv->all_node, &mmlab_all_vmas);
+	mutex_unlock(&mmlab_maps_lock);
+	list_add_tail(&mv->anon_node, &anon->vmas);
+	return 0;
+}
+
+static struct mmlab_vma *mmlab_find_vma(struct mmlab_anon *anon,
+					struct vm_area_struct *vma)
+{
+	struct mmlab_vma *mv;
+
+	list_for_each_entry(mv, &anon->vmas, anon_node)
+		if (mv->vma == vma)
+			return mv;
+	return NULL;
+}
+
+static void mmlab_detach(struct mmlab_vma *mv)
+{
+	list_del(&mv->anon_node);
+	mutex_lock(&mmlab_maps_lock);
+	list_del(&mv->all_node);
+	mmlab_mm_put(mv->mmm);
+	mutex_unlock(&mmlab_maps_lock);
+	kfree(mv);
+}
+
+static bool mmlab_vma_covers(struct vm_area_struct *vma, pgoff_t index)
+{
+	return index >= vma->vm_pgoff && index - vma->vm_pgoff < vma_pages(vma);
+}
+
+/**
+ * mmlab_vma_rss() - pages an attached vma's object holds in its range.
+ * @mv: the vma, on the lists (caller holds mmlab_maps_lock).
+ *
+ * A snapshot: the object is not locked.
+ *
+ * Return: the number of pages.
+ */
+unsigned long mmlab_vma_rss(struct mmlab_vma *mv)
+{
+	struct vm_area_struct *vma = mv->vma;
+	pgoff_t first = READ_ONCE(vma->vm_pgoff);
+	unsigned long index, n = 0;
+	struct mmlab_page *page;
+
+	xa_for_each_range(&mv->anon->pages, index, page, first,
+			  first + vma_pages(vma) - 1)
+		n++;
+	return n;
+}
+
+/* --- Faults ------------------------------------------------------------- */
+
+static struct mmlab_page *mmlab_user_page_alloc(bool zero)
+{
+	mmlab_gfp_t gfp = MMLAB_GFP_USER | __MMLAB_GFP_NOWARN;
+	struct mmlab_page *page;
+
+	if (zero)
+		gfp |= __MMLAB_GFP_ZERO;
+	page = mmlab_alloc_pages_owner(NUMA_NO_NODE, gfp, 0, MMLAB_OWNER_USER);
+	if (page && mmlab_user_movable_id > 0)
+		mmlab_page_set_movable(page, mmlab_user_movable_id);
+	return page;
+}
+
+/* Install @pfn at the fault address; @zap first if a pte is there. */
+static vm_fault_t mmlab_map_pfn(struct vm_fault *vmf, unsigned long pfn,
+				bool writable, bool zap)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pgprot_t prot = writable ? vm_get_page_prot(vma->vm_flags) :
+				   vma->vm_page_prot;
+
+	if (zap)
+		zap_vma_ptes(vma, vmf->address, PAGE_SIZE);
+	return vmf_insert_pfn_prot(vma, vmf->address, pfn, prot);
+}
+
+/* Replace @old (or nothing) at @index by a new page: copy or zeroed. */
+static struct mmlab_page *mmlab_replace_page(struct mmlab_anon *anon,
+					     pgoff_t index,
+					     struct mmlab_page *old,
+					     vm_fault_t *ret)
+{
+	struct mmlab_page *page = mmlab_user_page_alloc(!old);
+
+	if (!page) {
+		*ret = VM_FAULT_SIGBUS;
+		return NULL;
+	}
+	if (old) {
+		copy_page(mmlab_page_address(page), mmlab_page_address(old));
+		mmlab_anon_drop_page(anon, index, old);
+	}
+	if (mmlab_anon_add_page(anon, index, page, GFP_KERNEL)) {
+		mmlab_put_page(page);
+		*ret = VM_FAULT_OOM;
+		return NULL;
+	}
+	mmlab_put_page(page);	/* the object's reference keeps it */
+	return page;
+}
+
+static vm_fault_t mmlab_fault_locked(struct vm_fault *vmf,
+				     struct mmlab_anon *anon, bool wp,
+				     enum mmlab_fault_kind *kindp,
+				     unsigned long *pfnp)
+{
+	bool write = wp || (vmf->flags & FAULT_FLAG_WRITE);
+	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	enum mmlab_fault_kind kind;
+	vm_fault_t ret = 0;
+
+	kind = mmlab_fault_decide(anon->shared, write, page,
+				  page ? mmlab_page_mapcount(page) : 0);
+	*kindp = kind;
+	switch (kind) {
+	case MMLAB_FAULT_ZERO:
+		*pfnp = mmlab_page_to_pfn(mmlab_zero_page);
+		return mmlab_map_pfn(vmf, *pfnp, false, wp);
+	case MMLAB_FAULT_NEW:
+	case MMLAB_FAULT_COPY:
+		page = mmlab_replace_page(anon, vmf->pgoff, page, &ret);
+		if (!page)
+			return ret;
+		*pfnp = mmlab_page_to_pfn(page);
+		return mmlab_map_pfn(vmf, *pfnp, write, wp);
+	case MMLAB_FAULT_REUSE:
+	case MMLAB_FAULT_MAP:
+	default:
+		*pfnp = mmlab_page_to_pfn(page);
+		if (wp)		/* finish_mkwrite_fault() makes it writable */
+			return 0;
+		return mmlab_map_pfn(vmf, *pfnp, write, false);
+	}
+}
+
+static vm_fault_t mmlab_out_of_memory(struct vm_fault *vmf)
+{
+	if (mmlab_oom_kill_wanted() && mmlab_oom_kill()) {
+		/* Let the victim exit, then fault again. */
+		schedule_timeout_killable(msecs_to_jiffies(20));
+		return VM_FAULT_NOPAGE;
+	}
+	pr_warn_ratelimited("pid %d (%s): region exhausted at %#lx, SIGBUS\n",
+			    task_pid_nr(current), current->comm,
+			    vmf->address);
+	return VM_FAULT_SIGBUS;
+}
+
+static vm_fault_t mmlab_handle_fault(struct vm_fault *vmf, bool wp)
+{
+	struct mmlab_anon *anon = vmf->vma->vm_private_data;
+	enum mmlab_fault_kind kind;
+	unsigned long pfn = 0;
+	struct mmlab_vma *mv;
+	vm_fault_t ret;
+
+	down_read(&mmlab_fault_rwsem);
+	mutex_lock(&anon->lock);
+	ret = mmlab_fault_locked(vmf, anon, wp, &kind, &pfn);
+	mv = mmlab_find_vma(anon, vmf->vma);
+	if (!(ret & VM_FAULT_ERROR) && mv)
+		mmlab_count_fault(mv->mmm, kind, vmf->address, pfn);
+	mutex_unlock(&anon->lock);
+	up_read(&mmlab_fault_rwsem);
+	if (ret & VM_FAULT_SIGBUS)
+		return mmlab_out_of_memory(vmf);
+	return ret;
+}
+
+static vm_fault_t mmlab_vm_fault(struct vm_fault *vmf)
+{
+	return mmlab_handle_fault(vmf, false);
+}
+
+static vm_fault_t mmlab_vm_pfn_mkwrite(struct vm_fault *vmf)
+{
+	return mmlab_handle_fault(vmf, true);
+}
+
+/* --- vma lifecycle ----------------------------------------------------- */
+
+/* fork(): @vma is the child's copy of a vma of the private object @parent. */
+static void mmlab_fork_private(struct vm_area_struct *vma,
+			       struct mmlab_anon *parent)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOFAIL;
+	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1;
+	struct mmlab_anon *child;
+	struct mmlab_page *page;
+	struct mmlab_vma *mv;
+	unsigned long index;
+
+	child = kzalloc(sizeof(*child), gfp);
+	mutex_init(&child->lock);
+	refcount_set(&child->ref, 1);
+	xa_init(&child->pages);
+	INIT_LIST_HEAD(&child->vmas);
+	child->mm = vma->vm_mm;
+	child->mapping = parent->mapping;
+
+	mutex_lock(&parent->lock);
+	xa_for_each_range(&parent->pages, index, page, first, last)
+		mmlab_anon_add_page(child, index, page, gfp);
+	/* Write-protect the parent: dup_mmap() holds its mmap_lock. */
+	list_for_each_entry(mv, &parent->vmas, anon_node)
+		if (mv->vma->vm_start == vma->vm_start &&
+		    mv->vma->vm_mm == parent->mm)
+			zap_vma_ptes(mv->vma, vma->vm_start,
+				     vma->vm_end - vma->vm_start);
+	mutex_unlock(&parent->lock);
+
+	mmlab_attach(child, vma, gfp);
+	vma->vm_private_data = child;
+}
+
+static void mmlab_vm_open(struct vm_area_struct *vma)
+{
+	struct mmlab_anon *anon = vma->vm_private_data;
+
+	down_read(&mmlab_fault_rwsem);
+	if (!anon->shared && anon->mm != vma->vm_mm) {
+		mmlab_fork_private(vma, anon);
+	} else {
+		/* split, mremap's copy, or a shared object inherited */
+		mutex_lock(&anon->lock);
+		refcount_inc(&anon->ref);
+		mmlab_attach(anon, vma, GFP_KERNEL | __GFP_NOFAIL);
+		mutex_unlock(&anon->lock);
+	}
+	up_read(&mmlab_fault_rwsem);
+}
+
+/* Drop the pages of @vma's range that no other vma of @anon covers. */
+static void mmlab_release_range(struct mmlab_anon *anon,
+				struct vm_area_struct *vma)
+{
+	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1;
+	struct mmlab_page *page;
+	struct mmlab_vma *mv;
+	unsigned long index;
+
+	xa_for_each_range(&anon->pages, index, page, first, last) {
+		bool covered = false;
+
+		list_for_each_entry(mv, &anon->vmas, anon_node)
+			if (mmlab_vma_covers(mv->vma, index))
+				covered = true;
+		if (!covered)
+			mmlab_anon_drop_page(anon, index, page);
+	}
+}
+
+static void mmlab_vm_close(struct vm_area_struct *vma)
+{
+	struct mmlab_anon *anon = vma->vm_private_data;
+	struct mmlab_vma *mv;
+
+	down_read(&mmlab_fault_rwsem);
+	mutex_lock(&anon->lock);
+	mv = mmlab_find_vma(anon, vma);
+	if (!WARN_ON(!mv))
+		mmlab_detach(mv);
+	if (!anon->shared)
+		mmlab_release_range(anon, vma);
+	mutex_unlock(&anon->lock);
+	mmlab_anon_put(anon);
+	up_read(&mmlab_fault_rwsem);
+}
+
+static int mmlab_vm_mremap(struct vm_area_struct *vma)
+{
+	pr_warn_ratelimited("pid %d (%s): mremap cannot move a /dev/mmlab mapping\n",
+			    task_pid_nr(current), current->comm);
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct mmlab_vm_ops = {
+	.open		= mmlab_vm_open,
+	.close		= mmlab_vm_close,
+	.mremap		= mmlab_vm_mremap,
+	.fault		= mmlab_vm_fault,
+	.pfn_mkwrite	= mmlab_vm_pfn_mkwrite,
+};
+
+/**
+ * mmlab_dev_mmap() - ->mmap of /dev/mmlab: anonymous memory from the region.
+ * @file: the open device.
+ * @vma: the new vma, not yet visible.
+ *
+ * Return: 0; -EINVAL for a non-zero offset; -ENODEV without a zero page;
+ * -ENOSPC when the pgoff space is used up; -ENOMEM.
+ */
+int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	bool shared = vma->vm_flags & VM_MAYSHARE;
+	unsigned long npages = vma_pages(vma);
+	struct mmlab_anon *anon;
+	int err;
+
+	if (vma->vm_pgoff) {
+		pr_warn_ratelimited("mmap: offset %#lx: must be 0\n",
+				    vma->vm_pgoff << PAGE_SHIFT);
+		return -EINVAL;
+	}
+	if (!mmlab_zero_page) {
+		pr_warn_ratelimited("mmap: no zero page, no region\n");
+		return -ENODEV;
+	}
+	anon = mmlab_anon_create(vma->vm_mm, file->f_mapping, shared);
+	if (!anon)
+		return -ENOMEM;
+
+	down_read(&mmlab_fault_rwsem);
+	mutex_lock(&mmlab_maps_lock);
+	if (npages >= ULONG_MAX - mmlab_next_pgoff) {
+		mutex_unlock(&mmlab_maps_lock);
+		pr_warn_ratelimited("mmap: %lu pages: no pgoff range left\n",
+				    npages);
+		err = -ENOSPC;
+		goto out;
+	}
+	vma->vm_pgoff = mmlab_next_pgoff;
+	mmlab_next_pgoff += npages + 1;
+	mutex_unlock(&mmlab_maps_lock);
+
+	mutex_lock(&anon->lock);
+	err = mmlab_attach(anon, vma, GFP_KERNEL);
+	mutex_unlock(&anon->lock);
+	if (err)
+		goto out;
+	vma->vm_flags |= VM_PFNMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP |
+			 VM_WIPEONFORK;
+	if (!shared)
+		vma->vm_flags &= ~VM_MAYSHARE;
+	vma->vm_ops = &mmlab_vm_ops;
+	vma->vm_private_data = anon;
+	up_read(&mmlab_fault_rwsem);
+	return 0;
+out:
+	up_read(&mmlab_fault_rwsem);
+	mmlab_anon_put(anon);
+	return err;
+}
+
+/**
+ * mmlab_user_pages_count() - pages held by the objects, each counted once.
+ *
+ * Return: the global mmlab RSS, in pages.
+ */
+long mmlab_user_pages_count(void)
+{
+	return atomic_long_read(&mmlab_user_pages);
+}
+
+/**
+ * mmlab_mmap_init() - allocate the region's zero page.
+ *
+ * Return: 0; without a region mmap is refused but the module loads.
+ */
+int mmlab_mmap_init(void)
+{
+	mmlab_zero_page = mmlab_alloc_pages_owner(NUMA_NO_NODE,
+						  MMLAB_GFP_KERNEL |
+						  __MMLAB_GFP_ZERO, 0,
+						  MMLAB_OWNER_ZERO);
+	if (!mmlab_zero_page)
+		pr_warn("no zero page: mmap of /dev/mmlab will fail\n");
+	return 0;
+}
+
+/**
+ * mmlab_mmap_exit() - free the zero page. No mapping can be left: each
+ * holds the file, which holds the module.
+ */
+void mmlab_mmap_exit(void)
+{
+	WARN_ON(atomic_long_read(&mmlab_user_pages));
+	mmlab_put_page(mmlab_zero_page);
+	mmlab_zero_page = NULL;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmlab_fault internals of the mmap side: the anonymous-memory objects, the
+ * reverse map, the fault-kind decision, the counters and the debugfs files.
+ * See mmap.c for the design and the lock order.
+ */
+#ifndef _MMLAB_FAULT_MMAP_H
+#define _MMLAB_FAULT_MMAP_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct file;
+struct mm_struct;
+struct address_space;
+struct vm_area_struct;
+struct mmlab_page;
+
+/**
+ * enum mmlab_fault_kind - what a fault does, as mm/memory.c names it.
+ * @MMLAB_FAULT_ZERO: read of an untouched private page: map the region's
+ *	zero page read-only, allocate nothing (do_anonymous_page, read).
+ * @MMLAB_FAULT_NEW: a zeroed page is allocated and mapped: write to an
+ *	untouched page, write to the zero page, any first touch of a shared
+ *	page (do_anonymous_page write; wp_page_copy of the zero page; shmem).
+ * @MMLAB_FAULT_COPY: write to a page other objects still hold: copy it
+ *	(wp_page_copy).
+ * @MMLAB_FAULT_REUSE: write to a page only this object holds: make it
+ *	writable in place (wp_page_reuse).
+ * @MMLAB_FAULT_MAP: map a page the object already holds, as it is: a read
+ *	after fork or migration unmapped it, any fault on a shared page that
+ *	exists (do_swap_page, do_shared_fault).
+ * @MMLAB_NR_FAULT_KINDS: the number of kinds.
+ */
+enum mmlab_fault_kind {
+	MMLAB_FAULT_ZERO,
+	MMLAB_FAULT_NEW,
+	MMLAB_FAULT_COPY,
+	MMLAB_FAULT_REUSE,
+	MMLAB_FAULT_MAP,
+	MMLAB_NR_FAULT_KINDS
+};
+
+enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
+					 bool has_page, int mapcount);
+
+/**
+ * struct mmlab_anon - mmlab's anonymous memory object (its anon_vma and
+ *	page table in one): the pages of one mapping of one process (private)
+ *	or of one mapping and every process it was inherited by (shared).
+ * @lock: serialises faults, fork and close on the object.
+ * @ref: vmas attached.
+ * @pages: pgoff -> struct mmlab_page, one per page the object holds.
+ * @vmas: the struct mmlab_vma of the attached vmas, under @lock.
+ * @mm: the one mm of a private object; the first of a shared one.
+ * @mapping: the f_mapping of /dev/mmlab, for unmap_mapping_pages().
+ * @shared: MAP_SHARED: no copy-on-write, inherited as is by fork.
+ * @nr_pages: entries in @pages.
+ */
+struct mmlab_anon {
+	struct mutex lock;		/* see above */
+	refcount_t ref;
+	struct xarray pages;
+	struct list_head vmas;
+	struct mm_struct *mm;
+	struct address_space *mapping;
+	bool shared;
+	unsigned long nr_pages;
+};
+
+/**
+ * struct mmlab_mm - what mmlab knows of one process (mm).
+ * @node: on the list of every mmlab_mm, under mmlab_maps_lock.
+ * @mm: the mm; alive while any of its vmas is attached.
+ * @nr_vmas: attached vmas of this mm.
+ * @faults: faults by kind.
+ */
+struct mmlab_mm {
+	struct list_head node;
+	struct mm_struct *mm;
+	int nr_vmas;
+	atomic_long_t faults[MMLAB_NR_FAULT_KINDS];
+};
+
+/**
+ * struct mmlab_vma - one vma attached to an object.
+ * @anon_node: on mmlab_anon.vmas.
+ * @all_node: on the list of every attached vma, under mmlab_maps_lock.
+ * @vma: the vma.
+ * @anon: its object.
+ * @mmm: its process.
+ */
+struct mmlab_vma {
+	struct list_head anon_node;
+	struct list_head all_node;
+	struct vm_area_struct *vma;
+	struct mmlab_anon *anon;
+	struct mmlab_mm *mmm;
+};
+
+extern struct rw_semaphore mmlab_fault_rwsem;
+extern struct mutex mmlab_maps_lock;
+extern struct list_head mmlab_all_vmas;
+extern struct list_head mmlab_all_mms;
+
+/* mmap.c */
+int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma);
+int mmlab_mmap_init(void);
+void mmlab_mmap_exit(void);
+unsigned long mmlab_vma_rss(struct mmlab_vma *mv);
+long mmlab_user_pages_count(void);
+struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
+				     struct address_space *mapping,
+				     bool shared);
+void mmlab_anon_put(struct mmlab_anon *anon);
+int mmlab_anon_add_page(struct mmlab_anon *anon, pgoff_t index,
+			struct mmlab_page *page, gfp_t gfp);
+
+/* rmap.c */
+int mmlab_rmap_init(void);
+void mmlab_rmap_exit(void);
+int mmlab_rmap_add(struct mmlab_page *page, struct mmlab_anon *anon,
+		   pgoff_t index, gfp_t gfp);
+void mmlab_rmap_del(struct mmlab_page *page, struct mmlab_anon *anon,
+		    pgoff_t index);
+int mmlab_rmap_count(struct mmlab_page *page);
+int mmlab_rmap_walk(struct mmlab_page *page,
+		    int (*fn)(struct mm_struct *mm, unsigned long addr,
+			      void *arg),
+		    void *arg);
+bool mmlab_user_isolate(struct mmlab_page *page);
+int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src);
+void mmlab_user_putback(struct mmlab_page *page);
+extern int mmlab_user_movable_id;
+
+/* stats.c */
+void mmlab_count_fault(struct mmlab_mm *mmm, enum mmlab_fault_kind kind,
+		       unsigned long address, unsigned long pfn);
+long mmlab_fault_count(enum mmlab_fault_kind kind);
+bool mmlab_oom_kill_wanted(void);
+bool mmlab_oom_kill(void);
+int mmlab_stats_init(void);
+void mmlab_stats_exit(void);
+
+#endif /* _MMLAB_FAULT_MMAP_H */
