@@ -866,6 +866,36 @@ static void mmlab_buddy_concurrent_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* Cost of an alloc/free pair through the per-CPU lists and the zone. */
+static void mmlab_buddy_speed_test(struct kunit *test)
+{
+	static const unsigned int orders[] = { 0, 3, 4, 9 };
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	int i, n;
+
+	snapshot(zone, &before);
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		ktime_t t0 = ktime_get();
+		s64 ns;
+
+		for (n = 0; n < 2000; n++) {
+			struct mmlab_page *page;
+
+			page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+						       __MMLAB_GFP_THISNODE,
+						       orders[i],
+						       MMLAB_OWNER_TEST);
+			KUNIT_ASSERT_NOT_NULL(test, page);
+			mmlab_free_pages(page, orders[i]);
+		}
+		ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+		kunit_info(test, "order %u: %lld ns per alloc+free\n",
+			   orders[i], div_s64(ns, n));
+	}
+	expect_same_free(test, zone, &before);
+}
+
 /* Bad input is refused, not acted on. */
 static void mmlab_buddy_bad_input_test(struct kunit *test)
 {
@@ -896,6 +926,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_direct_reclaim_test),
 	KUNIT_CASE(mmlab_buddy_direct_compact_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),
+	KUNIT_CASE(mmlab_buddy_speed_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),
 	{}
 };
