@@ -451,6 +451,18 @@ static struct mmlab_page *rmqueue_buddy(struct mmlab_zone *zone,
 	return page;
 }
 
+/*
+ * kswapd gives up on a zone after failing runs in a row (the kernel's
+ * node_unreclaimable); a zone that is back at high is worth trying again.
+ * Caller holds the zone lock.
+ */
+static void zone_reset_kswapd_failures(struct mmlab_zone *zone)
+{
+	if (unlikely(zone->kswapd_failures) &&
+	    zone->free_pages >= zone_wmark(zone, MMLAB_WMARK_HIGH))
+		WRITE_ONCE(zone->kswapd_failures, 0);
+}
+
 /* --- Per-CPU lists ------------------------------------------------------------- */
 
 static int pcp_index(int mt, unsigned int order)
@@ -517,6 +529,7 @@ static void free_pcppages_bulk(struct mmlab_zone *zone, int count,
 		set_page_free_tail(page);
 		__free_one_page(zone, pfn, order, mt);
 	}
+	zone_reset_kswapd_failures(zone);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -557,6 +570,7 @@ static void free_one_page(struct mmlab_zone *zone, unsigned long pfn,
 
 	spin_lock_irqsave(&zone->lock, flags);
 	__free_one_page(zone, pfn, order, mmlab_pfnblock_mt(zone, pfn));
+	zone_reset_kswapd_failures(zone);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -662,6 +676,8 @@ bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
 	unsigned int o;
 	int mt;
 
+	/* What this allocation cannot use, as __zone_watermark_unusable_free(). */
+	free_pages -= (1L << order) - 1;
 	if (!(alloc_flags & MMLAB_ALLOC_RESERVES))
 		free_pages -= READ_ONCE(zone->nr_reserved_highatomic);
 	if (!(alloc_flags & MMLAB_ALLOC_CMA))
@@ -882,16 +898,20 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 		return page;
 
 	for (retries = 0; retries < MMLAB_MAX_RECLAIM_RETRIES; retries++) {
-		unsigned long progress = 0;
+		unsigned long progress = 0, got;
 
 		mmlab_count_vm_event(MMLAB_ALLOCSTALL_NORMAL);
 		for (i = 0; i < nr; i++) {
 			unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
 			unsigned long free = READ_ONCE(zl[i]->free_pages);
 
-			progress += mmlab_shrink_direct(zl[i],
-						       max(want > free ? want - free : 0,
-							   1UL << order));
+			got = mmlab_shrink_direct(zl[i],
+						  max(want > free ? want - free : 0,
+						      1UL << order));
+			/* Reclaim works again: let kswapd try this zone. */
+			if (got)
+				WRITE_ONCE(zl[i]->kswapd_failures, 0);
+			progress += got;
 			/* Pages shrinkers freed may sit on per-CPU lists. */
 			mmlab_zone_drain(zl[i]);
 			if (mmlab_unreserve_highatomic(zl[i], mt, false))
@@ -1238,6 +1258,217 @@ int mmlab_set_pageblock_migratetype(struct mmlab_page *page,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmlab_set_pageblock_migratetype);
+
+/* --- Contiguous ranges and free blocks (for mmlab_cma) ------------------------------ */
+
+/*
+ * The free block that holds @pfn: its head and order. Caller holds the
+ * zone lock. A block of order o holding @pfn starts at @pfn rounded down
+ * to 2^o, so trying every order finds it, as the kernel's
+ * test_pages_isolated() walk does.
+ */
+static bool find_free_block(struct mmlab_zone *zone, unsigned long pfn,
+			    unsigned long *head, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 0; o < MMLAB_MAX_ORDER; o++) {
+		unsigned long h = round_down(pfn, 1UL << o);
+
+		if (h < zone->first_usable_pfn)
+			break;
+		if (page_is_buddy(zone_pfn_page(zone, h), o)) {
+			*head = h;
+			*order = o;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The zone holding all of [@start, @end), or NULL. */
+static struct mmlab_zone *range_zone(unsigned long start, unsigned long end)
+{
+	struct mmlab_page *page = mmlab_pfn_to_page(start);
+	struct mmlab_zone *zone;
+
+	if (!page || end <= start)
+		return NULL;
+	zone = mmlab_page_zone(page);
+	if (!zone || start < zone->first_usable_pfn || end > zone->end_pfn)
+		return NULL;
+	return zone;
+}
+
+/* Every page of the range free, in ISOLATE pageblocks. Zone lock held. */
+static bool range_free_isolated(struct mmlab_zone *zone, unsigned long start,
+				unsigned long end)
+{
+	unsigned long pfn, head;
+	unsigned int order;
+
+	for (pfn = start; pfn < end; pfn += MMLAB_PAGEBLOCK_PAGES -
+	     (pfn & (MMLAB_PAGEBLOCK_PAGES - 1)))
+		if (mmlab_pfnblock_mt(zone, pfn) != MMLAB_MIGRATE_ISOLATE)
+			return false;
+	for (pfn = start; pfn < end; pfn = head + (1UL << order)) {
+		if (!find_free_block(zone, pfn, &head, &order))
+			return false;
+		if (free_list_type(zone_pfn_page(zone, head)) !=
+		    MMLAB_MIGRATE_ISOLATE)
+			return false;
+	}
+	return true;
+}
+
+/* Free [@start, @end) as naturally aligned blocks of type @mt. */
+static void free_span(struct mmlab_zone *zone, unsigned long start,
+		      unsigned long end, int mt)
+{
+	while (start < end) {
+		unsigned int order = min_t(unsigned int, __ffs(start),
+					   MMLAB_MAX_ORDER - 1);
+
+		while (start + (1UL << order) > end)
+			order--;
+		set_page_free_tail(zone_pfn_page(zone, start));
+		__free_one_page(zone, start, order, mt);
+		start += 1UL << order;
+	}
+}
+
+/* A lone order-0 page with one reference, owned by @owner. */
+static void prep_lone_page(struct mmlab_page *page, enum mmlab_page_owner owner)
+{
+	WRITE_ONCE(page->flags, page_region_bits(page) |
+		   ((u32)owner << MMLAB_PG_OWNER_SHIFT));
+	page->private = 0;
+	atomic_set(&page->_mapcount, -1);
+	page->_pad = 0;
+	mmlab_page_ref_init(page);
+}
+
+/**
+ * mmlab_test_range_isolated - is a range free and isolated?
+ * @start_pfn: first pfn.
+ * @end_pfn: one past the last pfn.
+ *
+ * As the kernel's test_pages_isolated(): every pageblock of the range is
+ * MMLAB_MIGRATE_ISOLATE and every page is in a free block on an ISOLATE
+ * free list (call mmlab_drain_all_pages() first to bring in per-CPU pages).
+ *
+ * Return: 0; -EBUSY if a page is still in use; -EINVAL if the range is
+ * not inside one zone's managed pages.
+ */
+int mmlab_test_range_isolated(unsigned long start_pfn, unsigned long end_pfn)
+{
+	struct mmlab_zone *zone = range_zone(start_pfn, end_pfn);
+	unsigned long flags;
+	bool ok;
+
+	if (!zone)
+		return -EINVAL;
+	spin_lock_irqsave(&zone->lock, flags);
+	ok = range_free_isolated(zone, start_pfn, end_pfn);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ok ? 0 : -EBUSY;
+}
+EXPORT_SYMBOL_GPL(mmlab_test_range_isolated);
+
+/**
+ * mmlab_take_free_range - take the free pages of an isolated range.
+ * @start_pfn: first pfn.
+ * @end_pfn: one past the last pfn.
+ * @owner: the owner recorded in every page taken.
+ *
+ * The counterpart of the kernel's isolate_freepages_range() at the end of
+ * alloc_contig_range(): under the zone lock, checks as
+ * mmlab_test_range_isolated() does, then takes every free block covering
+ * the range off the ISOLATE lists, gives the parts outside the range back
+ * and turns each page of the range into a lone order-0 page with one
+ * reference. Nothing is taken when a page is busy. Free with
+ * mmlab_free_pages(page, 0) on each page.
+ *
+ * Return: 0, -EBUSY or -EINVAL as mmlab_test_range_isolated().
+ */
+int mmlab_take_free_range(unsigned long start_pfn, unsigned long end_pfn,
+			  enum mmlab_page_owner owner)
+{
+	struct mmlab_zone *zone = range_zone(start_pfn, end_pfn);
+	unsigned long pfn, head = 0, flags;
+	unsigned int order = 0;
+
+	if (!zone || owner == MMLAB_OWNER_FREE || owner >= MMLAB_NR_OWNERS)
+		return -EINVAL;
+	spin_lock_irqsave(&zone->lock, flags);
+	if (!range_free_isolated(zone, start_pfn, end_pfn)) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return -EBUSY;
+	}
+	for (pfn = start_pfn; pfn < end_pfn; pfn = head + (1UL << order)) {
+		unsigned long end;
+
+		find_free_block(zone, pfn, &head, &order);
+		end = head + (1UL << order);
+		del_from_free_list(zone, zone_pfn_page(zone, head), order);
+		set_page_free_tail(zone_pfn_page(zone, head));
+		if (head < start_pfn)
+			free_span(zone, head, start_pfn, MMLAB_MIGRATE_ISOLATE);
+		if (end > end_pfn)
+			free_span(zone, end_pfn, end, MMLAB_MIGRATE_ISOLATE);
+	}
+	for (pfn = start_pfn; pfn < end_pfn; pfn++)
+		prep_lone_page(zone_pfn_page(zone, pfn), owner);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, end_pfn - start_pfn);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_take_free_range);
+
+/**
+ * mmlab_isolate_free_page - take one free block for compaction.
+ * @page: the head of a free block, as a racy look said.
+ * @order: its order, as the same look said.
+ * @owner: the owner recorded in the pages taken.
+ *
+ * As the kernel's __isolate_free_page() followed by split_page(): under
+ * the zone lock, rechecks that @page heads a free block of @order on a
+ * MOVABLE or CMA list, that the zone stays above its min watermark, and
+ * takes it as 2^@order lone order-0 pages with one reference each. Free
+ * the unused ones with mmlab_free_pages(page, 0).
+ *
+ * Return: the number of pages taken (2^@order), or 0.
+ */
+unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
+				      unsigned int order,
+				      enum mmlab_page_owner owner)
+{
+	struct mmlab_zone *zone;
+	unsigned long i, flags, nr = 1UL << order;
+	int mt;
+
+	if (!page || order >= MMLAB_MAX_ORDER || owner == MMLAB_OWNER_FREE ||
+	    owner >= MMLAB_NR_OWNERS)
+		return 0;
+	zone = mmlab_page_zone(page);
+	if (!zone)
+		return 0;
+	spin_lock_irqsave(&zone->lock, flags);
+	mt = free_list_type(page);
+	if (!page_is_buddy(page, order) ||
+	    (mt != MMLAB_MIGRATE_MOVABLE && mt != MMLAB_MIGRATE_CMA) ||
+	    zone->free_pages < zone_wmark(zone, MMLAB_WMARK_MIN) + nr) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return 0;
+	}
+	del_from_free_list(zone, page, order);
+	for (i = 0; i < nr; i++)
+		prep_lone_page(page + i, owner);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, nr);
+	return nr;
+}
+EXPORT_SYMBOL_GPL(mmlab_isolate_free_page);
 
 /* --- Set up and tear down ------------------------------------------------------------- */
 
