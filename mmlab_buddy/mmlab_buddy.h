@@ -29,6 +29,7 @@ struct task_struct;
  * @MMLAB_MIGRATE_UNMOVABLE: kernel allocations that never move.
  * @MMLAB_MIGRATE_MOVABLE: user pages and others that migration can move.
  * @MMLAB_MIGRATE_RECLAIMABLE: allocations a shrinker can give back.
+ * @MMLAB_MIGRATE_PCPTYPES: the number of types with per-CPU lists.
  * @MMLAB_MIGRATE_HIGHATOMIC: reserve for high-order atomic allocations.
  * @MMLAB_MIGRATE_CMA: a CMA area's pageblocks, lent to movable allocations.
  * @MMLAB_MIGRATE_ISOLATE: taken out of the allocator (CMA, offlining).
@@ -272,6 +273,14 @@ int mmlab_set_watermark_scale_factor(int factor);
 enum mmlab_migratetype mmlab_get_pageblock_migratetype(const struct mmlab_page *page);
 int mmlab_set_pageblock_migratetype(struct mmlab_page *page,
 				    enum mmlab_migratetype mt);
+
+/* Contiguous ranges and free blocks, for alloc_contig_range and compaction. */
+int mmlab_test_range_isolated(unsigned long start_pfn, unsigned long end_pfn);
+int mmlab_take_free_range(unsigned long start_pfn, unsigned long end_pfn,
+			  enum mmlab_page_owner owner);
+unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
+				      unsigned int order,
+				      enum mmlab_page_owner owner);
 
 /* --- Reclaim and compaction hooks ------------------------------------------ */
 

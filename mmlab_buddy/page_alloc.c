@@ -668,6 +668,21 @@ void mmlab_zone_update_pcp(struct mmlab_zone *zone)
 
 /* --- Watermarks and the highatomic reserve ------------------------------------ */
 
+/**
+ * mmlab_zone_wmark_ok - may an allocation take pages from @zone now?
+ * @zone: the zone.
+ * @order: the order of the allocation.
+ * @mark: the watermark in pages.
+ * @alloc_flags: MMLAB_ALLOC_* of the allocation.
+ * @free_pages: the zone's free pages, as read by the caller.
+ *
+ * As __zone_watermark_ok(): free pages the allocation cannot use (the
+ * highatomic reserve, CMA for non-movable ones) do not count; reserve
+ * users may dip below @mark; a high-order request needs a free block of
+ * at least @order it may use.
+ *
+ * Return: true if the allocation may go ahead.
+ */
 bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
 			 unsigned long mark, unsigned int alloc_flags,
 			 long free_pages)
