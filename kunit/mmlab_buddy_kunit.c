@@ -363,6 +363,81 @@ static void mmlab_buddy_pageblock_isolate_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/*
+ * The helpers of mmlab_cma: a range of an isolated pageblock is taken as
+ * lone pages and given back; a free block is taken for compaction.
+ */
+static void mmlab_buddy_take_range_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	unsigned long pfn = round_up(zone->first_usable_pfn,
+				     MMLAB_PAGEBLOCK_PAGES);
+	unsigned long start = pfn + 5, end = pfn + 300, p, flags, nr;
+	struct free_snapshot before;
+	struct mmlab_page *page;
+	struct list_head *list;
+	unsigned int order;
+	int old, ret, busy = 0;
+
+	if (pfn + MMLAB_PAGEBLOCK_PAGES > zone->end_pfn)
+		kunit_skip(test, "no whole pageblock");
+	snapshot(zone, &before);
+	page = mmlab_pfn_to_page(pfn);
+	if (!mmlab_page_test(page, MMLAB_PG_BUDDY) ||
+	    mmlab_page_order(page) != MMLAB_MAX_ORDER - 1)
+		kunit_skip(test, "pageblock in use");
+	old = mmlab_get_pageblock_migratetype(page);
+
+	KUNIT_EXPECT_EQ(test, mmlab_take_free_range(start, end,
+						    MMLAB_OWNER_TEST), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(zone->start_pfn,
+							end), -EINVAL);
+	ret = mmlab_set_pageblock_migratetype(page, MMLAB_MIGRATE_ISOLATE);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(start, end), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_take_free_range(start, end,
+						    MMLAB_OWNER_TEST), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(start, end), -EBUSY);
+	for (p = start; p < end; p++) {
+		struct mmlab_page *lone = mmlab_pfn_to_page(p);
+
+		if (mmlab_page_count(lone) != 1 ||
+		    mmlab_page_owner(lone) != MMLAB_OWNER_TEST)
+			busy++;
+	}
+	KUNIT_EXPECT_EQ(test, busy, 0);
+	check_free_lists(test, zone);
+	for (p = start; p < end; p++)
+		mmlab_free_pages(mmlab_pfn_to_page(p), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(pfn, pfn +
+						MMLAB_PAGEBLOCK_PAGES), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_set_pageblock_migratetype(page, old), 0);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+
+	/* One free block, taken for compaction and given back page by page. */
+	page = NULL;
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = 3; order < MMLAB_MAX_ORDER && !page; order++) {
+		list = &zone->free_area[order].free_list[MMLAB_MIGRATE_MOVABLE];
+		page = list_first_entry_or_null(list, struct mmlab_page, lru);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	if (!page)
+		return;
+	order--;
+	nr = mmlab_isolate_free_page(page, order, MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_EQ(test, nr, 1UL << order);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages),
+			before.free_pages - nr);
+	KUNIT_EXPECT_EQ(test, mmlab_isolate_free_page(page, order,
+						      MMLAB_OWNER_TEST), 0UL);
+	for (p = 0; p < nr; p++)
+		mmlab_free_pages(page + p, 0);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 /* Per-CPU lists refill by batch, count what they hold, drain on demand. */
 static void mmlab_buddy_pcp_test(struct kunit *test)
 {
@@ -919,6 +994,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
 	KUNIT_CASE(mmlab_buddy_fallback_steal_test),
 	KUNIT_CASE(mmlab_buddy_pageblock_isolate_test),
+	KUNIT_CASE(mmlab_buddy_take_range_test),
 	KUNIT_CASE(mmlab_buddy_pcp_test),
 	KUNIT_CASE(mmlab_buddy_watermark_test),
 	KUNIT_CASE(mmlab_buddy_highatomic_test),
