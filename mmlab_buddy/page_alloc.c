@@ -38,6 +38,7 @@
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/sched.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -909,7 +910,9 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 			mmlab_zone_wakeup_kswapd(zl[i], order);
 
 	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
-	if (page || !(gfp & __MMLAB_GFP_DIRECT_RECLAIM))
+	/* No reclaim from inside reclaim (shrinkers, compaction, kswapd). */
+	if (page || !(gfp & __MMLAB_GFP_DIRECT_RECLAIM) ||
+	    (current->flags & PF_MEMALLOC))
 		return page;
 
 	for (retries = 0; retries < MMLAB_MAX_RECLAIM_RETRIES; retries++) {

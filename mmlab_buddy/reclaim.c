@@ -16,6 +16,9 @@
  * Locks: mmlab_shrinker_rwsem and mmlab_compact_rwsem are held for read
  * around callbacks, which may sleep and may allocate or free pages, and
  * for write to change the registrations. Neither is taken under a spinlock.
+ * Callbacks run with PF_MEMALLOC set, as the kernel's reclaim does, so an
+ * allocation they make never enters direct reclaim again (which would take
+ * the rwsems recursively).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -207,7 +211,10 @@ static unsigned long shrink_zone(struct mmlab_zone *zone,
 {
 	struct mmlab_shrinker *s;
 	unsigned long freed = 0;
+	unsigned int noreclaim;
 
+	/* PF_MEMALLOC: what the shrinkers allocate does not reclaim again. */
+	noreclaim = memalloc_noreclaim_save();
 	down_read(&mmlab_shrinker_rwsem);
 	list_for_each_entry(s, &mmlab_shrinkers, list) {
 		if (freed >= nr_to_scan)
@@ -217,6 +224,7 @@ static unsigned long shrink_zone(struct mmlab_zone *zone,
 		freed += s->scan(s, zone->nid, nr_to_scan - freed);
 	}
 	up_read(&mmlab_shrinker_rwsem);
+	memalloc_noreclaim_restore(noreclaim);
 	return freed;
 }
 
@@ -272,15 +280,18 @@ EXPORT_SYMBOL_GPL(mmlab_clear_compact_ops);
 static bool call_compact(struct mmlab_zone *zone, unsigned int order,
 			 mmlab_gfp_t gfp, bool *called)
 {
+	unsigned int noreclaim;
 	bool ok = false;
 
 	*called = false;
+	noreclaim = memalloc_noreclaim_save();
 	down_read(&mmlab_compact_rwsem);
 	if (mmlab_compact_ops) {
 		*called = true;
 		ok = mmlab_compact_ops->try_to_compact(zone->nid, order, gfp);
 	}
 	up_read(&mmlab_compact_rwsem);
+	memalloc_noreclaim_restore(noreclaim);
 	return ok;
 }
 
