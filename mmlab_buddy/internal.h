@@ -53,7 +53,7 @@ static inline unsigned long zone_wmark(struct mmlab_zone *zone,
 int mmlab_pfnblock_mt(struct mmlab_zone *zone, unsigned long pfn);
 void mmlab_zone_drain(struct mmlab_zone *zone);
 void mmlab_zone_drain_cpu(struct mmlab_zone *zone, int cpu);
-void mmlab_zone_update_pcp(struct mmlab_zone *zone);
+void mmlab_zone_update_pcp(struct mmlab_zone *zone, int cpus);
 bool mmlab_unreserve_highatomic(struct mmlab_zone *zone, int mt, bool force);
 bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
 			 unsigned long mark, unsigned int alloc_flags,

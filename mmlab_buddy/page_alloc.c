@@ -645,18 +645,18 @@ static int zone_batchsize(struct mmlab_zone *zone)
 	return max(batch, 1);
 }
 
-static int zone_highsize(struct mmlab_zone *zone, int batch)
+/* @cpus: the CPUs that share the low watermark's worth of per-CPU pages. */
+static int zone_highsize(struct mmlab_zone *zone, int batch, int cpus)
 {
-	int cpus = max_t(int, num_online_cpus(), 1);
-	int high = zone_wmark(zone, MMLAB_WMARK_LOW) / cpus;
+	int high = zone_wmark(zone, MMLAB_WMARK_LOW) / max(cpus, 1);
 
 	return max(high, batch << 2);
 }
 
-void mmlab_zone_update_pcp(struct mmlab_zone *zone)
+void mmlab_zone_update_pcp(struct mmlab_zone *zone, int cpus)
 {
 	int batch = zone_batchsize(zone);
-	int high = zone_highsize(zone, batch);
+	int high = zone_highsize(zone, batch, cpus);
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -1595,12 +1595,29 @@ static struct mmlab_zone *zone_create(struct mmlab_region *r)
 	return zone;
 }
 
-static int mmlab_cpu_dead(unsigned int cpu)
+/* A CPU came online: the per-CPU high is shared by one more CPU. */
+static int mmlab_cpu_online(unsigned int cpu)
 {
 	int i;
 
 	for (i = 0; i < mmlab_nr_zones; i++)
+		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus());
+	return 0;
+}
+
+/*
+ * A CPU goes offline (it is still in the online mask here): give its
+ * per-CPU pages back, as the kernel's page_alloc_cpu_dead() does, and
+ * share high between the CPUs that stay.
+ */
+static int mmlab_cpu_offline(unsigned int cpu)
+{
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++) {
 		mmlab_zone_drain_cpu(mmlab_zones[i], cpu);
+		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus() - 1);
+	}
 	return 0;
 }
 
@@ -1650,7 +1667,7 @@ static int __init mmlab_buddy_init(void)
 			goto fail;
 	}
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mmlab/buddy:online",
-					NULL, mmlab_cpu_dead);
+					mmlab_cpu_online, mmlab_cpu_offline);
 	if (ret < 0)
 		goto fail;
 	mmlab_cpuhp_state = ret;

@@ -96,7 +96,7 @@ static void zone_setup_watermarks(struct mmlab_zone *zone,
 	WRITE_ONCE(zone->watermark[MMLAB_WMARK_LOW], tmp + gap);
 	WRITE_ONCE(zone->watermark[MMLAB_WMARK_HIGH], tmp + 2 * gap);
 	spin_unlock_irqrestore(&zone->lock, flags);
-	mmlab_zone_update_pcp(zone);
+	mmlab_zone_update_pcp(zone, num_online_cpus());
 	trace_mm_setup_per_zone_wmarks(zone->nid, zone->region->name,
 				       zone_wmark(zone, MMLAB_WMARK_MIN),
 				       zone_wmark(zone, MMLAB_WMARK_LOW),

@@ -347,6 +347,8 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 		seq_printf(m, "\n              count: %i", READ_ONCE(pcp->count));
 		seq_printf(m, "\n              high:  %i", READ_ONCE(pcp->high));
 		seq_printf(m, "\n              batch: %i", READ_ONCE(pcp->batch));
+		/* The zone counters are exact: no per-CPU drift to fold. */
+		seq_printf(m, "\n  vm stats threshold: %d", 0);
 	}
 	seq_printf(m, "\n  node_unreclaimable:  %u",
 		   READ_ONCE(zone->kswapd_failures) >= 16);
