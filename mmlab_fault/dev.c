@@ -42,6 +42,8 @@ static const struct mmlab_ioc_desc mmlab_iocs[] = {
 		"free_pages", MMLAB_FREE_SIZE_VER0, mmlab_ioc_free_pages },
 	[_IOC_NR(MMLAB_IOC_FREE_ALL)] = {
 		"free_all", MMLAB_FREE_ALL_SIZE_VER0, mmlab_ioc_free_all },
+	[_IOC_NR(MMLAB_IOC_PAGE_INFO)] = {
+		"page_info", MMLAB_PAGE_INFO_SIZE_VER0, mmlab_ioc_page_info },
 };
 
 /*
@@ -52,6 +54,7 @@ static_assert(sizeof(struct mmlab_ioc_info) == MMLAB_INFO_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_alloc) == MMLAB_ALLOC_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_free) == MMLAB_FREE_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_free_all) == MMLAB_FREE_ALL_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_page_info) == MMLAB_PAGE_INFO_SIZE_VER0);
 
 /**
  * mmlab_copy_arg_in() - copy an ioctl argument of any version in.

@@ -65,7 +65,9 @@
 #include <linux/slab.h>
 
 #include "mmlab_buddy/mmlab_buddy.h"
+#include "fault.h"
 #include "mmap.h"
+#include "mmlab_uapi.h"
 
 DECLARE_RWSEM(mmlab_fault_rwsem);
 DEFINE_MUTEX(mmlab_maps_lock);
@@ -585,6 +587,69 @@ out:
 	up_read(&mmlab_fault_rwsem);
 	mmlab_anon_put(anon);
 	return err;
+}
+
+/* Fill @info from the caller's pte at info->addr; mmap_lock held. */
+static int mmlab_page_info_locked(struct mm_struct *mm,
+				  struct mmlab_ioc_page_info *info)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, info->addr);
+	spinlock_t *ptl;
+	pte_t *ptep, pte;
+
+	if (!vma || vma->vm_ops != &mmlab_vm_ops) {
+		pr_warn_ratelimited("page_info: %#llx is not in a /dev/mmlab mapping\n",
+				    info->addr);
+		return -EINVAL;
+	}
+	info->pfn = 0;
+	info->flags = 0;
+	if (follow_pte(mm, info->addr, &ptep, &ptl))
+		return 0;	/* nothing mapped there */
+	pte = *ptep;
+	pte_unmap_unlock(ptep, ptl);
+	if (!pte_present(pte))
+		return 0;
+	info->pfn = pte_pfn(pte);
+	info->flags = MMLAB_PAGE_PRESENT;
+	if (pte_write(pte))
+		info->flags |= MMLAB_PAGE_WRITABLE;
+	if (mmlab_zero_page && info->pfn == mmlab_page_to_pfn(mmlab_zero_page))
+		info->flags |= MMLAB_PAGE_ZERO;
+	return 0;
+}
+
+/**
+ * mmlab_ioc_page_info() - MMLAB_IOC_PAGE_INFO: the pfn mapped at an address.
+ * @mf: the open file (unused: the caller's own mm is looked at).
+ * @uarg: struct mmlab_ioc_page_info.
+ * @usize: its size.
+ *
+ * Return: 0; -EFAULT, -E2BIG, or -EINVAL for non-zero reserved fields or an
+ * address outside every /dev/mmlab mapping of the caller.
+ */
+long mmlab_ioc_page_info(struct mmlab_file *mf, void __user *uarg,
+			 size_t usize)
+{
+	struct mmlab_ioc_page_info info;
+	struct mm_struct *mm = current->mm;
+	int err;
+
+	err = mmlab_copy_arg_in(&info, sizeof(info), uarg, usize, "page_info");
+	if (err)
+		return err;
+	if (info.reserved0 || info.reserved[0] || info.reserved[1]) {
+		pr_warn_ratelimited("page_info: reserved fields must be zero\n");
+		return -EINVAL;
+	}
+	if (!mm)
+		return -EINVAL;
+	mmap_read_lock(mm);
+	err = mmlab_page_info_locked(mm, &info);
+	mmap_read_unlock(mm);
+	if (err)
+		return err;
+	return mmlab_copy_arg_out(uarg, usize, &info, sizeof(info), "page_info");
 }
 
 /**

@@ -19,6 +19,7 @@ struct mm_struct;
 struct address_space;
 struct vm_area_struct;
 struct mmlab_page;
+struct mmlab_file;
 
 /**
  * enum mmlab_fault_kind - what a fault does, as mm/memory.c names it.
@@ -113,6 +114,8 @@ int mmlab_mmap_init(void);
 void mmlab_mmap_exit(void);
 unsigned long mmlab_vma_rss(struct mmlab_vma *mv);
 long mmlab_user_pages_count(void);
+long mmlab_ioc_page_info(struct mmlab_file *mf, void __user *uarg,
+			 size_t usize);
 struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
 				     struct address_space *mapping,
 				     bool shared);

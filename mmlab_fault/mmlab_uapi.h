@@ -160,15 +160,40 @@ struct mmlab_ioc_free_all {
 	__u64 reserved[2];
 };
 
+/* Flags of struct mmlab_ioc_page_info. */
+#define MMLAB_PAGE_PRESENT	0x01U	/* a pte maps the address */
+#define MMLAB_PAGE_WRITABLE	0x02U	/* the pte is writable */
+#define MMLAB_PAGE_ZERO		0x04U	/* it maps the region's zero page */
+
+/**
+ * struct mmlab_ioc_page_info - MMLAB_IOC_PAGE_INFO: what the caller's pte
+ *	at an address of a /dev/mmlab mapping maps. /proc/self/pagemap cannot
+ *	tell: 6.1's page walk skips VM_PFNMAP vmas, as these mappings are.
+ * @addr: in: an address inside a /dev/mmlab mapping of the caller.
+ * @pfn: out: the page frame the pte maps, 0 if none.
+ * @flags: out: MMLAB_PAGE_*.
+ * @reserved0: zero.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_page_info {
+	__u64 addr;
+	__u64 pfn;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
 #define MMLAB_IOC_INFO		_IOWR(MMLAB_IOC_MAGIC, 0x00, struct mmlab_ioc_info)
 #define MMLAB_IOC_ALLOC_PAGES	_IOWR(MMLAB_IOC_MAGIC, 0x01, struct mmlab_ioc_alloc)
 #define MMLAB_IOC_FREE_PAGES	_IOWR(MMLAB_IOC_MAGIC, 0x02, struct mmlab_ioc_free)
 #define MMLAB_IOC_FREE_ALL	_IOWR(MMLAB_IOC_MAGIC, 0x03, struct mmlab_ioc_free_all)
+#define MMLAB_IOC_PAGE_INFO	_IOWR(MMLAB_IOC_MAGIC, 0x10, struct mmlab_ioc_page_info)
 
 /* Sizes of the first version of each argument. */
 #define MMLAB_INFO_SIZE_VER0		584
 #define MMLAB_ALLOC_SIZE_VER0		48
 #define MMLAB_FREE_SIZE_VER0		32
 #define MMLAB_FREE_ALL_SIZE_VER0	32
+#define MMLAB_PAGE_INFO_SIZE_VER0	40
 
 #endif /* _MMLAB_UAPI_H */

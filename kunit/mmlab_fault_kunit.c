@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mmlab_fault: the fault-kind decision (do_anonymous_page,
+ * wp_page_copy, wp_page_reuse and shmem's choices), the reverse map of user
+ * pages, and their migration through the movable operations, on objects
+ * that no process maps.
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "mmlab_buddy/mmlab_buddy.h"
+#include "mmlab_fault/mmap.h"
+
+static void mmlab_decide_private_test(struct kunit *test)
+{
+	/* do_anonymous_page: read -> zero page, write -> new page */
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, false, 0),
+			MMLAB_FAULT_ZERO);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, false, 0),
+			MMLAB_FAULT_NEW);
+	/* a page held: read maps it, write copies or reuses */
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, 1),
+			MMLAB_FAULT_MAP);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, 3),
+			MMLAB_FAULT_MAP);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 1),
+			MMLAB_FAULT_REUSE);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 2),
+			MMLAB_FAULT_COPY);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 5),
+			MMLAB_FAULT_COPY);
+}
+
+static void mmlab_decide_shared_test(struct kunit *test)
+{
+	/* shmem: any first touch allocates; never copy-on-write */
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, false, 0),
+			MMLAB_FAULT_NEW);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, false, 0),
+			MMLAB_FAULT_NEW);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, true, 2),
+			MMLAB_FAULT_MAP);
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, true, 1),
+			MMLAB_FAULT_MAP);
+}
+
+static unsigned long free_now(void)
+{
+	mmlab_drain_all_pages(-1);
+	return mmlab_zone_free_pages(0);
+}
+
+static struct mmlab_page *user_page(struct kunit *test, u8 fill)
+{
+	struct mmlab_page *page;
+
+	page = mmlab_alloc_pages_owner(NUMA_NO_NODE, MMLAB_GFP_USER, 0,
+				       MMLAB_OWNER_USER);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(mmlab_page_address(page), fill, PAGE_SIZE);
+	return page;
+}
+
+static int count_pairs(struct mm_struct *mm, unsigned long addr, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void mmlab_rmap_test(struct kunit *test)
+{
+	unsigned long free0;
+	struct mmlab_anon *a, *b;
+	struct mmlab_page *page;
+	int pairs = 0;
+
+	if (!mmlab_nr_regions())
+		kunit_skip(test, "no region");
+	free0 = free_now();
+	a = mmlab_anon_create(NULL, NULL, false);
+	b = mmlab_anon_create(NULL, NULL, false);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	page = user_page(test, 0x5a);
+
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 3, page, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(page), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(page), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_anon_add_page(a, 3, page, GFP_KERNEL),
+			-EBUSY);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, 3, page, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(page), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(page), 2);
+	mmlab_put_page(page);	/* the objects hold it now */
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 2);
+	/* no vma attached: no (mm, address) pair */
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_walk(page, count_pairs, &pairs), 0);
+	KUNIT_EXPECT_EQ(test, pairs, 0);
+
+	mmlab_anon_put(a);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(page), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(page), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+	mmlab_anon_put(b);
+	KUNIT_EXPECT_EQ(test, free_now(), free0);
+}
+
+static void mmlab_migrate_test(struct kunit *test)
+{
+	struct mmlab_page *src, *dst, *kpage;
+	struct mmlab_anon *a, *b;
+	unsigned long free0;
+
+	if (!mmlab_nr_regions())
+		kunit_skip(test, "no region");
+	free0 = free_now();
+	a = mmlab_anon_create(NULL, NULL, false);
+	b = mmlab_anon_create(NULL, NULL, true);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	src = user_page(test, 0xc3);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 7, src, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, 9, src, GFP_KERNEL), 0);
+	mmlab_put_page(src);
+
+	/* refusals */
+	kpage = mmlab_alloc_pages_owner(NUMA_NO_NODE, MMLAB_GFP_KERNEL, 0,
+					MMLAB_OWNER_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kpage);
+	KUNIT_EXPECT_FALSE(test, mmlab_user_isolate(kpage));
+	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, src), -EINVAL);
+
+	/* isolate and put back */
+	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
+	KUNIT_EXPECT_FALSE(test, mmlab_user_isolate(src));
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(src), 3);
+	mmlab_user_putback(src);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(src), 2);
+
+	/* migrate: both objects and the rmap switch to dst, src is freed */
+	dst = user_page(test, 0);
+	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
+	KUNIT_ASSERT_EQ(test, mmlab_user_migrate(dst, src), 0);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 7), (void *)dst);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&b->pages, 9), (void *)dst);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(dst), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(dst), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(dst), 2);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mmlab_page_address(dst))[0], 0xc3);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mmlab_page_address(dst))[PAGE_SIZE - 1],
+			0xc3);
+	KUNIT_EXPECT_EQ(test, mmlab_page_owner(dst), MMLAB_OWNER_USER);
+
+	/* a page nobody holds any more cannot migrate: put it back */
+	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(dst));
+	mmlab_anon_put(a);
+	mmlab_anon_put(b);
+	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, dst), -EAGAIN);
+	mmlab_user_putback(dst);
+	mmlab_put_page(kpage);
+	KUNIT_EXPECT_EQ(test, free_now(), free0);
+}
+
+static struct kunit_case mmlab_fault_cases[] = {
+	KUNIT_CASE(mmlab_decide_private_test),
+	KUNIT_CASE(mmlab_decide_shared_test),
+	KUNIT_CASE(mmlab_rmap_test),
+	KUNIT_CASE(mmlab_migrate_test),
+	{}
+};
+
+static struct kunit_suite mmlab_fault_suite = {
+	.name = "mmlab_fault",
+	.test_cases = mmlab_fault_cases,
+};
+kunit_test_suite(mmlab_fault_suite);
+
+MODULE_DESCRIPTION("KUnit suite mmlab_fault");
+MODULE_LICENSE("GPL");

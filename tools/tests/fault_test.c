@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_test: mmap of /dev/mmlab behaves as anonymous memory backed by the
+ * region. TAP. Run as root in the guest, with MMLAB_REGION_BASE and
+ * MMLAB_REGION_SIZE (hex bytes) in the environment.
+ *
+ * The fault kinds counted in /sys/kernel/debug/mmlab/fault/stats:
+ * zero (read of an untouched private page), new (a zeroed page mapped),
+ * cow_copy, cow_reuse, map (a page the object holds mapped again, e.g.
+ * after fork write-protected the parent by unmapping it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmlab_fault/mmlab_uapi.h"
+
+#define STATS "/sys/kernel/debug/mmlab/fault/stats"
+#define DRAIN "/sys/kernel/debug/mmlab/drain"
+#define OOM_POLICY "/sys/kernel/debug/mmlab/fault/oom_policy"
+
+enum { ZERO, NEW, COPY, REUSE, MAP, RSS, NR_STATS };
+static const char *const stat_names[NR_STATS] = {
+	"zero", "new", "cow_copy", "cow_reuse", "map", "rss"
+};
+
+struct stats {
+	long v[NR_STATS];
+};
+
+static int tap_n, tap_failed, devfd;
+static long psz;
+static uint64_t region_lo, region_hi;	/* pfns */
+
+static void tap(int cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void tap(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void read_stats(struct stats *s)
+{
+	char name[32];
+	long val;
+	FILE *f = fopen(STATS, "r");
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return;
+	while (fscanf(f, "%31s %ld", name, &val) == 2)
+		for (i = 0; i < NR_STATS; i++)
+			if (!strcmp(name, stat_names[i]))
+				s->v[i] = val;
+	fclose(f);
+}
+
+/* Is @now - @before what @want says, for every counter? (-1: any) */
+static int stats_delta(const struct stats *before, const long *want)
+{
+	struct stats now;
+	int i, ok = 1;
+
+	read_stats(&now);
+	for (i = 0; i < NR_STATS; i++) {
+		long d = now.v[i] - before->v[i];
+
+		if (want[i] != -1 && d != want[i]) {
+			printf("# %s: delta %ld, want %ld\n", stat_names[i], d,
+			       want[i]);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+static void drain(void)
+{
+	int fd = open(DRAIN, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("drain");
+		close(fd);
+	}
+}
+
+static long free_pages(void)
+{
+	struct mmlab_ioc_info info;
+	long n = 0;
+	unsigned int i;
+
+	drain();
+	memset(&info, 0, sizeof(info));
+	if (ioctl(devfd, MMLAB_IOC_INFO, &info))
+		return -1;
+	for (i = 0; i < info.nr_regions && i < MMLAB_UAPI_MAX_REGIONS; i++)
+		n += info.regions[i].free_pages;
+	return n;
+}
+
+static uint64_t pagemap_pfn(void *addr)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, 8, (uintptr_t)addr / psz * 8) != 8)
+		e = 0;
+	close(fd);
+	if (!(e >> 63))
+		return 0;
+	return e & ((1ULL << 55) - 1);
+}
+
+/*
+ * The pfn mapped at @addr: /proc/self/pagemap first (PFN bits 0-54, as
+ * root); 6.1's page walk skips VM_PFNMAP vmas, so it shows these mappings
+ * as holes and MMLAB_IOC_PAGE_INFO reads the pte instead.
+ */
+static uint64_t pfn_of(void *addr)
+{
+	struct mmlab_ioc_page_info pi;
+	uint64_t pfn = pagemap_pfn(addr);
+
+	if (pfn)
+		return pfn;
+	memset(&pi, 0, sizeof(pi));
+	pi.addr = (uintptr_t)addr;
+	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
+		return 0;
+	return pi.pfn;
+}
+
+static int in_region(uint64_t pfn)
+{
+	return pfn >= region_lo && pfn < region_hi;
+}
+
+static char *map(size_t npages, int flags)
+{
+	void *p = mmap(NULL, npages * psz, PROT_READ | PROT_WRITE, flags,
+		       devfd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap /dev/mmlab");
+		exit(2);
+	}
+	return p;
+}
+
+static volatile char sink;
+
+static void touch_read(char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sink = p[i * psz];
+}
+
+static void touch_write(char *p, size_t n, char v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i * psz] = v;
+}
+
+static int all_zero(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* --- tests ---------------------------------------------------------------- */
+
+static void test_zero_page(void)
+{
+	const size_t n = 16;
+	long fp = free_pages();
+	struct stats s;
+	uint64_t pfn0;
+	int same = 1;
+	size_t i;
+	char *p;
+
+	read_stats(&s);
+	p = map(n, MAP_PRIVATE);
+	touch_read(p, n);
+	pfn0 = pfn_of(p);
+	for (i = 1; i < n; i++)
+		same &= pfn_of(p + i * psz) == pfn0;
+	tap(same && pfn0, "zero page: %zu read faults share one pfn %#llx",
+	    n, (unsigned long long)pfn0);
+	tap(in_region(pfn0), "zero page: its pfn is in the region");
+	printf("# pagemap shows pfn %#llx (6.1 skips VM_PFNMAP ranges)\n",
+	       (unsigned long long)pagemap_pfn(p));
+	tap(all_zero(p, n * psz), "zero page: reads as zeroes");
+	tap(stats_delta(&s, (long[]){ n, 0, 0, 0, 0, 0 }),
+	    "zero page: counted as %zu zero faults, rss unchanged", n);
+	tap(free_pages() == fp, "zero page: region free pages unchanged");
+	munmap(p, n * psz);
+}
+
+static void test_write_faults(void)
+{
+	const size_t n = 8;
+	long fp = free_pages();
+	struct stats s;
+	int ok = 1, distinct = 1;
+	size_t i, j;
+	char *p;
+
+	read_stats(&s);
+	p = map(n, MAP_PRIVATE);
+	for (i = 0; i < n; i++) {
+		p[i * psz] = 1;
+		ok &= all_zero(p + i * psz + 1, psz - 1);
+	}
+	tap(ok, "write faults: new pages are zeroed");
+	ok = 1;
+	for (i = 0; i < n; i++) {
+		ok &= in_region(pfn_of(p + i * psz));
+		for (j = 0; j < i; j++)
+			distinct &= pfn_of(p + i * psz) != pfn_of(p + j * psz);
+	}
+	tap(ok && distinct, "write faults: %zu distinct pfns in the region", n);
+	tap(stats_delta(&s, (long[]){ 0, n, 0, 0, 0, n }),
+	    "write faults: %zu new faults, rss +%zu", n, n);
+	tap(free_pages() == fp - (long)n, "write faults: region lost %zu pages",
+	    n);
+	munmap(p, n * psz);
+	tap(free_pages() == fp, "write faults: munmap gives them back");
+}
+
+static void test_read_then_write(void)
+{
+	struct stats s;
+	uint64_t z, w;
+	char *p;
+
+	p = map(1, MAP_PRIVATE);
+	read_stats(&s);
+	sink = p[100];
+	z = pfn_of(p);
+	p[100] = 7;
+	w = pfn_of(p);
+	tap(z != w && in_region(w) && p[100] == 7 && !p[0],
+	    "read then write: the zero page is replaced by a new page");
+	tap(stats_delta(&s, (long[]){ 1, 1, 0, 0, 0, 1 }),
+	    "read then write: one zero fault, one new fault");
+	munmap(p, psz);
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Fork COW: @child_first says who writes first. */
+static void test_fork_cow(int child_first)
+{
+	const size_t n = 4;
+	int to_child[2], to_parent[2];
+	uint64_t before[4];
+	struct stats s;
+	char c = 0, *p;
+	int ok = 1, rc;
+	size_t i;
+	pid_t pid;
+	const char *who = child_first ? "child writes first" :
+					"parent writes first";
+
+	p = map(n, MAP_PRIVATE);
+	for (i = 0; i < n; i++) {
+		memset(p + i * psz, 'a' + i, psz);
+		before[i] = pfn_of(p + i * psz);
+	}
+	if (pipe(to_child) || pipe(to_parent))
+		exit(2);
+	read_stats(&s);
+	pid = fork();
+	if (!pid) {
+		int bad = 0;
+
+		for (i = 0; i < n; i++) {
+			bad |= p[i * psz] != (char)('a' + i);
+			bad |= pfn_of(p + i * psz) != before[i];
+		}
+		if (!child_first && read(to_child[0], &c, 1) != 1)
+			_exit(3);
+		for (i = 0; i < n; i++)
+			p[i * psz + 1] = 'C';
+		for (i = 0; i < n; i++) {
+			bad |= !in_region(pfn_of(p + i * psz));
+			bad |= p[i * psz] != (char)('a' + i);
+			bad |= child_first ?
+			       pfn_of(p + i * psz) == before[i] :
+			       pfn_of(p + i * psz) != before[i];
+		}
+		if (write(to_parent[1], "x", 1) != 1)
+			_exit(3);
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(3);
+		for (i = 0; i < n; i++)
+			bad |= p[i * psz + 1] != 'C' || p[i * psz + 2] != 'a' + (char)i;
+		_exit(bad ? 1 : 0);
+	}
+	if (!child_first) {
+		for (i = 0; i < n; i++)
+			p[i * psz + 2] = 'P';
+		for (i = 0; i < n; i++)
+			ok &= pfn_of(p + i * psz) != before[i] &&
+			      in_region(pfn_of(p + i * psz));
+		if (write(to_child[1], "x", 1) != 1)
+			exit(2);
+		if (read(to_parent[0], &c, 1) != 1)
+			exit(2);
+	} else {
+		if (read(to_parent[0], &c, 1) != 1)
+			exit(2);
+		for (i = 0; i < n; i++)
+			p[i * psz + 2] = 'P';
+		for (i = 0; i < n; i++)
+			ok &= pfn_of(p + i * psz) == before[i];
+	}
+	for (i = 0; i < n; i++)
+		ok &= p[i * psz + 1] == (char)('a' + i) && p[i * psz + 2] == 'P';
+	if (child_first) {
+		/* The child's writes to offset 2 would show here: none. */
+		if (write(to_child[1], "x", 1) != 1)
+			exit(2);
+	} else {
+		if (write(to_child[1], "x", 1) != 1)
+			exit(2);
+	}
+	rc = wait_child(pid);
+	tap(rc == 0, "fork cow (%s): the child sees the data as of fork, then its own", who);
+	tap(ok, "fork cow (%s): the parent never sees the child's writes", who);
+	/* first writer copies, second reuses; the parent's first touch was a
+	 * write on an unmapped pte (fork zapped it). */
+	/* the copies of the child went with its exit: rss as before */
+	tap(stats_delta(&s, (long[]){ 0, 0, n, n, n, 0 }),
+	    "fork cow (%s): %zu copies, %zu reuses, %zu maps in the child", who,
+	    n, n, n);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	munmap(p, n * psz);
+}
+
+static void test_reuse_after_child_exit(void)
+{
+	struct stats s;
+	uint64_t pfn;
+	pid_t pid;
+	char *p;
+
+	p = map(1, MAP_PRIVATE);
+	p[0] = 5;
+	pfn = pfn_of(p);
+	pid = fork();
+	if (!pid)
+		_exit(p[0] == 5 ? 0 : 1);
+	tap(wait_child(pid) == 0, "reuse: child read the page and exited");
+	read_stats(&s);
+	p[1] = 6;
+	tap(pfn_of(p) == pfn && p[0] == 5,
+	    "reuse: sole owner again, the write reuses the page");
+	tap(stats_delta(&s, (long[]){ 0, 0, 0, 1, 0, 0 }),
+	    "reuse: one cow_reuse fault");
+	munmap(p, psz);
+}
+
+/* parent, child, grandchild; @order says who exits first: 0 grandchild
+ * first, 1 child first (the grandchild outlives it), 2 parent's mapping
+ * goes first. */
+static void test_grandchildren(int order)
+{
+	const size_t n = 3;
+	long fp = free_pages();
+	int ok = 1, rc;
+	size_t i;
+	pid_t pid;
+	char *p;
+
+	p = map(n, MAP_PRIVATE);
+	touch_write(p, n, 'p');
+	pid = fork();
+	if (!pid) {
+		pid_t g;
+		int bad = 0;
+
+		p[psz] = 'c';
+		g = fork();
+		if (!g) {
+			if (order == 1)
+				usleep(50000);	/* the child exits first */
+			bad |= p[0] != 'p' || p[psz] != 'c' || p[2 * psz] != 'p';
+			p[2 * psz] = 'g';
+			bad |= !in_region(pfn_of(p + 2 * psz));
+			usleep(20000);
+			bad |= p[0] != 'p' || p[psz] != 'c' || p[2 * psz] != 'g';
+			_exit(bad);
+		}
+		if (order == 1)
+			_exit(0);
+		p[0] = 'C';
+		rc = wait_child(g);
+		bad |= rc != 0 || p[2 * psz] != 'p' || p[0] != 'C';
+		_exit(bad);
+	}
+	if (order == 2) {
+		munmap(p, n * psz);
+		p = NULL;
+	} else {
+		for (i = 0; i < n; i++)
+			p[i * psz + 1] = 'P';
+	}
+	rc = wait_child(pid);
+	if (p)
+		for (i = 0; i < n; i++)
+			ok &= p[i * psz] == 'p';
+	tap(rc == 0 && ok,
+	    "grandchildren (exit order %d): each sees its own writes only",
+	    order);
+	if (order == 1)
+		usleep(150000);	/* the orphaned grandchild */
+	if (p)
+		munmap(p, n * psz);
+	tap(free_pages() == fp, "grandchildren (exit order %d): no page left",
+	    order);
+}
+
+static void test_partial_munmap(void)
+{
+	const size_t n = 8;
+	long fp = free_pages();
+	struct stats s;
+	char *p;
+
+	p = map(n, MAP_PRIVATE);
+	touch_write(p, n, 'x');
+	read_stats(&s);
+	tap(!munmap(p + 3 * psz, 2 * psz), "partial munmap: the middle goes");
+	tap(stats_delta(&s, (long[]){ 0, 0, 0, 0, 0, -2 }),
+	    "partial munmap: rss -2");
+	tap(free_pages() == fp - (long)(n - 2),
+	    "partial munmap: two pages back to the region");
+	tap(p[0] == 'x' && p[2 * psz] == 'x' && p[5 * psz] == 'x' &&
+	    p[7 * psz] == 'x', "partial munmap: the rest keeps its data");
+	p[7 * psz + 1] = 'y';
+	munmap(p, 3 * psz);
+	munmap(p + 5 * psz, 3 * psz);
+	tap(free_pages() == fp, "partial munmap: everything back after the rest");
+}
+
+static void test_madvise_mremap(void)
+{
+	void *q;
+	char *p;
+	int r;
+
+	p = map(12, MAP_PRIVATE);
+	munmap(p + 4 * psz, 8 * psz);	/* the target of the move is ours */
+	touch_write(p, 4, 'm');
+	r = madvise(p, psz, MADV_DONTNEED);
+	tap(r == -1 && errno == EINVAL,
+	    "MADV_DONTNEED is refused with EINVAL (documented)");
+	q = mremap(p, 4 * psz, 8 * psz, 0);
+	tap(q == MAP_FAILED && errno == EFAULT,
+	    "mremap growing is refused with EFAULT (VM_DONTEXPAND)");
+	q = mremap(p, 2 * psz, 2 * psz, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   p + 8 * psz);
+	tap(q == MAP_FAILED && errno == EINVAL,
+	    "mremap moving is refused with EINVAL (documented)");
+	tap(p[0] == 'm' && p[psz] == 'm', "after the refusals the data is intact");
+	q = mremap(p, 4 * psz, 2 * psz, 0);
+	tap(q == p && p[psz] == 'm', "mremap shrinking works");
+	munmap(p, 2 * psz);
+}
+
+static sigjmp_buf jb;
+
+static void on_segv(int sig)
+{
+	siglongjmp(jb, sig);
+}
+
+static void test_mprotect(void)
+{
+	struct sigaction sa = { .sa_handler = on_segv };
+	uint64_t pfn;
+	int sig;
+	char *p;
+
+	sigaction(SIGSEGV, &sa, NULL);
+	p = map(2, MAP_PRIVATE);
+	p[0] = 'w';
+	pfn = pfn_of(p);
+	tap(!mprotect(p, 2 * psz, PROT_READ), "mprotect PROT_READ");
+	sig = sigsetjmp(jb, 1);
+	if (!sig)
+		p[1] = 'z';
+	tap(sig == SIGSEGV && p[0] == 'w' && p[1] == 0,
+	    "mprotect: a write to a read-only mapping gets SIGSEGV");
+	tap(!mprotect(p, 2 * psz, PROT_READ | PROT_WRITE),
+	    "mprotect PROT_READ|PROT_WRITE");
+	p[1] = 'v';
+	tap(p[0] == 'w' && p[1] == 'v' && pfn_of(p) == pfn,
+	    "mprotect: writable again, same page");
+	signal(SIGSEGV, SIG_DFL);
+	munmap(p, 2 * psz);
+}
+
+static void test_shared(void)
+{
+	const size_t n = 4;
+	long fp = free_pages();
+	uint64_t pfn[4];
+	int ok = 1;
+	size_t i;
+	pid_t pid;
+	char *p;
+
+	p = map(n, MAP_SHARED);
+	for (i = 0; i < n; i++) {
+		p[i * psz] = 's';
+		pfn[i] = pfn_of(p + i * psz);
+		ok &= in_region(pfn[i]);
+	}
+	pid = fork();
+	if (!pid) {
+		int bad = 0;
+
+		for (i = 0; i < n; i++) {
+			bad |= p[i * psz] != 's';
+			p[i * psz] = 'k';
+			bad |= pfn_of(p + i * psz) != pfn[i];
+		}
+		_exit(bad);
+	}
+	tap(wait_child(pid) == 0, "shared: the child sees and writes the same pages");
+	for (i = 0; i < n; i++)
+		ok &= p[i * psz] == 'k' && pfn_of(p + i * psz) == pfn[i];
+	tap(ok, "shared: the parent sees the child's writes, no copy");
+	munmap(p + psz, psz);
+	tap(p[0] == 'k' && p[2 * psz] == 'k',
+	    "shared: partial munmap keeps the rest");
+	munmap(p, n * psz);
+	tap(free_pages() == fp, "shared: all pages back after the last unmap");
+}
+
+static void on_bus(int sig)
+{
+	_exit(42);
+}
+
+static void test_exhaustion(void)
+{
+	long fp = free_pages();
+	size_t n = (region_hi - region_lo) + 16, i;
+	pid_t pid;
+	char *p;
+	int rc;
+
+	pid = fork();
+	if (!pid) {
+		signal(SIGBUS, on_bus);
+		p = map(n, MAP_PRIVATE);
+		for (i = 0; i < n; i++)
+			p[i * psz] = 1;
+		_exit(0);
+	}
+	rc = wait_child(pid);
+	tap(rc == 42, "exhaustion: SIGBUS when the region cannot supply a page");
+	tap(free_pages() == fp, "exhaustion: every page back after the exit");
+	p = map(2, MAP_PRIVATE);
+	p[0] = 1;
+	tap(p[0] == 1 && in_region(pfn_of(p)),
+	    "exhaustion: the next mapping works");
+	munmap(p, 2 * psz);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok;
+}
+
+static void test_oom_kill(void)
+{
+	long fp = free_pages();
+	size_t big = fp * 6 / 10, i;
+	int go[2], rc_a, rc_b;
+	pid_t a, b;
+	char c;
+
+	if (!write_file(OOM_POLICY, "kill")) {
+		tap(1, "oom_policy kill # SKIP no %s", OOM_POLICY);
+		return;
+	}
+	if (pipe(go))
+		exit(2);
+	a = fork();
+	if (!a) {
+		char *p = map(big, MAP_PRIVATE);
+
+		touch_write(p, big, 'a');
+		if (write(go[1], "x", 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	if (read(go[0], &c, 1) != 1)
+		exit(2);
+	b = fork();
+	if (!b) {
+		char *p = map(big / 2 + big / 4, MAP_PRIVATE);
+
+		touch_write(p, big / 2 + big / 4, 'b');
+		_exit(0);
+	}
+	rc_b = wait_child(b);
+	rc_a = wait_child(a);
+	write_file(OOM_POLICY, "sigbus");
+	tap(rc_a == 128 + SIGKILL && rc_b == 0,
+	    "oom_policy kill: the biggest holder is killed, the faulter goes on (a %d, b %d)",
+	    rc_a, rc_b);
+	for (i = 0; i < 50 && free_pages() != fp; i++)
+		usleep(20000);
+	tap(free_pages() == fp, "oom_policy kill: every page back");
+	close(go[0]);
+	close(go[1]);
+}
+
+static void test_unload_refused(void)
+{
+	char *p = map(1, MAP_PRIVATE);
+	int r;
+
+	p[0] = 1;
+	close(devfd);	/* only the mapping holds the file now */
+	r = syscall(SYS_delete_module, "mmlab_fault", O_NONBLOCK);
+	tap(r == -1 && (errno == EWOULDBLOCK || errno == EBUSY),
+	    "unload is refused while a mapping exists (its file is closed)");
+	munmap(p, psz);
+	devfd = open(MMLAB_DEV_PATH, O_RDWR);
+	if (devfd < 0)
+		exit(2);
+}
+
+static void test_bad_offset(void)
+{
+	void *q = mmap(NULL, psz, PROT_READ, MAP_PRIVATE, devfd, psz);
+
+	tap(q == MAP_FAILED && errno == EINVAL,
+	    "a non-zero offset is refused with EINVAL");
+}
+
+int main(void)
+{
+	const char *b = getenv("MMLAB_REGION_BASE");
+	const char *s = getenv("MMLAB_REGION_SIZE");
+	struct stats st0, st1;
+	long fp0, fp1;
+	int i, counted = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	psz = sysconf(_SC_PAGESIZE);
+	if (!b || !s) {
+		printf("1..0 # SKIP MMLAB_REGION_BASE/SIZE not set\n");
+		return 0;
+	}
+	region_lo = strtoull(b, NULL, 16) / psz;
+	region_hi = region_lo + strtoull(s, NULL, 16) / psz;
+	devfd = open(MMLAB_DEV_PATH, O_RDWR);
+	if (devfd < 0) {
+		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
+		       strerror(errno));
+		return 0;
+	}
+	fp0 = free_pages();
+	read_stats(&st0);
+	printf("# region pfns %#llx-%#llx, free pages %ld\n",
+	       (unsigned long long)region_lo, (unsigned long long)region_hi,
+	       fp0);
+
+	test_zero_page();
+	test_write_faults();
+	test_read_then_write();
+	test_fork_cow(1);
+	test_fork_cow(0);
+	test_reuse_after_child_exit();
+	for (i = 0; i < 3; i++)
+		test_grandchildren(i);
+	test_partial_munmap();
+	test_madvise_mremap();
+	test_mprotect();
+	test_shared();
+	test_bad_offset();
+	test_unload_refused();
+	test_exhaustion();
+	test_oom_kill();
+
+	read_stats(&st1);
+	for (i = 0; i < NR_STATS; i++)
+		printf("# %s %ld\n", stat_names[i], st1.v[i] - st0.v[i]);
+	counted = st1.v[RSS] == st0.v[RSS];
+	tap(counted, "rss back to its start value");
+	fp1 = free_pages();
+	tap(fp1 == fp0, "nothing leaked: free pages %ld, at start %ld", fp1,
+	    fp0);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
