@@ -10,6 +10,7 @@
 #ifndef _MMLAB_BUDDY_H
 #define _MMLAB_BUDDY_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -22,7 +23,7 @@ struct task_struct;
 /* 6.1's MAX_ORDER is 11: orders 0..10, blocks up to 4 MiB with 4 KiB pages. */
 #define MMLAB_MAX_ORDER		11
 #define MMLAB_PAGEBLOCK_ORDER	(MMLAB_MAX_ORDER - 1)
-#define MMLAB_PAGEBLOCK_PAGES	(1UL << MMLAB_PAGEBLOCK_ORDER)
+#define MMLAB_PAGEBLOCK_PAGES	BIT(MMLAB_PAGEBLOCK_ORDER)
 
 /**
  * enum mmlab_migratetype - mobility of a pageblock, as enum migratetype.
