@@ -175,6 +175,7 @@ static struct kunit_suite mmlab_fault_suite = {
 	.name = "mmlab_fault",
 	.test_cases = mmlab_fault_cases,
 };
+
 kunit_test_suite(mmlab_fault_suite);
 
 MODULE_DESCRIPTION("KUnit suite mmlab_fault");

@@ -70,7 +70,7 @@
 #include "mmlab_uapi.h"
 
 DECLARE_RWSEM(mmlab_fault_rwsem);
-DEFINE_MUTEX(mmlab_maps_lock);
+DEFINE_MUTEX(mmlab_maps_lock);	/* the lists of vmas and mms */
 LIST_HEAD(mmlab_all_vmas);
 LIST_HEAD(mmlab_all_mms);
 
@@ -594,7 +594,7 @@ static int mmlab_page_info_locked(struct mm_struct *mm,
 				  struct mmlab_ioc_page_info *info)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, info->addr);
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the pte's lock, from follow_pte() */
 	pte_t *ptep, pte;
 
 	if (!vma || vma->vm_ops != &mmlab_vm_ops) {
@@ -606,6 +606,7 @@ static int mmlab_page_info_locked(struct mm_struct *mm,
 	info->flags = 0;
 	if (follow_pte(mm, info->addr, &ptep, &ptl))
 		return 0;	/* nothing mapped there */
+	__acquire(ptl);	/* follow_pte() returned with it held */
 	pte = *ptep;
 	pte_unmap_unlock(ptep, ptl);
 	if (!pte_present(pte))

@@ -12,37 +12,33 @@
 #include <linux/tracepoint.h>
 
 DECLARE_EVENT_CLASS(mmlab_fault_class,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn),
-	TP_STRUCT__entry(
-		__field(int, pid)
-		__field(unsigned long, address)
-		__field(unsigned long, pfn)
-	),
-	TP_fast_assign(
-		__entry->pid = pid;
-		__entry->address = address;
-		__entry->pfn = pfn;
-	),
-	TP_printk("pid=%d address=0x%lx pfn=0x%lx",
-		  __entry->pid, __entry->address, __entry->pfn)
+		    TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+		    TP_ARGS(pid, address, pfn),
+		    TP_STRUCT__entry(__field(int, pid)
+				     __field(unsigned long, address)
+				     __field(unsigned long, pfn)),
+		    TP_fast_assign(__entry->pid = pid;
+				   __entry->address = address;
+				   __entry->pfn = pfn;),
+		    TP_printk("pid=%d address=0x%lx pfn=0x%lx",
+			      __entry->pid, __entry->address, __entry->pfn)
 );
 
 DEFINE_EVENT(mmlab_fault_class, mmlab_fault_zero,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn));
+	     TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+	     TP_ARGS(pid, address, pfn));
 DEFINE_EVENT(mmlab_fault_class, mmlab_fault_new,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn));
+	     TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+	     TP_ARGS(pid, address, pfn));
 DEFINE_EVENT(mmlab_fault_class, mmlab_fault_cow_copy,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn));
+	     TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+	     TP_ARGS(pid, address, pfn));
 DEFINE_EVENT(mmlab_fault_class, mmlab_fault_cow_reuse,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn));
+	     TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+	     TP_ARGS(pid, address, pfn));
 DEFINE_EVENT(mmlab_fault_class, mmlab_fault_map,
-	TP_PROTO(int pid, unsigned long address, unsigned long pfn),
-	TP_ARGS(pid, address, pfn));
+	     TP_PROTO(int pid, unsigned long address, unsigned long pfn),
+	     TP_ARGS(pid, address, pfn));
 
 #endif /* _MMLAB_FAULT_TRACE_H */
 

@@ -29,6 +29,8 @@
 #define STATS "/sys/kernel/debug/mmlab/fault/stats"
 #define DRAIN "/sys/kernel/debug/mmlab/drain"
 #define OOM_POLICY "/sys/kernel/debug/mmlab/fault/oom_policy"
+/* Read a byte the compiler cannot drop. */
+#define READ(x) ({ char __c = (x); asm volatile("" : : "r"(__c)); __c; })
 
 enum { ZERO, NEW, COPY, REUSE, MAP, RSS, NR_STATS };
 static const char *const stat_names[NR_STATS] = {
@@ -43,8 +45,6 @@ static int tap_n, tap_failed, devfd;
 static long psz;
 static uint64_t region_lo, region_hi;	/* pfns */
 
-static void tap(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 static void tap(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -173,14 +173,14 @@ static char *map(size_t npages, int flags)
 	return p;
 }
 
-static volatile char sink;
+static char sink;
 
 static void touch_read(char *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		sink = p[i * psz];
+		sink += READ(p[i * psz]);
 }
 
 static void touch_write(char *p, size_t n, char v)
@@ -270,7 +270,7 @@ static void test_read_then_write(void)
 
 	p = map(1, MAP_PRIVATE);
 	read_stats(&s);
-	sink = p[100];
+	sink += READ(p[100]);
 	z = pfn_of(p);
 	p[100] = 7;
 	w = pfn_of(p);
@@ -370,8 +370,10 @@ static void test_fork_cow(int child_first)
 	rc = wait_child(pid);
 	tap(rc == 0, "fork cow (%s): the child sees the data as of fork, then its own", who);
 	tap(ok, "fork cow (%s): the parent never sees the child's writes", who);
-	/* first writer copies, second reuses; the parent's first touch was a
-	 * write on an unmapped pte (fork zapped it). */
+	/*
+	 * First writer copies, second reuses; the parent's first touch was a
+	 * write on an unmapped pte (fork zapped it).
+	 */
 	/* the copies of the child went with its exit: rss as before */
 	tap(stats_delta(&s, (long[]){ 0, 0, n, n, n, 0 }),
 	    "fork cow (%s): %zu copies, %zu reuses, %zu maps in the child", who,
@@ -406,9 +408,11 @@ static void test_reuse_after_child_exit(void)
 	munmap(p, psz);
 }
 
-/* parent, child, grandchild; @order says who exits first: 0 grandchild
+/*
+ * Parent, child, grandchild; @order says who exits first: 0 grandchild
  * first, 1 child first (the grandchild outlives it), 2 parent's mapping
- * goes first. */
+ * goes first.
+ */
 static void test_grandchildren(int order)
 {
 	const size_t n = 3;
