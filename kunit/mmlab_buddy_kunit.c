@@ -295,9 +295,18 @@ static void mmlab_buddy_fallback_steal_test(struct kunit *test)
 	unsigned long unmovable0, limit = zone->managed_pages / 2, n = 0;
 	struct mmlab_page *page = NULL;
 	struct free_snapshot before;
+	int ret;
 	LIST_HEAD(held);
 
 	snapshot(zone, &before);
+	/* A small region may have no movable block left: make one. */
+	if (!count_blocks(zone, MMLAB_MIGRATE_MOVABLE)) {
+		page = mmlab_pfn_to_page(zone->first_usable_pfn);
+		ret = mmlab_set_pageblock_migratetype(page,
+						      MMLAB_MIGRATE_MOVABLE);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		page = NULL;
+	}
 	unmovable0 = count_blocks(zone, MMLAB_MIGRATE_UNMOVABLE);
 	KUNIT_ASSERT_GT(test, count_blocks(zone, MMLAB_MIGRATE_MOVABLE), 0UL);
 
