@@ -980,6 +980,78 @@ static void mmlab_buddy_speed_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+static bool test_isolate(struct mmlab_page *page)
+{
+	return true;
+}
+
+static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+{
+	return -EAGAIN;
+}
+
+static void test_putback(struct mmlab_page *page)
+{
+}
+
+static const struct mmlab_movable_operations test_movable_ops = {
+	.isolate_page = test_isolate,
+	.migrate_page = test_migrate,
+	.putback_page = test_putback,
+};
+
+/*
+ * Per-page state: zeroed allocations, references, tails, movable
+ * operations found through the page.
+ */
+static void mmlab_buddy_page_state_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct mmlab_page *page;
+	int id, i;
+
+	snapshot(zone, &before);
+	page = take(test, zone, NOWAIT | __MMLAB_GFP_ZERO, 2);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(mmlab_page_address(page), 0xa5, PAGE_SIZE << 2);
+	mmlab_free_pages(page, 2);
+	mmlab_drain_all_pages(TEST_NID);
+	for (i = 0; i < 8; i++) {
+		page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_ZERO, 2,
+					       MMLAB_OWNER_TEST);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mmlab_page_address(page), 0,
+						   PAGE_SIZE << 2));
+		KUNIT_EXPECT_TRUE(test, mmlab_page_test(page + 1,
+							MMLAB_PG_TAIL));
+		KUNIT_EXPECT_EQ(test, (int)mmlab_page_owner(page + 3),
+				MMLAB_OWNER_TEST);
+		/* A second reference keeps the block; the last one frees it. */
+		mmlab_get_page(page);
+		mmlab_put_page(page);
+		KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+		KUNIT_EXPECT_FALSE(test, mmlab_page_test(page, MMLAB_PG_BUDDY));
+		mmlab_put_page(page);
+	}
+
+	id = mmlab_register_movable_ops(&test_movable_ops);
+	KUNIT_ASSERT_GT(test, id, 0);
+	page = take(test, zone, NOWAIT | __MMLAB_GFP_MOVABLE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_NULL(test, mmlab_page_movable_ops(page));
+	mmlab_page_set_movable(page, id);
+	KUNIT_EXPECT_PTR_EQ(test, mmlab_page_movable_ops(page),
+			    &test_movable_ops);
+	mmlab_page_set_movable(page, 0);
+	KUNIT_EXPECT_NULL(test, mmlab_page_movable_ops(page));
+	mmlab_free_pages(page, 0);
+	mmlab_unregister_movable_ops(id);
+	KUNIT_EXPECT_EQ(test, mmlab_register_movable_ops(NULL), -EINVAL);
+	expect_same_free(test, zone, &before);
+}
+
 /* Bad input is refused, not acted on. */
 static void mmlab_buddy_bad_input_test(struct kunit *test)
 {
@@ -1011,6 +1083,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_direct_reclaim_test),
 	KUNIT_CASE(mmlab_buddy_direct_compact_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),
+	KUNIT_CASE(mmlab_buddy_page_state_test),
 	KUNIT_CASE(mmlab_buddy_speed_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),
 	{}
