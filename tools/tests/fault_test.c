@@ -503,7 +503,7 @@ static void test_madvise_mremap(void)
 	munmap(p + 4 * psz, 8 * psz);	/* the target of the move is ours */
 	touch_write(p, 4, 'm');
 	r = madvise(p, psz, MADV_DONTNEED);
-	if (r == -1 && errno == ENOSYS)
+	if (madvise(p, psz, MADV_NORMAL))	/* no madvise in this kernel */
 		tap(1, "MADV_DONTNEED # SKIP no madvise (CONFIG_ADVISE_SYSCALLS)");
 	else
 		tap(r == -1 && errno == EINVAL,
