@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -234,10 +235,8 @@ static int mmlab_block_alloc(struct mmlab_file *mf, int nid, mmlab_gfp_t gfp,
 	blk = kmalloc(sizeof(*blk), GFP_KERNEL_ACCOUNT);
 	if (!blk)
 		return -ENOMEM;
-	if (nid == MMLAB_NID_ANY)
-		page = mmlab_alloc_pages(gfp, order);
-	else
-		page = mmlab_alloc_pages_node(nid, gfp, order);
+	page = mmlab_alloc_pages_owner(nid == MMLAB_NID_ANY ? NUMA_NO_NODE : nid,
+				       gfp, order, MMLAB_OWNER_TEST);
 	if (!page) {
 		kfree(blk);
 		return -ENOMEM;
