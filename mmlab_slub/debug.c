@@ -236,11 +236,18 @@ static bool on_freelist(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 	return false;
 }
 
-static unsigned long last_free_addr(struct mmlab_kmem_cache *s, void *obj)
+/* Who freed @obj last, for the reports. */
+static const char *who_freed(struct mmlab_kmem_cache *s, void *obj,
+			     char *buf, size_t len)
 {
-	if (!(s->flags & MMLAB_SLAB_STORE_USER))
-		return 0;
-	return mmlab_get_track(s, obj, TRACK_FREE)->addr;
+	unsigned long addr = 0;
+
+	if (s->flags & MMLAB_SLAB_STORE_USER)
+		addr = mmlab_get_track(s, obj, TRACK_FREE)->addr;
+	if (!addr)
+		return "unknown (no store_user)";
+	snprintf(buf, len, "%pS", (void *)addr);
+	return buf;
 }
 
 /**
@@ -257,6 +264,7 @@ static unsigned long last_free_addr(struct mmlab_kmem_cache *s, void *obj)
 bool mmlab_debug_alloc(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 		       void *obj, unsigned long addr)
 {
+	char buf[96];
 	int bad;
 
 	if ((s->flags & MMLAB_SLAB_CONSISTENCY_CHECKS) &&
@@ -269,9 +277,9 @@ bool mmlab_debug_alloc(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 	if (s->flags & MMLAB_SLAB_POISON) {
 		bad = check_poison(s, obj);
 		if (bad >= 0) {
-			pr_err("%s: write after free in object %p at offset %d (0x%02x), last freed by %pS\n",
+			pr_err("%s: write after free in object %p at offset %d (0x%02x), last freed by %s\n",
 			       s->name, obj, bad, ((u8 *)obj)[bad],
-			       (void *)last_free_addr(s, obj));
+			       who_freed(s, obj, buf, sizeof(buf)));
 			this_cpu_inc(s->cpu_slab->stat[DEBUG_ERRORS]);
 		}
 	}
@@ -302,14 +310,15 @@ bool mmlab_debug_alloc(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 bool mmlab_debug_free(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 		      void *obj, unsigned long addr)
 {
+	char buf[96];
 	int bad;
 
 	if (((s->flags & MMLAB_SLAB_RED_ZONE) &&
 	     check_redzone(s, obj, SLUB_RED_INACTIVE) < 0) ||
 	    ((s->flags & MMLAB_SLAB_CONSISTENCY_CHECKS) &&
 	     on_freelist(s, slab, obj))) {
-		pr_err("%s: double free of object %p, first freed by %pS\n",
-		       s->name, obj, (void *)last_free_addr(s, obj));
+		pr_err("%s: double free of object %p, first freed by %s\n",
+		       s->name, obj, who_freed(s, obj, buf, sizeof(buf)));
 		return false;
 	}
 	if (s->flags & MMLAB_SLAB_RED_ZONE) {

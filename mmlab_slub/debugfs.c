@@ -212,7 +212,7 @@ static void collect_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 	for (i = 0; i < slab->objects; i++) {
 		struct mmlab_track *t;
 
-		if (test_bit(i, free_map) != (item == TRACK_FREE))
+		if (test_bit(i, free_map) != item == TRACK_FREE)
 			continue;
 		t = mmlab_get_track(s, mmlab_slab_obj(s, slab, i), item);
 		if (t->addr)

@@ -102,7 +102,7 @@ struct mmlab_kmem_cache_cpu {
  * @total_objects: objects in those slabs.
  */
 struct mmlab_kmem_cache_node {
-	spinlock_t list_lock;
+	spinlock_t list_lock;	/* see above */
 	struct list_head partial;
 	unsigned long nr_partial;
 	struct list_head all_slabs;
@@ -178,6 +178,10 @@ extern struct list_head mmlab_slab_caches;
 #define MMLAB_KMALLOC_LARGE	0x4c47524bUL	/* private of a large kmalloc */
 
 /* slub.c */
+void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
+			 unsigned long addr);
+void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
+		       unsigned long addr);
 struct mmlab_slab *mmlab_virt_to_slab(const void *obj);
 void *mmlab_get_freepointer(struct mmlab_kmem_cache *s, void *obj);
 void mmlab_set_freepointer(struct mmlab_kmem_cache *s, void *obj, void *fp);

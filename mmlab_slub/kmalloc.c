@@ -17,11 +17,6 @@
 #include "internal.h"
 #include "trace.h"
 
-void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
-			 unsigned long addr);
-void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
-		       unsigned long addr);
-
 static const unsigned int kmalloc_sizes[MMLAB_KMALLOC_CACHES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
 };
@@ -224,9 +219,9 @@ int mmlab_kmalloc_init(void)
 
 	for (i = 0; i < MMLAB_KMALLOC_CACHES; i++) {
 		kmalloc_name(name, sizeof(name), kmalloc_sizes[i]);
-		mmlab_kmalloc_caches[i] = mmlab_kmem_cache_create(name,
-							    kmalloc_sizes[i],
-							    0, 0, NULL);
+		mmlab_kmalloc_caches[i] =
+			mmlab_kmem_cache_create(name, kmalloc_sizes[i], 0, 0,
+						NULL);
 		if (IS_ERR(mmlab_kmalloc_caches[i])) {
 			int ret = PTR_ERR(mmlab_kmalloc_caches[i]);
 

@@ -56,6 +56,7 @@
 #include "internal.h"
 #include "trace.h"
 
+/* Protects mmlab_slab_caches and each cache's debugfs directory. */
 DEFINE_MUTEX(mmlab_slab_mutex);
 LIST_HEAD(mmlab_slab_caches);
 
@@ -864,15 +865,11 @@ static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
 
 /* kmalloc.c's way in: no kmem_cache tracepoint, the kmalloc one instead. */
 void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
-			 unsigned long addr);
-void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 			 unsigned long addr)
 {
 	return slab_alloc(s, gfp, nid, addr);
 }
 
-void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
-		       unsigned long addr);
 void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
 		       unsigned long addr)
 {

@@ -129,12 +129,13 @@ static struct mmlab_vmap_area *find_lowest_fit(unsigned long size)
 		struct mmlab_vmap_area *va = rb_entry(node,
 					struct mmlab_vmap_area, rb_node);
 
-		if (subtree_max(node->rb_left) >= size)
+		if (subtree_max(node->rb_left) >= size) {
 			node = node->rb_left;
-		else if (va_size(va) >= size)
+			continue;
+		}
+		if (va_size(va) >= size)
 			return va;
-		else
-			node = node->rb_right;
+		node = node->rb_right;
 	}
 	return NULL;
 }

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mmlab_slub: object layout and alignment, ctor, hardened free
+ * pointers, the fast path and each slow path taken and counted, partial
+ * list movement, shrink giving empty slabs back to the buddy, each debug
+ * detection firing on a deliberately injected bug, kmalloc classes and
+ * ksize, bulk operations, and many threads at once.
+ *
+ * The debug tests make mmlab_slub log one line per injected bug; those
+ * lines are expected.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "mmlab_slub/internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define GFP	MMLAB_GFP_KERNEL
+
+static struct mmlab_kmem_cache *make_cache(struct kunit *test,
+					   const char *name, unsigned int size,
+					   unsigned int align,
+					   unsigned long flags,
+					   void (*ctor)(void *))
+{
+	struct mmlab_kmem_cache *s;
+
+	s = mmlab_kmem_cache_create(name, size, align, flags, ctor);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(s), "create %s: %ld", name,
+			       PTR_ERR(s));
+	return s;
+}
+
+static unsigned long st(struct mmlab_kmem_cache *s, enum mmlab_stat_item i)
+{
+	return mmlab_stat_sum(s, i);
+}
+
+static unsigned long nr_slabs(struct mmlab_kmem_cache *s)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < mmlab_nr_regions(); i++)
+		n += READ_ONCE(s->node[i].nr_slabs);
+	return n;
+}
+
+/* --- Layout ---------------------------------------------------------------------- */
+
+static void layout_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void *p[8];
+	int i;
+
+	s = make_cache(test, "kunit-layout", 40, 64, 0, NULL);
+	KUNIT_EXPECT_EQ(test, s->size, 64U);
+	KUNIT_EXPECT_EQ(test, s->objects, (unsigned int)((PAGE_SIZE << s->order) / 64));
+	KUNIT_EXPECT_LT(test, s->offset, 40U);
+	KUNIT_EXPECT_EQ(test, s->offset % sizeof(void *), 0UL);
+	for (i = 0; i < 8; i++) {
+		p[i] = mmlab_kmem_cache_alloc(s, GFP);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, (unsigned long)p[i] % 64, 0UL);
+		KUNIT_EXPECT_PTR_EQ(test, mmlab_virt_to_slab(p[i])->cache, s);
+		KUNIT_EXPECT_EQ(test, mmlab_page_owner(mmlab_virt_to_page(p[i])),
+				MMLAB_OWNER_SLAB);
+		memset(p[i], 0xa5, 40);
+	}
+	for (i = 0; i < 8; i++)
+		mmlab_kmem_cache_free(s, p[i]);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+
+	/* Debug layout: red zone after the object, free pointer after it. */
+	s = make_cache(test, "kunit-layout-dbg", 24, 0,
+		       MMLAB_SLAB_RED_ZONE | MMLAB_SLAB_POISON |
+		       MMLAB_SLAB_STORE_USER, NULL);
+	KUNIT_EXPECT_EQ(test, s->offset, 32U);
+	KUNIT_EXPECT_EQ(test, s->inuse, 40U);
+	KUNIT_EXPECT_EQ(test, s->size,
+			(unsigned int)ALIGN(40 + 2 * sizeof(struct mmlab_track),
+					    sizeof(void *)));
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void order_test(struct kunit *test)
+{
+	unsigned int objs;
+
+	KUNIT_EXPECT_EQ(test, mmlab_calculate_order(64, &objs), 0U);
+	KUNIT_EXPECT_EQ(test, objs, (unsigned int)(PAGE_SIZE / 64));
+	KUNIT_EXPECT_EQ(test, mmlab_calculate_order(8192, &objs), 3U);
+	KUNIT_EXPECT_EQ(test, objs, 4U);
+	mmlab_calculate_order(96, &objs);
+	KUNIT_EXPECT_GE(test, objs, 1U);
+}
+
+static void bad_args_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("bad name", 8, 0, 0, NULL)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kunit-x", 0, 0, 0, NULL)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kunit-x", 8, 3, 0, NULL)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kmalloc-64", 8, 0, 0, NULL)));
+	s = make_cache(test, "kunit-dup", 8, 0, 0, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_kmem_cache_create("kunit-dup", 8, 0, 0, NULL)),
+			-EEXIST);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void parse_debug_test(struct kunit *test)
+{
+	unsigned long f;
+
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("FZPU", "a", &f), 0);
+	KUNIT_EXPECT_EQ(test, f, (unsigned long)MMLAB_SLAB_DEBUG_FLAGS);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("Z,a,b;P,c", "b", &f), 0);
+	KUNIT_EXPECT_EQ(test, f, (unsigned long)MMLAB_SLAB_RED_ZONE);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("Z,a,b;P,c", "c", &f), 0);
+	KUNIT_EXPECT_EQ(test, f, (unsigned long)MMLAB_SLAB_POISON);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("Z,a", "d", &f), 0);
+	KUNIT_EXPECT_EQ(test, f, 0UL);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("X", NULL, &f), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug("Z,", NULL, &f), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_slub_parse_debug(NULL, "a", &f), 0);
+}
+
+/* --- Ctor, hardened pointers ------------------------------------------------------- */
+
+static atomic_t ctor_calls;
+
+static void ctor_fn(void *obj)
+{
+	memset(obj, 0x5a, 32);
+	atomic_inc(&ctor_calls);
+}
+
+static void ctor_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	u8 *p;
+	int i;
+
+	atomic_set(&ctor_calls, 0);
+	s = make_cache(test, "kunit-ctor", 32, 0, 0, ctor_fn);
+	KUNIT_EXPECT_GE(test, s->offset, 32U);	/* object kept intact */
+	p = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), (int)s->objects);
+	for (i = 0; i < 32; i++)
+		KUNIT_EXPECT_EQ(test, p[i], 0x5a);
+	mmlab_kmem_cache_free(s, p);
+	p = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_EXPECT_EQ(test, p[31], 0x5a);
+	mmlab_kmem_cache_free(s, p);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void freeptr_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void *a, *b;
+	unsigned long raw;
+
+	s = make_cache(test, "kunit-fp", 64, 0, 0, NULL);
+	migrate_disable();
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	b = mmlab_kmem_cache_alloc(s, GFP);
+	mmlab_kmem_cache_free(s, a);
+	mmlab_kmem_cache_free(s, b);	/* b's free pointer -> a */
+	raw = *(unsigned long *)(b + s->offset);
+	KUNIT_EXPECT_NE(test, raw, (unsigned long)a);
+	KUNIT_EXPECT_PTR_EQ(test, mmlab_get_freepointer(s, b), a);
+	mmlab_set_freepointer(s, b, a);
+	KUNIT_EXPECT_EQ(test, *(unsigned long *)(b + s->offset), raw);
+	migrate_enable();
+	mmlab_kmem_cache_destroy(s);
+}
+
+/* --- Paths and counters ------------------------------------------------------------ */
+
+static void fastpath_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void *a, *b;
+
+	s = make_cache(test, "kunit-fast", 128, 0, 0, NULL);
+	migrate_disable();
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	b = mmlab_kmem_cache_alloc(s, GFP);
+	mmlab_kmem_cache_free(s, b);
+	mmlab_kmem_cache_free(s, a);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_SLOWPATH), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_SLAB), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_FASTPATH), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_FASTPATH), 2UL);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_TOTAL), 2UL);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 2UL);
+	KUNIT_EXPECT_EQ(test, nr_slabs(s), 1UL);
+	mmlab_kmem_cache_destroy(s);
+}
+
+/*
+ * Fill three slabs, free one object of the first: it goes to the CPU
+ * partial list; empty the active slab and the next allocation takes it
+ * from there. With cpu_partial 0 it goes to the node partial list, from
+ * which a flushed CPU then allocates.
+ */
+static void partial_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned int n, i;
+	void **p;
+
+	s = make_cache(test, "kunit-partial", 256, 0, 0, NULL);
+	n = s->objects;
+	p = kunit_kcalloc(test, 3 * n, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+
+	migrate_disable();
+	for (i = 0; i < 3 * n; i++)
+		p[i] = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_SLAB), 3UL);
+	KUNIT_EXPECT_EQ(test, st(s, DEACTIVATE_FULL), 2UL);
+	mmlab_kmem_cache_free(s, p[0]);		/* first slab: full -> CPU partial */
+	KUNIT_EXPECT_EQ(test, st(s, FREE_SLOWPATH), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, CPU_PARTIAL_FREE), 1UL);
+	p[0] = mmlab_kmem_cache_alloc(s, GFP);	/* active slab full */
+	KUNIT_EXPECT_EQ(test, st(s, CPU_PARTIAL_ALLOC), 1UL);
+	KUNIT_EXPECT_PTR_EQ(test, mmlab_virt_to_slab(p[0]),
+			    mmlab_virt_to_slab(p[1]));
+	migrate_enable();
+
+	/* Node partial: no CPU partial list. */
+	s->cpu_partial_slabs = 0;
+	mmlab_kmem_cache_free(s, p[n]);		/* second slab: full -> node */
+	KUNIT_EXPECT_EQ(test, st(s, FREE_ADD_PARTIAL), 1UL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->node[mmlab_virt_to_slab(p[n])->nid].nr_partial), 1UL);
+	mmlab_flush_all(s);
+	p[n] = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_EXPECT_GE(test, st(s, ALLOC_FROM_PARTIAL), 1UL);
+
+	/* Empty slabs beyond min_partial go back at once. */
+	s->min_partial = 0;
+	mmlab_flush_all(s);
+	for (i = 0; i < 3 * n; i++)
+		mmlab_kmem_cache_free(s, p[i]);
+	KUNIT_EXPECT_GE(test, st(s, FREE_REMOVE_PARTIAL), 1UL);
+	KUNIT_EXPECT_GE(test, st(s, FREE_SLAB), 1UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, nr_slabs(s), 0UL);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void shrink_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned long before, freed;
+	unsigned int n, i;
+	void **p;
+
+	s = make_cache(test, "kunit-shrink", 512, 0, 0, NULL);
+	n = 8 * s->objects;
+	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	mmlab_drain_all_pages(0);
+	before = mmlab_zone_free_pages(0);
+	for (i = 0; i < n; i++) {
+		p[i] = mmlab_kmem_cache_alloc_node(s, GFP, 0);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_GE(test, nr_slabs(s), 8UL);
+	for (i = 0; i < n; i++)
+		mmlab_kmem_cache_free(s, p[i]);
+	freed = mmlab_kmem_cache_shrink(s);
+	KUNIT_EXPECT_GT(test, freed, 0UL);
+	KUNIT_EXPECT_EQ(test, nr_slabs(s), 0UL);
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(0), before);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void bulk_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void **p;
+	int i;
+
+	p = kunit_kcalloc(test, 100, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	s = make_cache(test, "kunit-bulk", 48, 0, 0, NULL);
+	KUNIT_ASSERT_EQ(test, mmlab_kmem_cache_alloc_bulk(s, GFP, 100, p), 100);
+	for (i = 1; i < 100; i++)
+		KUNIT_EXPECT_PTR_NE(test, p[i], p[i - 1]);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_TOTAL), 100UL);
+	mmlab_kmem_cache_free_bulk(s, 100, p);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 100UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+}
+
+/* --- Debug detections ---------------------------------------------------------------- */
+
+static void double_free_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void *a, *b;
+
+	/* Red zone: the inactive pattern tells a freed object. */
+	s = make_cache(test, "kunit-df-z", 64, 0, MMLAB_SLAB_RED_ZONE, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	b = mmlab_kmem_cache_alloc(s, GFP);
+	mmlab_kmem_cache_free(s, a);
+	mmlab_kmem_cache_free(s, b);
+	mmlab_kmem_cache_free(s, a);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 2UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	a = mmlab_kmem_cache_alloc(s, GFP);	/* still usable */
+	b = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	mmlab_kmem_cache_free(s, a);
+	mmlab_kmem_cache_free(s, b);
+	mmlab_kmem_cache_destroy(s);
+
+	/* Sanity checks: the object is found on the freelist. */
+	s = make_cache(test, "kunit-df-f", 64, 0,
+		       MMLAB_SLAB_CONSISTENCY_CHECKS, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	mmlab_kmem_cache_free(s, a);
+	mmlab_kmem_cache_free(s, a);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+
+	/* No debug: the naive check of the freelist head. */
+	s = make_cache(test, "kunit-df-none", 64, 0, 0, NULL);
+	migrate_disable();
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	mmlab_kmem_cache_free(s, a);
+	mmlab_kmem_cache_free(s, a);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void wrong_cache_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s1, *s2;
+	void *a;
+
+	s1 = make_cache(test, "kunit-wc1", 64, 0, 0, NULL);
+	s2 = make_cache(test, "kunit-wc2", 64, 0, 0, NULL);
+	a = mmlab_kmem_cache_alloc(s1, GFP);
+	mmlab_kmem_cache_free(s2, a);
+	KUNIT_EXPECT_EQ(test, st(s2, DEBUG_ERRORS), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s2, FREE_TOTAL), 0UL);
+	mmlab_kmem_cache_free(s1, a + 8);	/* not an object start */
+	KUNIT_EXPECT_EQ(test, st(s1, DEBUG_ERRORS), 1UL);
+	mmlab_kmem_cache_free(s1, a);
+	KUNIT_EXPECT_EQ(test, st(s1, FREE_TOTAL), 1UL);
+	mmlab_kmem_cache_destroy(s1);
+	mmlab_kmem_cache_destroy(s2);
+}
+
+static void redzone_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	u8 *a;
+
+	s = make_cache(test, "kunit-rz", 60, 0, MMLAB_SLAB_RED_ZONE, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a[60] = 0;				/* one byte past the object */
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, a[60], SLUB_RED_ACTIVE);	/* restored */
+	a[61] = 0;
+	mmlab_kmem_cache_free(s, a);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 1UL);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void poison_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	u8 *a, *b;
+
+	s = make_cache(test, "kunit-poison", 64, 0, MMLAB_SLAB_POISON, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	mmlab_kmem_cache_free(s, a);
+	KUNIT_EXPECT_EQ(test, a[0], POISON_FREE);
+	KUNIT_EXPECT_EQ(test, a[63], POISON_END);
+	a[10] = 0x42;				/* write after free */
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, a[10], POISON_FREE);	/* restored */
+	a[20] = 0x42;				/* again; caught at allocation */
+	b = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_EXPECT_PTR_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+	mmlab_kmem_cache_free(s, b);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static void store_user_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	struct mmlab_track *t;
+	void *a;
+
+	s = make_cache(test, "kunit-user", 32, 0, MMLAB_SLAB_STORE_USER, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	t = mmlab_get_track(s, a, TRACK_ALLOC);
+	KUNIT_EXPECT_NE(test, t->addr, 0UL);
+	KUNIT_EXPECT_NE(test, (unsigned long)t->handle, 0UL);
+	KUNIT_EXPECT_EQ(test, t->pid, current->pid);
+	mmlab_kmem_cache_free(s, a);
+	t = mmlab_get_track(s, a, TRACK_FREE);
+	KUNIT_EXPECT_NE(test, t->addr, 0UL);
+	mmlab_kmem_cache_destroy(s);
+}
+
+/* --- kmalloc --------------------------------------------------------------------------- */
+
+static void kmalloc_test(struct kunit *test)
+{
+	static const struct { size_t req, ks; } cases[] = {
+		{ 1, 8 }, { 8, 8 }, { 9, 16 }, { 33, 64 }, { 65, 96 },
+		{ 96, 96 }, { 97, 128 }, { 129, 192 }, { 193, 256 },
+		{ 500, 512 }, { 1000, 1024 }, { 3000, 4096 }, { 8192, 8192 },
+	};
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		p = mmlab_kmalloc(cases[i].req, GFP);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ_MSG(test, mmlab_ksize(p), cases[i].ks,
+				    "size %zu", cases[i].req);
+		memset(p, 0x11, cases[i].req);
+		mmlab_kfree(p);
+	}
+	p = mmlab_kmalloc(10000, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, mmlab_ksize(p), (size_t)(PAGE_SIZE << get_order(10000)));
+	KUNIT_EXPECT_EQ(test, mmlab_page_owner(mmlab_virt_to_page(p)),
+			MMLAB_OWNER_KERNEL);
+	mmlab_kfree(p);
+	p = mmlab_kzalloc(200, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, 200));
+	mmlab_kfree(p);
+	KUNIT_EXPECT_PTR_EQ(test, mmlab_kmalloc(0, GFP), ZERO_SIZE_PTR);
+	mmlab_kfree(NULL);
+	mmlab_kfree(ZERO_SIZE_PTR);
+	KUNIT_EXPECT_EQ(test, mmlab_kmalloc_index(96), 4U);
+	KUNIT_EXPECT_EQ(test, mmlab_kmalloc_index(192), 6U);
+}
+
+/* --- Threads ----------------------------------------------------------------------------- */
+
+struct thread_arg {
+	struct mmlab_kmem_cache *s;
+	struct completion done;
+	int errors;
+};
+
+static int stress_fn(void *data)
+{
+	struct thread_arg *ta = data;
+	void *p[64] = { NULL };
+	int i, j;
+
+	for (i = 0; i < 3000; i++) {
+		j = get_random_u32() % 64;
+		if (p[j]) {
+			if (*(unsigned long *)p[j] != (unsigned long)p[j])
+				ta->errors++;
+			mmlab_kfree(p[j]);
+			p[j] = NULL;
+		} else if (j & 1) {
+			p[j] = mmlab_kmalloc(8 + get_random_u32() % 2000, GFP);
+		} else {
+			p[j] = mmlab_kmem_cache_alloc(ta->s, GFP);
+		}
+		if (p[j])
+			*(unsigned long *)p[j] = (unsigned long)p[j];
+		if (!(i % 500))
+			cond_resched();
+	}
+	for (j = 0; j < 64; j++)
+		mmlab_kfree(p[j]);
+	complete(&ta->done);
+	return 0;
+}
+
+static void threads_test(struct kunit *test)
+{
+	struct thread_arg ta[4];
+	struct mmlab_kmem_cache *s;
+	struct task_struct *t;
+	int i;
+
+	s = make_cache(test, "kunit-threads", 72, 0, 0, NULL);
+	for (i = 0; i < 4; i++) {
+		ta[i].s = s;
+		ta[i].errors = 0;
+		init_completion(&ta[i].done);
+		t = kthread_run(stress_fn, &ta[i], "mmlab_slub_kunit/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 4; i++) {
+		wait_for_completion(&ta[i].done);
+		KUNIT_EXPECT_EQ(test, ta[i].errors, 0);
+	}
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_TOTAL), st(s, FREE_TOTAL));
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	for (i = 0; i < MMLAB_KMALLOC_CACHES; i++)
+		KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(mmlab_kmalloc_cache(i)), 0);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static struct kunit_case mmlab_slub_cases[] = {
+	KUNIT_CASE(layout_test),
+	KUNIT_CASE(order_test),
+	KUNIT_CASE(bad_args_test),
+	KUNIT_CASE(parse_debug_test),
+	KUNIT_CASE(ctor_test),
+	KUNIT_CASE(freeptr_test),
+	KUNIT_CASE(fastpath_test),
+	KUNIT_CASE(partial_test),
+	KUNIT_CASE(shrink_test),
+	KUNIT_CASE(bulk_test),
+	KUNIT_CASE(double_free_test),
+	KUNIT_CASE(wrong_cache_test),
+	KUNIT_CASE(redzone_test),
+	KUNIT_CASE(poison_test),
+	KUNIT_CASE(store_user_test),
+	KUNIT_CASE(kmalloc_test),
+	KUNIT_CASE(threads_test),
+	{}
+};
+
+static struct kunit_suite mmlab_slub_suite = {
+	.name = "mmlab_slub",
+	.test_cases = mmlab_slub_cases,
+};
+
+kunit_test_suite(mmlab_slub_suite);
+
+MODULE_DESCRIPTION("KUnit suite mmlab_slub");
+MODULE_LICENSE("GPL");
