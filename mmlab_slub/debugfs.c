@@ -203,6 +203,7 @@ static void collect_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 			 enum mmlab_track_item item, struct location *loc,
 			 unsigned int *nr, unsigned long *free_map)
 {
+	bool want_free = item == TRACK_FREE;
 	unsigned int i;
 	void *p;
 
@@ -212,7 +213,7 @@ static void collect_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 	for (i = 0; i < slab->objects; i++) {
 		struct mmlab_track *t;
 
-		if (test_bit(i, free_map) != item == TRACK_FREE)
+		if (test_bit(i, free_map) != want_free)
 			continue;
 		t = mmlab_get_track(s, mmlab_slab_obj(s, slab, i), item);
 		if (t->addr)
