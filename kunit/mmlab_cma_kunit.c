@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mmlab_cma: CMA bitmap and alignment, pageblock isolation and
+ * its undo, migration of movable test pages (a test owner with its own
+ * movable operations and checksummed contents), busy retry around an
+ * unmovable page, release restoring the pageblocks, and compaction's
+ * scanners bringing high-order blocks back after fragmenting a region.
+ *
+ * The suite declares its own CMA area in region 0 and removes it.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+
+#include "mmlab_cma/mmlab_cma.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define PB		MMLAB_PAGEBLOCK_PAGES
+#define PB_BYTES	(PB << PAGE_SHIFT)
+#define AREA_BLOCKS	2
+#define NR_FRAG		2048
+
+/* --- A test owner with movable operations ------------------------------------ */
+
+struct test_owner {
+	spinlock_t lock;	/* the table and the pages' ISOLATED bits */
+	int id;
+	unsigned int nr;
+	struct mmlab_page **pages;	/* slot -> page; page->private = slot + 1 */
+};
+
+static struct test_owner owner;
+
+static u32 pattern(unsigned int slot, unsigned int i)
+{
+	return slot * 2654435761U + i * 40503U + 17;
+}
+
+static void fill_page(struct mmlab_page *page, unsigned int slot)
+{
+	u32 *p = mmlab_page_address(page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u32); i++)
+		p[i] = pattern(slot, i);
+}
+
+static bool page_intact(struct mmlab_page *page, unsigned int slot)
+{
+	u32 *p = mmlab_page_address(page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u32); i++)
+		if (p[i] != pattern(slot, i))
+			return false;
+	return true;
+}
+
+static bool test_isolate(struct mmlab_page *page)
+{
+	bool ok = false;
+
+	spin_lock(&owner.lock);
+	if (mmlab_page_owner(page) == MMLAB_OWNER_TEST && page->private &&
+	    !mmlab_page_test(page, MMLAB_PG_ISOLATED) &&
+	    atomic_inc_not_zero(&page->_refcount)) {
+		mmlab_page_set(page, MMLAB_PG_ISOLATED);
+		ok = true;
+	}
+	spin_unlock(&owner.lock);
+	return ok;
+}
+
+static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+{
+	unsigned long slot;
+
+	spin_lock(&owner.lock);
+	slot = src->private - 1;
+	copy_page(mmlab_page_address(dst), mmlab_page_address(src));
+	mmlab_page_set_owner(dst, MMLAB_OWNER_TEST);
+	mmlab_page_set_movable(dst, owner.id);
+	dst->private = slot + 1;
+	owner.pages[slot] = dst;
+	src->private = 0;
+	mmlab_page_set_movable(src, 0);
+	mmlab_page_clear(src, MMLAB_PG_ISOLATED);
+	spin_unlock(&owner.lock);
+	/* The isolation reference, then the owner's. */
+	mmlab_put_page(src);
+	mmlab_put_page(src);
+	return 0;
+}
+
+static void test_putback(struct mmlab_page *page)
+{
+	spin_lock(&owner.lock);
+	mmlab_page_clear(page, MMLAB_PG_ISOLATED);
+	spin_unlock(&owner.lock);
+	mmlab_put_page(page);
+}
+
+static const struct mmlab_movable_operations test_ops = {
+	.isolate_page = test_isolate,
+	.migrate_page = test_migrate,
+	.putback_page = test_putback,
+};
+
+/* Make @page (one reference, ours) a movable test page in @slot. */
+static void adopt(struct mmlab_page *page, unsigned int slot)
+{
+	fill_page(page, slot);
+	spin_lock(&owner.lock);
+	page->private = slot + 1;
+	owner.pages[slot] = page;
+	mmlab_page_set_owner(page, MMLAB_OWNER_TEST);
+	mmlab_page_set_movable(page, owner.id);
+	spin_unlock(&owner.lock);
+}
+
+/* Free the page in @slot (wherever it moved). */
+static void drop(unsigned int slot)
+{
+	struct mmlab_page *page;
+
+	spin_lock(&owner.lock);
+	page = owner.pages[slot];
+	owner.pages[slot] = NULL;
+	if (page) {
+		page->private = 0;
+		mmlab_page_set_movable(page, 0);
+	}
+	spin_unlock(&owner.lock);
+	if (page)
+		mmlab_put_page(page);
+}
+
+static unsigned int count_intact(unsigned int first, unsigned int nr)
+{
+	unsigned int slot, ok = 0;
+
+	for (slot = first; slot < first + nr; slot++) {
+		struct mmlab_page *page;
+
+		spin_lock(&owner.lock);
+		page = owner.pages[slot];
+		if (page && page_intact(page, slot))
+			ok++;
+		spin_unlock(&owner.lock);
+	}
+	return ok;
+}
+
+/* Take @nr free pages at @pfn of a CMA area as test pages (not movable). */
+static int take_at(struct kunit *test, struct mmlab_cma *c, unsigned long pfn,
+		   unsigned long nr)
+{
+	unsigned long block = round_down(pfn, PB);
+	int ret;
+
+	ret = mmlab_isolate_range(block, round_up(pfn + nr, PB));
+	if (ret)
+		return ret;
+	mmlab_drain_all_pages(c->nid);
+	ret = mmlab_take_free_range(pfn, pfn + nr, MMLAB_OWNER_TEST);
+	mmlab_undo_isolate_range(block, round_up(pfn + nr, PB), MMLAB_MIGRATE_CMA);
+	return ret;
+}
+
+/* --- Suite set-up ---------------------------------------------------------------- */
+
+static struct mmlab_cma *area;
+
+static int suite_init(struct kunit_suite *suite)
+{
+	owner.nr = NR_FRAG;
+	owner.pages = vzalloc(array_size(NR_FRAG, sizeof(*owner.pages)));
+	if (!owner.pages)
+		return -ENOMEM;
+	spin_lock_init(&owner.lock);
+	owner.id = mmlab_register_movable_ops(&test_ops);
+	if (owner.id < 0) {
+		vfree(owner.pages);
+		return owner.id;
+	}
+	return 0;
+}
+
+static void suite_exit(struct kunit_suite *suite)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < owner.nr; slot++)
+		drop(slot);
+	mmlab_unregister_movable_ops(owner.id);
+	vfree(owner.pages);
+}
+
+static int test_init(struct kunit *test)
+{
+	if (!mmlab_zone(0))
+		kunit_skip(test, "no region");
+	area = mmlab_cma_declare(0, ULONG_MAX, AREA_BLOCKS * PB_BYTES, 0, 0,
+				 "kunit");
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(area), "declare: %ld",
+			       PTR_ERR(area));
+	return 0;
+}
+
+static void test_exit(struct kunit *test)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < owner.nr; slot++)
+		drop(slot);
+	if (!IS_ERR_OR_NULL(area))
+		mmlab_cma_remove(area);
+	area = NULL;
+}
+
+/* --- Cases ------------------------------------------------------------------------- */
+
+static void cma_declare_refusals(struct kunit *test)
+{
+	struct mmlab_zone *zone = mmlab_zone(0);
+	unsigned long off = (area->base_pfn - zone->start_pfn) << PAGE_SHIFT;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, ULONG_MAX, 0, 0, 0, "z")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, ULONG_MAX, PB_BYTES + PAGE_SIZE,
+							0, 0, "u")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, ULONG_MAX, PB_BYTES,
+							3 * PB_BYTES, 0, "a")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, ULONG_MAX,
+							round_up(zone->spanned_pages << PAGE_SHIFT,
+								 PB_BYTES) + PB_BYTES,
+							0, 0, "big")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, off, PB_BYTES, 0, 0, "ovl")),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, ULONG_MAX, PB_BYTES, 0, 0,
+							"kunit")), -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(MMLAB_MAX_REGIONS, ULONG_MAX,
+							PB_BYTES, 0, 0, "nid")), -ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_cma_declare(0, 4096 + 1, PB_BYTES, 0, 0,
+							"odd")), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(area->base_pfn)),
+			MMLAB_MIGRATE_CMA);
+}
+
+static void cma_bitmap_alignment(struct kunit *test)
+{
+	struct mmlab_page *a, *b, *c;
+	unsigned long pa, pb;
+
+	a = mmlab_cma_alloc(area, 1, 0, false);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	pa = mmlab_page_to_pfn(a);
+	KUNIT_EXPECT_EQ(test, pa, area->base_pfn);
+	KUNIT_EXPECT_EQ(test, mmlab_page_owner(a), MMLAB_OWNER_CMA);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(a), 1);
+
+	b = mmlab_cma_alloc(area, 3, 4, false);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	pb = mmlab_page_to_pfn(b);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(pb, 16));
+	KUNIT_EXPECT_EQ(test, pb, area->base_pfn + 16);
+	KUNIT_EXPECT_EQ(test, mmlab_cma_used_pages(area), 4UL);
+	KUNIT_EXPECT_EQ(test, mmlab_cma_maxchunk(area), area->count - 19);
+
+	KUNIT_EXPECT_NULL(test, mmlab_cma_alloc(area, 0, 0, true));
+	KUNIT_EXPECT_NULL(test, mmlab_cma_alloc(area, area->count + 1, 0, true));
+	c = mmlab_cma_alloc(area, area->count, 0, true);
+	KUNIT_EXPECT_NULL(test, c);
+
+	KUNIT_EXPECT_FALSE(test, mmlab_cma_release(area, a, 2));
+	KUNIT_EXPECT_TRUE(test, mmlab_cma_release(area, a, 1));
+	KUNIT_EXPECT_TRUE(test, mmlab_cma_release(area, b, 3));
+	KUNIT_EXPECT_EQ(test, mmlab_cma_used_pages(area), 0UL);
+	KUNIT_EXPECT_EQ(test, mmlab_cma_maxchunk(area), area->count);
+}
+
+static void cma_order_per_bit(struct kunit *test)
+{
+	struct mmlab_cma *c2;
+	struct mmlab_page *p;
+
+	c2 = mmlab_cma_declare(0, ULONG_MAX, PB_BYTES, 0, 2, "kunit-opb");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	p = mmlab_cma_alloc(c2, 5, 0, false);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	/* 5 pages take two bits of four pages. */
+	KUNIT_EXPECT_EQ(test, mmlab_cma_used_pages(c2), 8UL);
+	if (p)
+		KUNIT_EXPECT_TRUE(test, mmlab_cma_release(c2, p, 5));
+	KUNIT_EXPECT_EQ(test, mmlab_cma_used_pages(c2), 0UL);
+	mmlab_cma_remove(c2);
+}
+
+static void isolation_and_undo(struct kunit *test)
+{
+	unsigned long start = area->base_pfn, end = start + PB;
+	struct mmlab_page *page = mmlab_pfn_to_page(start);
+	struct mmlab_zone *zone = mmlab_zone(0);
+	unsigned long cma_pages = zone->cma_pages;
+
+	KUNIT_ASSERT_EQ(test, mmlab_isolate_range(start, end), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_get_pageblock_migratetype(page),
+			MMLAB_MIGRATE_ISOLATE);
+	KUNIT_EXPECT_EQ(test, mmlab_isolate_range(start, end), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mmlab_isolate_range(start + 1, end), -EINVAL);
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(start, end), 0);
+	mmlab_undo_isolate_range(start, end, MMLAB_MIGRATE_CMA);
+	KUNIT_EXPECT_EQ(test, mmlab_get_pageblock_migratetype(page),
+			MMLAB_MIGRATE_CMA);
+	KUNIT_EXPECT_EQ(test, zone->cma_pages, cma_pages);
+	/* Not isolated any more: the test says busy. */
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(start, end), -EBUSY);
+}
+
+static void migrate_movable_pages(struct kunit *test)
+{
+	unsigned long pfn = area->base_pfn + 100, i, nr = 64;
+	long before = mmlab_vm_state(MMLAB_PGMIGRATE_SUCCESS);
+	struct mmlab_page *got;
+
+	KUNIT_ASSERT_EQ(test, take_at(test, area, pfn, nr), 0);
+	for (i = 0; i < nr; i++)
+		adopt(mmlab_pfn_to_page(pfn + i), i);
+
+	got = mmlab_cma_alloc(area, area->count, 0, false);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, mmlab_page_to_pfn(got), area->base_pfn);
+	for (i = 0; i < nr; i++) {
+		unsigned long p = mmlab_page_to_pfn(owner.pages[i]);
+
+		KUNIT_EXPECT_TRUE(test, p < area->base_pfn ||
+				  p >= area->base_pfn + area->count);
+	}
+	KUNIT_EXPECT_EQ(test, count_intact(0, nr), (unsigned int)nr);
+	KUNIT_EXPECT_GE(test, mmlab_vm_state(MMLAB_PGMIGRATE_SUCCESS) - before,
+			(long)nr);
+	KUNIT_EXPECT_TRUE(test, mmlab_cma_release(area, got, area->count));
+}
+
+static void busy_retry_around_unmovable(struct kunit *test)
+{
+	unsigned long pfn = area->base_pfn + 7;
+	long fails = mmlab_vm_state(MMLAB_CMA_ALLOC_FAIL);
+	struct mmlab_page *pin, *got, *again;
+
+	KUNIT_ASSERT_EQ(test, take_at(test, area, pfn, 1), 0);
+	pin = mmlab_pfn_to_page(pfn);
+
+	/* The first pageblock holds the pinned page: the second one fits. */
+	got = mmlab_cma_alloc(area, PB, MMLAB_PAGEBLOCK_ORDER, false);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, mmlab_page_to_pfn(got), area->base_pfn + PB);
+	/* Nothing else fits; the pinned page did not move. */
+	again = mmlab_cma_alloc(area, PB, MMLAB_PAGEBLOCK_ORDER, true);
+	KUNIT_EXPECT_NULL(test, again);
+	KUNIT_EXPECT_EQ(test, mmlab_vm_state(MMLAB_CMA_ALLOC_FAIL) - fails, 1L);
+	KUNIT_EXPECT_EQ(test, mmlab_page_owner(pin), MMLAB_OWNER_TEST);
+	/* Around the pin, small allocations still work. */
+	again = mmlab_cma_alloc(area, 4, 0, false);
+	KUNIT_EXPECT_NOT_NULL(test, again);
+	if (again) {
+		KUNIT_EXPECT_NE(test, mmlab_page_to_pfn(again), pfn);
+		mmlab_cma_release(area, again, 4);
+	}
+	KUNIT_EXPECT_TRUE(test, mmlab_cma_release(area, got, PB));
+	mmlab_free_pages(pin, 0);
+}
+
+static void release_restores_pageblocks(struct kunit *test)
+{
+	struct mmlab_zone *zone = mmlab_zone(0);
+	unsigned long cma_pages = zone->cma_pages, pfn;
+	struct mmlab_page *got;
+
+	got = mmlab_cma_alloc(area, area->count, 0, false);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	for (pfn = area->base_pfn; pfn < area->base_pfn + area->count; pfn += PB)
+		KUNIT_EXPECT_EQ(test,
+				mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(pfn)),
+				MMLAB_MIGRATE_CMA);
+	KUNIT_EXPECT_TRUE(test, mmlab_cma_release(area, got, area->count));
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, zone->cma_pages, cma_pages);
+	/* Every page is free again: isolating finds the range empty. */
+	KUNIT_ASSERT_EQ(test, mmlab_isolate_range(area->base_pfn,
+						  area->base_pfn + area->count), 0);
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_test_range_isolated(area->base_pfn,
+							area->base_pfn + area->count), 0);
+	mmlab_undo_isolate_range(area->base_pfn, area->base_pfn + area->count,
+				 MMLAB_MIGRATE_CMA);
+	KUNIT_EXPECT_EQ(test, mmlab_cma_used_pages(area), 0UL);
+}
+
+static unsigned long high_order_free(struct mmlab_zone *zone)
+{
+	unsigned long nr = 0;
+	unsigned int o;
+
+	for (o = MMLAB_PAGEBLOCK_ORDER - 1; o < MMLAB_MAX_ORDER; o++)
+		nr += READ_ONCE(zone->free_area[o].nr_free) << o;
+	return nr;
+}
+
+static void compaction_brings_high_orders_back(struct kunit *test)
+{
+	struct mmlab_zone *zone = mmlab_zone(0);
+	struct mmlab_compact_stats st;
+	enum mmlab_compact_result res;
+	unsigned long before, after;
+	unsigned int slot, kept = 0;
+
+	/* The suite's area stays out of the way. */
+	mmlab_cma_remove(area);
+	area = NULL;
+	for (slot = 0; slot < NR_FRAG; slot++) {
+		struct mmlab_page *page;
+
+		page = mmlab_alloc_pages_owner(0, MMLAB_GFP_USER |
+					       __MMLAB_GFP_NOWARN |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST);
+		if (!page)
+			break;
+		adopt(page, slot);
+	}
+	KUNIT_ASSERT_GT(test, slot, NR_FRAG / 2);
+	/* Keep one page in eight: holes everywhere the pages were. */
+	for (slot = 0; slot < NR_FRAG; slot++) {
+		if (slot % 8)
+			drop(slot);
+		else if (owner.pages[slot])
+			kept++;
+	}
+	mmlab_drain_all_pages(0);
+	before = high_order_free(zone);
+
+	res = mmlab_compact_node(0, -1, &st);
+	KUNIT_EXPECT_TRUE(test, res == MMLAB_CR_COMPLETE || res == MMLAB_CR_SUCCESS);
+	/* The scanners met. */
+	KUNIT_EXPECT_GE(test, st.migrate_pfn + 2 * PB, st.free_pfn);
+	KUNIT_EXPECT_GT(test, st.migrated, 0UL);
+	mmlab_drain_all_pages(0);
+	after = high_order_free(zone);
+	kunit_info(test, "order>=%u free pages %lu -> %lu, migrated %lu, failed %lu, scanned %lu/%lu\n",
+		   MMLAB_PAGEBLOCK_ORDER - 1, before, after, st.migrated,
+		   st.failed, st.migrate_scanned, st.free_scanned);
+	KUNIT_EXPECT_GT(test, after, before);
+	for (slot = 0; slot < NR_FRAG; slot += 8)
+		if (owner.pages[slot])
+			KUNIT_EXPECT_TRUE(test, page_intact(owner.pages[slot], slot));
+	KUNIT_EXPECT_EQ(test, count_intact(0, NR_FRAG), kept);
+}
+
+static void fragmentation_index(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mmlab_fragmentation_index(0, 0), -1000);
+	KUNIT_EXPECT_LT(test, mmlab_fragmentation_index(MMLAB_MAX_REGIONS, 0), -1000);
+	KUNIT_EXPECT_EQ(test, mmlab_set_extfrag_threshold(1001), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_get_extfrag_threshold(), 500);
+}
+
+static struct kunit_case mmlab_cma_cases[] = {
+	KUNIT_CASE(cma_declare_refusals),
+	KUNIT_CASE(cma_bitmap_alignment),
+	KUNIT_CASE(cma_order_per_bit),
+	KUNIT_CASE(isolation_and_undo),
+	KUNIT_CASE(migrate_movable_pages),
+	KUNIT_CASE(busy_retry_around_unmovable),
+	KUNIT_CASE(release_restores_pageblocks),
+	KUNIT_CASE(fragmentation_index),
+	KUNIT_CASE(compaction_brings_high_orders_back),
+	{}
+};
+
+static struct kunit_suite mmlab_cma_suite = {
+	.name = "mmlab_cma",
+	.suite_init = suite_init,
+	.suite_exit = suite_exit,
+	.init = test_init,
+	.exit = test_exit,
+	.test_cases = mmlab_cma_cases,
+};
+kunit_test_suite(mmlab_cma_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for mmlab_cma");
