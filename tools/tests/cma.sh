@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mmlab_cma in the guest: the cma= parameter refuses bad areas with an
+# errno and one log line; a process's /dev/mmlab pages spread over a CMA
+# area survive allocations of most of the area (which migrate them),
+# releases and compactions running while it verifies every byte
+# (cma_test verify), and their pfns move; a fragmented region gets its
+# high orders back by compaction (cma_test frag); the counters and the
+# tracepoints saw it; the log shows no splat.
+
+. ./lib.sh
+
+D=/sys/kernel/debug/mmlab
+A=$D/cma/test
+T=/sys/kernel/tracing
+[ -d $T/events ] || T=/sys/kernel/debug/tracing
+pids=
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	echo 0 > $T/events/mmlab/enable 2>/dev/null
+}
+trap cleanup EXIT
+
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
+}
+
+mark=$(dmesg_mark)
+
+# --- Reload mmlab_cma with areas -------------------------------------------
+rmmod mmlab_fault 2>/dev/null
+rmmod mmlab_cma 2>/dev/null
+
+# refuse PARAM ERRNO-NAME WORDS: insmod fails and the log has one line.
+refuse() {
+	m=$(dmesg_mark)
+	if insmod /mmlab/modules/mmlab_cma.ko "$1" 2>/dev/null; then
+		rmmod mmlab_cma
+		not_ok "cma $1 refused"
+		return
+	fi
+	# busybox insmod tries finit_module, then init_module: one line
+	# per attempt, the same line.
+	n=$(dmesg_since "$m" | grep "mmlab_cma: .*$2" | sed 's/^\[[^]]*\] //' |
+	    sort -u | wc -l)
+	is "cma $1 refused with one log line saying '$2'" "$n" 1
+}
+refuse cma=0 "size is zero"
+refuse cma=5M "not a multiple of the pageblock size"
+refuse cma=1G "larger than"
+refuse cma=4M@4M:x:y:z "bad area"
+refuse cma=8M@32M:a,8M@36M:b "overlaps CMA area a"
+refuse cma=4M:6M "not a power of two"
+
+check "mmlab_cma loads with cma=24M:test" mmlab-load mmlab_cma cma=24M:test
+check "mmlab_fault loads" mmlab-load mmlab_fault
+check "debugfs has the area's files" \
+	sh -c "cd $A && ls alloc free count order_per_bit used maxchunk base_pfn bitmap >/dev/null"
+count=$(cat $A/count)
+is "count is the area's pages" "$count" $((24 << 20 >> 12))
+is "used is 0" "$(cat $A/used)" 0
+is "maxchunk is the whole area" "$(cat $A/maxchunk)" "$count"
+
+for e in cma_alloc_start cma_alloc_finish cma_alloc_busy_retry cma_release \
+	 mm_migrate_pages mm_compaction_begin mm_compaction_end; do
+	echo 1 > $T/events/mmlab/$e/enable
+done
+echo > $T/trace
+
+s0=$(vmstat cma_alloc_success)
+m0=$(vmstat pgmigrate_success)
+
+# --- User pages over the area, checked while the area is taken --------------
+rm -f ready stop
+cma_test verify test 8192 > verify.out 2>&1 &
+pids="$pids $!"
+vpid=$!
+i=0
+while [ ! -e ready ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "cma_test mapped and filled its pages" test -e ready
+
+most=$((count * 5 / 6))
+good=0
+for round in 1 2 3; do
+	echo $most > $A/alloc && good=$((good + 1))
+	echo all > $D/compact
+	echo $most > $A/free
+	echo 512 > $A/alloc && echo 0 > $D/compact && echo 512 > $A/free
+done
+is "three allocations of $most pages (most of the area) succeeded" "$good" 3
+check "a last allocation of $most pages succeeds" sh -c "echo $most > $A/alloc"
+is "used shows it" "$(cat $A/used)" "$most"
+touch stop
+wait $vpid
+vrc=$?
+pids=
+grep -v '^1\.\.' verify.out
+_n=$((_n + $(grep -cE '^(not )?ok ' verify.out)))
+_failed=$((_failed + $(grep -c '^not ok ' verify.out)))
+is "cma_test verify exit status" "$vrc" 0
+echo $most > $A/free
+is "used is 0 after free" "$(cat $A/used)" 0
+
+s1=$(vmstat cma_alloc_success)
+m1=$(vmstat pgmigrate_success)
+check "cma_alloc_success counted the allocations ($s0 -> $s1)" test $((s1 - s0)) -ge 7
+check "pgmigrate_success counted migrations ($m0 -> $m1)" test "$m1" -gt "$m0"
+check "the trace has cma_alloc_start" grep -q 'cma_alloc_start: name=test' $T/trace
+check "the trace has cma_alloc_finish" grep -q 'cma_alloc_finish: name=test pfn=' $T/trace
+check "the trace has cma_release" grep -q 'cma_release: name=test' $T/trace
+check "the trace has mm_migrate_pages" grep -q 'mm_migrate_pages: nr_succeeded=' $T/trace
+check "the trace has mm_compaction_begin/end" grep -q 'mm_compaction_end: zone_start=' $T/trace
+
+# --- Bad debugfs input ------------------------------------------------------------
+m=$(dmesg_mark)
+check "alloc refuses 0" sh -c "! echo 0 > $A/alloc 2>/dev/null"
+check "alloc refuses more than the area" sh -c "! echo $((count + 1)) > $A/alloc 2>/dev/null"
+check "compact refuses a bad node" sh -c "! echo 9 > $D/compact 2>/dev/null"
+check "extfrag_threshold refuses 1001" sh -c "! echo 1001 > $D/extfrag_threshold 2>/dev/null"
+is "each refusal logged one line" "$(dmesg_since "$m" | grep -c mmlab_cma)" 4
+
+# --- Fragment, compact, high orders come back ------------------------------------
+cma_test frag 6144 > frag.out 2>&1
+frc=$?
+grep -v '^1\.\.' frag.out
+_n=$((_n + $(grep -cE '^(not )?ok ' frag.out)))
+_failed=$((_failed + $(grep -c '^not ok ' frag.out)))
+is "cma_test frag exit status" "$frc" 0
+grep -E '^(compact_|pgmigrate|cma_alloc)' $D/vmstat | sed 's/^/# /'
+
+log=$(dmesg_since "$mark")
+check "the log shows no splat" \
+	sh -c "! echo \"\$1\" | grep -qE 'BUG:|WARNING:|Oops|Call Trace|KASAN|circular locking|possible recursive'" - "$log"
+echo "$log" | grep -E 'mmlab_cma' | tail -20 | sed 's/^/# /'
+done_testing

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_test: user pages of a /dev/mmlab mapping survive CMA allocations and
+ * compaction that migrate them. TAP, run by cma.sh as root in the guest.
+ *
+ *   cma_test verify AREA NPAGES
+ *	maps NPAGES private pages, fills them with a checksummed pattern,
+ *	counts those that sit in CMA area AREA, creates ./ready, then reads
+ *	every byte in passes (and rewrites a few pages) until ./stop exists;
+ *	reports corrupted bytes, pages whose pfn changed, and pages found in
+ *	a range the area's bitmap says is allocated.
+ *   cma_test frag NPAGES
+ *	maps and fills NPAGES pages, unmaps seven of every eight (holes
+ *	everywhere), compacts every region through debugfs and checks that
+ *	buddyinfo's high orders came back and the kept pages are intact.
+ *
+ * pfns come from MMLAB_IOC_PAGE_INFO (6.1's pagemap skips VM_PFNMAP).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmlab_fault/mmlab_uapi.h"
+
+#define CMA_DIR "/sys/kernel/debug/mmlab/cma/"
+#define BUDDYINFO "/sys/kernel/debug/mmlab/buddyinfo"
+#define COMPACT "/sys/kernel/debug/mmlab/compact"
+
+static int tap_n, tap_failed, devfd;
+static size_t psz;
+
+static void tap(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static uint64_t pfn_of(void *addr)
+{
+	struct mmlab_ioc_page_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.addr = (uintptr_t)addr;
+	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
+		return 0;
+	return pi.pfn;
+}
+
+static uint64_t word(size_t page, size_t i)
+{
+	uint64_t x = (page << 20) ^ i ^ 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	return x ^ (x >> 29);
+}
+
+static void fill(char *p, size_t page)
+{
+	uint64_t *w = (uint64_t *)(p + page * psz);
+	size_t i;
+
+	for (i = 0; i < psz / 8; i++)
+		w[i] = word(page, i);
+}
+
+/* Bytes of @page that differ from the pattern. */
+static long check(const char *p, size_t page)
+{
+	const uint64_t *w = (const uint64_t *)(p + page * psz);
+	long bad = 0;
+	size_t i;
+
+	for (i = 0; i < psz / 8; i++) {
+		uint64_t d = w[i] ^ word(page, i);
+		int b;
+
+		for (b = 0; b < 8; b++)
+			bad += !!((d >> (b * 8)) & 0xff);
+	}
+	return bad;
+}
+
+static long read_ulong(const char *area, const char *file)
+{
+	char path[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CMA_DIR "%s/%s", area, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* The area's bitmap (order_per_bit 0 assumed by cma.sh), one u32 a word. */
+static int read_bitmap(const char *area, uint32_t *bits, size_t nwords)
+{
+	char path[256];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CMA_DIR "%s/bitmap", area);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < nwords && fscanf(f, "%u", &bits[n]) == 1)
+		n++;
+	fclose(f);
+	return n == nwords ? 0 : -1;
+}
+
+static char *map_fill(size_t n)
+{
+	char *p = mmap(NULL, n * psz, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		       devfd, 0);
+	size_t i;
+
+	if (p == MAP_FAILED) {
+		perror("mmap /dev/mmlab");
+		exit(2);
+	}
+	for (i = 0; i < n; i++)
+		fill(p, i);
+	return p;
+}
+
+static int do_verify(const char *area, size_t n)
+{
+	long base = read_ulong(area, "base_pfn"), count = read_ulong(area, "count");
+	uint64_t *pfn0 = calloc(n, sizeof(*pfn0));
+	uint32_t *bits;
+	size_t i, in_area = 0, moved = 0, in_alloc = 0, nwords;
+	long bad = 0, passes = 0;
+	char *p;
+
+	if (base < 0 || count <= 0 || !pfn0) {
+		printf("1..0 # SKIP no CMA area %s\n", area);
+		return 0;
+	}
+	nwords = (count + 31) / 32;
+	bits = calloc(nwords, sizeof(*bits));
+	p = map_fill(n);
+	for (i = 0; i < n; i++) {
+		pfn0[i] = pfn_of(p + i * psz);
+		in_area += pfn0[i] >= (uint64_t)base &&
+			   pfn0[i] < (uint64_t)(base + count);
+	}
+	tap(in_area > 0, "%zu pages mapped and filled, %zu of them in CMA area %s (pfn %#lx, %ld pages)",
+	    n, in_area, area, base, count);
+	close(open("ready", O_CREAT | O_WRONLY, 0644));
+
+	while (access("stop", F_OK)) {
+		for (i = 0; i < n; i++)
+			bad += check(p, i);
+		/* Writes after migration land in the new page. */
+		for (i = passes % 7; i < n; i += 97)
+			fill(p, i);
+		passes++;
+	}
+	for (i = 0; i < n; i++)
+		bad += check(p, i);
+	tap(bad == 0, "%ld corrupted bytes over %ld verify passes while CMA allocations, releases and compactions ran",
+	    bad, passes + 1);
+
+	for (i = 0; i < n; i++) {
+		uint64_t pfn = pfn_of(p + i * psz);
+
+		moved += pfn != pfn0[i];
+		if (pfn >= (uint64_t)base && pfn < (uint64_t)(base + count) &&
+		    bits) {
+			uint64_t bit = pfn - base;
+
+			in_alloc += (bits[bit / 32] >> (bit % 32)) & 1;
+		}
+	}
+	tap(moved > 0, "%zu of %zu pages moved (their pfn changed)", moved, n);
+	if (bits && !read_bitmap(area, bits, nwords)) {
+		in_alloc = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t pfn = pfn_of(p + i * psz), bit;
+
+			if (pfn < (uint64_t)base || pfn >= (uint64_t)(base + count))
+				continue;
+			bit = pfn - base;
+			in_alloc += (bits[bit / 32] >> (bit % 32)) & 1;
+		}
+		tap(in_alloc == 0, "no user page sits in an allocated CMA range (%zu do)",
+		    in_alloc);
+	} else {
+		tap(0, "read the bitmap of %s", area);
+	}
+	munmap(p, n * psz);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+/* Free pages in blocks of order >= @min over every region of buddyinfo. */
+static long high_order_pages(int min)
+{
+	char line[512];
+	long total = 0;
+	FILE *f = fopen(BUDDYINFO, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = strstr(line, "zone");
+		long v;
+		int o = 0, k;
+
+		if (!s)
+			continue;
+		s += 4;
+		while (*s == ' ')
+			s++;
+		while (*s && *s != ' ')
+			s++;
+		while (sscanf(s, "%ld%n", &v, &k) == 1) {
+			if (o >= min)
+				total += v << o;
+			o++;
+			s += k;
+		}
+	}
+	fclose(f);
+	return total;
+}
+
+static int compact_all(void)
+{
+	int fd = open(COMPACT, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, "all", 3) == 3;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int do_frag(size_t n)
+{
+	const int min = 9;
+	long before, after, bad = 0;
+	size_t i;
+	char *p = map_fill(n);
+
+	for (i = 0; i < n; i++)
+		if (i % 8)
+			munmap(p + i * psz, psz);
+	before = high_order_pages(min);
+	tap(compact_all() == 0, "write \"all\" to %s", COMPACT);
+	after = high_order_pages(min);
+	tap(after > before, "free pages in blocks of order >= %d: %ld before compaction, %ld after",
+	    min, before, after);
+	for (i = 0; i < n; i += 8)
+		bad += check(p, i);
+	tap(bad == 0, "the %zu kept pages are intact after compaction (%ld bad bytes)",
+	    (n + 7) / 8, bad);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	psz = sysconf(_SC_PAGESIZE);
+	devfd = open(MMLAB_DEV_PATH, O_RDWR);
+	if (devfd < 0) {
+		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
+		       strerror(errno));
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "verify"))
+		return do_verify(argv[2], strtoul(argv[3], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "frag"))
+		return do_frag(strtoul(argv[2], NULL, 0));
+	fprintf(stderr, "usage: cma_test verify AREA NPAGES | frag NPAGES\n");
+	return 2;
+}
