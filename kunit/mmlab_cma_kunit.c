@@ -491,6 +491,7 @@ static struct kunit_suite mmlab_cma_suite = {
 	.exit = test_exit,
 	.test_cases = mmlab_cma_cases,
 };
+
 kunit_test_suite(mmlab_cma_suite);
 
 MODULE_LICENSE("GPL");
