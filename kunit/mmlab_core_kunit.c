@@ -266,7 +266,8 @@ static void mmlab_regions_table_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, mmlab_region(mmlab_nr_regions()));
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, mmlab_debugfs_root());
 
-	for_each_mmlab_region(r, i) {
+	i = 0;
+	for_each_mmlab_region(r) {
 		struct mmlab_range a = { .base = r->base, .size = r->size };
 
 		KUNIT_EXPECT_EQ(test, r->id, i);
@@ -301,17 +302,18 @@ static void mmlab_regions_table_test(struct kunit *test)
 			b.size = o->size;
 			KUNIT_EXPECT_EQ(test, mmlab_ranges_conflict(&a, &b), 0);
 		}
+		i++;
 	}
+	KUNIT_EXPECT_EQ(test, i, mmlab_nr_regions());
 }
 
 static void mmlab_descriptors_test(struct kunit *test)
 {
 	struct mmlab_region *r;
 	unsigned long idx, bad_region, bad_reserved;
-	int i;
 
 	KUNIT_ASSERT_GE(test, mmlab_nr_regions(), 1);
-	for_each_mmlab_region(r, i) {
+	for_each_mmlab_region(r) {
 		bad_region = 0;
 		bad_reserved = 0;
 		for (idx = 0; idx < r->nr_pages; idx++) {
@@ -364,10 +366,9 @@ static void mmlab_round_trips_test(struct kunit *test)
 	struct mmlab_region *r;
 	unsigned long last, idx;
 	int local;
-	int i;
 
 	KUNIT_ASSERT_GE(test, mmlab_nr_regions(), 1);
-	for_each_mmlab_region(r, i) {
+	for_each_mmlab_region(r) {
 		last = r->nr_pages - 1;
 		mmlab_round_trip(test, r, 0);
 		mmlab_round_trip(test, r, r->nr_reserved - 1);

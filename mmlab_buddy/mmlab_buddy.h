@@ -65,6 +65,18 @@ typedef unsigned int __bitwise mmlab_gfp_t;
 #define __MMLAB_GFP_THISNODE		((__force mmlab_gfp_t)BIT(7))	/* no other region */
 #define __MMLAB_GFP_BITS		8
 
+/* The bits with the kernel's names, for tracepoints' TP_printk(). */
+#define show_mmlab_gfp_flags(flags)					\
+	__print_flags(flags, "|",					\
+		      {0x01UL, "__GFP_MOVABLE"},			\
+		      {0x02UL, "__GFP_RECLAIMABLE"},			\
+		      {0x04UL, "__GFP_HIGH"},				\
+		      {0x08UL, "__GFP_ZERO"},				\
+		      {0x10UL, "__GFP_DIRECT_RECLAIM"},			\
+		      {0x20UL, "__GFP_KSWAPD_RECLAIM"},			\
+		      {0x40UL, "__GFP_NOWARN"},				\
+		      {0x80UL, "__GFP_THISNODE"})
+
 #define MMLAB_GFP_MOVABLE_SHIFT		0
 #define MMLAB_GFP_MOVABLE_MASK		(__MMLAB_GFP_MOVABLE | __MMLAB_GFP_RECLAIMABLE)
 

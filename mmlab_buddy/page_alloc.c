@@ -1646,15 +1646,15 @@ static int __init mmlab_buddy_init(void)
 	struct mmlab_region *r;
 	int i, ret;
 
-	for_each_mmlab_region(r, i) {
+	for_each_mmlab_region(r) {
 		struct mmlab_zone *zone = zone_create(r);
 
 		if (IS_ERR(zone)) {
 			ret = PTR_ERR(zone);
 			goto fail;
 		}
-		mmlab_zones[i] = zone;
-		mmlab_nr_zones = i + 1;
+		mmlab_zones[r->id] = zone;
+		mmlab_nr_zones = r->id + 1;
 	}
 	if (!mmlab_nr_zones)
 		pr_info("no region: nothing to manage\n");

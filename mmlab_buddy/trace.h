@@ -12,17 +12,7 @@
 #define _MMLAB_BUDDY_TRACE_H
 
 #include <linux/tracepoint.h>
-
-#define show_mmlab_gfp_flags(flags)					\
-	__print_flags(flags, "|",					\
-		      {0x01UL, "__GFP_MOVABLE"},			\
-		      {0x02UL, "__GFP_RECLAIMABLE"},			\
-		      {0x04UL, "__GFP_HIGH"},				\
-		      {0x08UL, "__GFP_ZERO"},				\
-		      {0x10UL, "__GFP_DIRECT_RECLAIM"},			\
-		      {0x20UL, "__GFP_KSWAPD_RECLAIM"},			\
-		      {0x40UL, "__GFP_NOWARN"},				\
-		      {0x80UL, "__GFP_THISNODE"})
+#include "mmlab_buddy/mmlab_buddy.h"
 
 /* As 6.1's pageblock_order: the extfrag event prints it. */
 #define MMLAB_TRACE_PAGEBLOCK_ORDER	10

@@ -739,9 +739,9 @@ static int parse_region_dt(struct mmlab_region *r)
 int mmlab_cma_setup_areas(void)
 {
 	struct mmlab_region *r;
-	int i, ret;
+	int ret;
 
-	for_each_mmlab_region(r, i) {
+	for_each_mmlab_region(r) {
 		ret = parse_region_dt(r);
 		if (ret)
 			return ret;

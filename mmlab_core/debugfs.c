@@ -30,11 +30,10 @@ EXPORT_SYMBOL_GPL(mmlab_debugfs_root);
 static int mmlab_regions_show(struct seq_file *m, void *v)
 {
 	struct mmlab_region *r;
-	int i;
 
 	seq_printf(m, MMLAB_REGIONS_FMT, "name", "base", "size", "pages",
 		   "reserved", "desc_b", "map", "source", "virt");
-	for_each_mmlab_region(r, i) {
+	for_each_mmlab_region(r) {
 		seq_printf(m, "%-8s %#018llx %#018llx %10lu %10lu %6zu %-7s %-6s %p\n",
 			   r->name, (u64)r->base, (u64)r->size, r->nr_pages,
 			   r->nr_reserved, sizeof(struct mmlab_page),

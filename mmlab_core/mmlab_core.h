@@ -166,8 +166,9 @@ struct mmlab_region *mmlab_region(int id);
 struct mmlab_region *mmlab_pfn_region(unsigned long pfn);
 struct dentry *mmlab_debugfs_root(void);
 
-#define for_each_mmlab_region(r, i) \
-	for ((i) = 0; (i) < mmlab_nr_regions() && ((r) = mmlab_region(i)); (i)++)
+/* Walk the regions in id order; @r is NULL after the loop. */
+#define for_each_mmlab_region(r) \
+	for (int __mmlab_rid = 0; ((r) = mmlab_region(__mmlab_rid)); __mmlab_rid++)
 
 /* --- Descriptor <-> pfn <-> address ------------------------------------ */
 

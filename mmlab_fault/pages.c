@@ -129,7 +129,6 @@ long mmlab_ioc_info(struct mmlab_file *mf, void __user *uarg, size_t usize)
 	struct mmlab_ioc_info *info;
 	struct mmlab_region *r;
 	long err;
-	int i;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
@@ -147,9 +146,9 @@ long mmlab_ioc_info(struct mmlab_file *mf, void __user *uarg, size_t usize)
 	info->page_shift = PAGE_SHIFT;
 	info->max_count = MMLAB_ALLOC_MAX_COUNT;
 	info->alloc_flags = MMLAB_ALLOC_FLAGS;
-	for_each_mmlab_region(r, i)
-		mmlab_fill_region(&info->regions[i], r);
-	info->nr_regions = i;
+	for_each_mmlab_region(r)
+		mmlab_fill_region(&info->regions[r->id], r);
+	info->nr_regions = mmlab_nr_regions();
 	mutex_lock(&mf->lock);
 	info->held_blocks = mf->nr_blocks;
 	info->held_pages = mf->nr_pages;

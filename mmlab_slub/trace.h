@@ -13,104 +13,82 @@
 #include <linux/tracepoint.h>
 #include "internal.h"
 
-#define show_mmlab_slub_gfp_flags(flags)				\
-	(flags) ? __print_flags(flags, "|",				\
-		{0x01UL, "__GFP_MOVABLE"},				\
-		{0x02UL, "__GFP_RECLAIMABLE"},				\
-		{0x04UL, "__GFP_HIGH"},					\
-		{0x08UL, "__GFP_ZERO"},					\
-		{0x10UL, "__GFP_DIRECT_RECLAIM"},			\
-		{0x20UL, "__GFP_KSWAPD_RECLAIM"},			\
-		{0x40UL, "__GFP_NOWARN"},				\
-		{0x80UL, "__GFP_THISNODE"}) : "none"
-
 TRACE_EVENT(kmem_cache_alloc,
-	TP_PROTO(unsigned long call_site, const void *ptr,
-		 struct mmlab_kmem_cache *s, mmlab_gfp_t gfp_flags, int node),
-	TP_ARGS(call_site, ptr, s, gfp_flags, node),
-	TP_STRUCT__entry(
-		__field(unsigned long, call_site)
-		__field(const void *, ptr)
-		__field(size_t, bytes_req)
-		__field(size_t, bytes_alloc)
-		__field(unsigned long, gfp_flags)
-		__field(int, node)
-		__field(bool, accounted)
-	),
-	TP_fast_assign(
-		__entry->call_site = call_site;
-		__entry->ptr = ptr;
-		__entry->bytes_req = s->object_size;
-		__entry->bytes_alloc = s->size;
-		__entry->gfp_flags = (__force unsigned long)gfp_flags;
-		__entry->node = node;
-		__entry->accounted = false;
-	),
-	TP_printk("call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d accounted=%s",
-		  (void *)__entry->call_site, __entry->ptr,
-		  __entry->bytes_req, __entry->bytes_alloc,
-		  show_mmlab_slub_gfp_flags(__entry->gfp_flags),
-		  __entry->node, __entry->accounted ? "true" : "false")
+	    TP_PROTO(unsigned long call_site, const void *ptr,
+		     struct mmlab_kmem_cache *s, mmlab_gfp_t gfp_flags,
+		     int node),
+	    TP_ARGS(call_site, ptr, s, gfp_flags, node),
+	    TP_STRUCT__entry(__field(unsigned long, call_site)
+			     __field(const void *, ptr)
+			     __field(size_t, bytes_req)
+			     __field(size_t, bytes_alloc)
+			     __field(unsigned long, gfp_flags)
+			     __field(int, node)
+			     __field(bool, accounted)),
+	    TP_fast_assign(__entry->call_site = call_site;
+			   __entry->ptr = ptr;
+			   __entry->bytes_req = s->object_size;
+			   __entry->bytes_alloc = s->size;
+			   __entry->gfp_flags = (__force unsigned long)gfp_flags;
+			   __entry->node = node;
+			   __entry->accounted = false;),
+	    TP_printk("call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d accounted=%s",
+		      (void *)__entry->call_site, __entry->ptr,
+		      __entry->bytes_req, __entry->bytes_alloc,
+		      __entry->gfp_flags ?
+		      show_mmlab_gfp_flags(__entry->gfp_flags) : "none",
+		      __entry->node, __entry->accounted ? "true" : "false")
 );
 
 TRACE_EVENT(kmalloc,
-	TP_PROTO(unsigned long call_site, const void *ptr, size_t bytes_req,
-		 size_t bytes_alloc, mmlab_gfp_t gfp_flags, int node),
-	TP_ARGS(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node),
-	TP_STRUCT__entry(
-		__field(unsigned long, call_site)
-		__field(const void *, ptr)
-		__field(size_t, bytes_req)
-		__field(size_t, bytes_alloc)
-		__field(unsigned long, gfp_flags)
-		__field(int, node)
-	),
-	TP_fast_assign(
-		__entry->call_site = call_site;
-		__entry->ptr = ptr;
-		__entry->bytes_req = bytes_req;
-		__entry->bytes_alloc = bytes_alloc;
-		__entry->gfp_flags = (__force unsigned long)gfp_flags;
-		__entry->node = node;
-	),
-	TP_printk("call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d accounted=false",
-		  (void *)__entry->call_site, __entry->ptr,
-		  __entry->bytes_req, __entry->bytes_alloc,
-		  show_mmlab_slub_gfp_flags(__entry->gfp_flags),
-		  __entry->node)
+	    TP_PROTO(unsigned long call_site, const void *ptr,
+		     size_t bytes_req, size_t bytes_alloc,
+		     mmlab_gfp_t gfp_flags, int node),
+	    TP_ARGS(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node),
+	    TP_STRUCT__entry(__field(unsigned long, call_site)
+			     __field(const void *, ptr)
+			     __field(size_t, bytes_req)
+			     __field(size_t, bytes_alloc)
+			     __field(unsigned long, gfp_flags)
+			     __field(int, node)),
+	    TP_fast_assign(__entry->call_site = call_site;
+			   __entry->ptr = ptr;
+			   __entry->bytes_req = bytes_req;
+			   __entry->bytes_alloc = bytes_alloc;
+			   __entry->gfp_flags = (__force unsigned long)gfp_flags;
+			   __entry->node = node;),
+	    TP_printk("call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d accounted=false",
+		      (void *)__entry->call_site, __entry->ptr,
+		      __entry->bytes_req, __entry->bytes_alloc,
+		      __entry->gfp_flags ?
+		      show_mmlab_gfp_flags(__entry->gfp_flags) : "none",
+		      __entry->node)
 );
 
 TRACE_EVENT(kfree,
-	TP_PROTO(unsigned long call_site, const void *ptr),
-	TP_ARGS(call_site, ptr),
-	TP_STRUCT__entry(
-		__field(unsigned long, call_site)
-		__field(const void *, ptr)
-	),
-	TP_fast_assign(
-		__entry->call_site = call_site;
-		__entry->ptr = ptr;
-	),
-	TP_printk("call_site=%pS ptr=%p",
-		  (void *)__entry->call_site, __entry->ptr)
+	    TP_PROTO(unsigned long call_site, const void *ptr),
+	    TP_ARGS(call_site, ptr),
+	    TP_STRUCT__entry(__field(unsigned long, call_site)
+			     __field(const void *, ptr)),
+	    TP_fast_assign(__entry->call_site = call_site;
+			   __entry->ptr = ptr;),
+	    TP_printk("call_site=%pS ptr=%p",
+		      (void *)__entry->call_site, __entry->ptr)
 );
 
 TRACE_EVENT(kmem_cache_free,
-	TP_PROTO(unsigned long call_site, const void *ptr,
-		 const struct mmlab_kmem_cache *s),
-	TP_ARGS(call_site, ptr, s),
-	TP_STRUCT__entry(
-		__field(unsigned long, call_site)
-		__field(const void *, ptr)
-		__string(name, s->name)
-	),
-	TP_fast_assign(
-		__entry->call_site = call_site;
-		__entry->ptr = ptr;
-		__assign_str(name, s->name);
-	),
-	TP_printk("call_site=%pS ptr=%p name=%s",
-		  (void *)__entry->call_site, __entry->ptr, __get_str(name))
+	    TP_PROTO(unsigned long call_site, const void *ptr,
+		     const struct mmlab_kmem_cache *s),
+	    TP_ARGS(call_site, ptr, s),
+	    TP_STRUCT__entry(__field(unsigned long, call_site)
+			     __field(const void *, ptr)
+			     __string(name, s->name)),
+	    TP_fast_assign(__entry->call_site = call_site;
+			   __entry->ptr = ptr;
+			   __assign_str(name, s->name);),
+	    TP_printk("call_site=%pS ptr=%p name=%s",
+		      (void *)__entry->call_site, __entry->ptr,
+		      __get_str(name))
 );
 
 #endif /* _MMLAB_SLUB_TRACE_H */
