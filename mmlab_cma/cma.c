@@ -590,8 +590,6 @@ struct mmlab_cma *mmlab_cma_declare(int nid, unsigned long offset,
 	WRITE_ONCE(mmlab_cma_areas[idx], c);
 	mmlab_cma_nr = max(mmlab_cma_nr, idx + 1);
 	mmlab_cma_debugfs_add_area(c);
-	pr_info("%s: %lu pages at pfn %#lx in %s, order_per_bit %u\n", c->name,
-		c->count, c->base_pfn, zone->region->name, c->order_per_bit);
 	ret = 0;
 out:
 	mutex_unlock(&mmlab_cma_areas_mutex);
@@ -736,6 +734,23 @@ static int parse_region_dt(struct mmlab_region *r)
 	return 0;
 }
 
+/* One line per area, once all were accepted: a refusal logs only itself. */
+static void report_areas(void)
+{
+	struct mmlab_cma *c;
+	int i;
+
+	mutex_lock(&mmlab_cma_areas_mutex);
+	for (i = 0; i < mmlab_cma_nr; i++) {
+		c = mmlab_cma_areas[i];
+		if (c)
+			pr_info("%s: %lu pages at pfn %#lx in %s, order_per_bit %u\n",
+				c->name, c->count, c->base_pfn,
+				mmlab_region(c->nid)->name, c->order_per_bit);
+	}
+	mutex_unlock(&mmlab_cma_areas_mutex);
+}
+
 int mmlab_cma_setup_areas(void)
 {
 	struct mmlab_region *r;
@@ -746,5 +761,8 @@ int mmlab_cma_setup_areas(void)
 		if (ret)
 			return ret;
 	}
-	return parse_cma_param();
+	ret = parse_cma_param();
+	if (!ret)
+		report_areas();
+	return ret;
 }

@@ -18,13 +18,8 @@ KO=/mmlab/modules/mmlab_core.ko
 D=/sys/kernel/debug/mmlab
 B=$(printf '%#x' "$MMLAB_REGION_BASE")
 
-# The lines mmlab_core logged since MARK, without timestamps and the
-# loader's taint notes. Busybox insmod retries with init_module() when
-# finit_module() fails, so a refused load runs our init twice: identical
-# lines are folded into one.
 core_log() {
-	dmesg_since "$1" | sed 's/^\[[^]]*\] //' | grep '^mmlab_core: ' |
-		grep -v 'taints kernel\|verification failed' | uniq
+	module_log "$1" mmlab_core
 }
 
 # refuse WHAT REGIONS ERRNO-TEXT LOG-PATTERN

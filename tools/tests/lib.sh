@@ -55,6 +55,15 @@ dmesg_since() {
 	dmesg | sed -n "/$1/,\$p" | sed 1d
 }
 
+# module_log MARK MODULE: the lines MODULE logged since MARK, without
+# timestamps and the loader's taint notes. Busybox insmod retries with
+# init_module() when finit_module() fails, so a refused load runs the
+# module's init twice: repeated lines are folded into one.
+module_log() {
+	dmesg_since "$1" | sed 's/^\[[^]]*\] //' | grep "^$2: " |
+		grep -v 'taints kernel\|verification failed' | awk '!seen[$0]++'
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" = 0 ]
