@@ -51,6 +51,9 @@ struct mmlab_zone *mmlab_zones[MMLAB_MAX_REGIONS];
 int mmlab_nr_zones;
 static int mmlab_cpuhp_state = -1;
 
+/* debugfs mmlab/fail_page_alloc/: every allocation may be made to fail. */
+static DEFINE_MMLAB_FAIL_ATTR(fail_page_alloc, "fail_page_alloc");
+
 const char * const mmlab_migratetype_names[MMLAB_MIGRATE_TYPES] = {
 	"Unmovable",
 	"Movable",
@@ -970,6 +973,7 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
  * The head page has refcount 1; a block of order > 0 has MMLAB_PG_HEAD on
  * its head and MMLAB_PG_TAIL on the rest. May sleep only with
  * __MMLAB_GFP_DIRECT_RECLAIM.
+ * debugfs mmlab/fail_page_alloc/ can make it fail (mmlab_fail.h).
  *
  * Return: the head page, or NULL.
  */
@@ -994,6 +998,8 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 					    (__force unsigned int)gfp, owner);
 		return NULL;
 	}
+	if (mmlab_should_fail(&fail_page_alloc, PAGE_SIZE << order))
+		goto out;
 	nr = zonelist(nid, gfp, zl);
 	if (!nr)
 		goto out;
@@ -1672,6 +1678,7 @@ static int __init mmlab_buddy_init(void)
 		goto fail;
 	mmlab_cpuhp_state = ret;
 	mmlab_buddy_debugfs_init();
+	mmlab_fail_attr_register(&fail_page_alloc);
 
 	for (i = 0; i < mmlab_nr_zones; i++)
 		pr_info("%s: %lu pages managed, %lu free, watermarks %lu/%lu/%lu\n",
@@ -1691,6 +1698,7 @@ fail:
 
 static void __exit mmlab_buddy_exit(void)
 {
+	mmlab_fail_attr_unregister(&fail_page_alloc);
 	mmlab_buddy_debugfs_exit();
 	if (mmlab_cpuhp_state >= 0)
 		cpuhp_remove_state_nocalls(mmlab_cpuhp_state);

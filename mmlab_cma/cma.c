@@ -30,6 +30,8 @@
 #include "internal.h"
 #include "trace.h"
 
+DEFINE_MMLAB_FAIL_ATTR(mmlab_fail_cma, "fail_cma");
+
 static struct mmlab_cma *mmlab_cma_areas[MMLAB_CMA_MAX_AREAS];
 static int mmlab_cma_nr;
 /* The table of areas: declare and remove; lookups by name. */

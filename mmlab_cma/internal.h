@@ -14,6 +14,8 @@ struct mmlab_page *__mmlab_cma_alloc(struct mmlab_cma *cma,
 				     unsigned long count, unsigned int align,
 				     bool no_warn, int *err);
 extern struct mutex mmlab_cma_areas_mutex;
+/* debugfs mmlab/fail_cma/: each range alloc_contig_range takes is a call. */
+extern struct mmlab_fail_attr mmlab_fail_cma;
 
 /* compaction.c */
 int mmlab_compaction_init(void);

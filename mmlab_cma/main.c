@@ -37,6 +37,7 @@ static int __init mmlab_cma_init(void)
 	int ret;
 
 	mmlab_cma_debugfs_init();
+	mmlab_fail_attr_register(&mmlab_fail_cma);
 	ret = mmlab_cma_setup_areas();
 	if (ret)
 		goto fail;
@@ -48,6 +49,7 @@ static int __init mmlab_cma_init(void)
 fail:
 	mmlab_compaction_exit();
 	mmlab_cma_remove_all();
+	mmlab_fail_attr_unregister(&mmlab_fail_cma);
 	mmlab_cma_debugfs_exit();
 	return ret;
 }
@@ -57,6 +59,7 @@ static void __exit mmlab_cma_exit(void)
 {
 	mmlab_compaction_exit();
 	mmlab_cma_remove_all();
+	mmlab_fail_attr_unregister(&mmlab_fail_cma);
 	mmlab_cma_debugfs_exit();
 }
 module_exit(mmlab_cma_exit);

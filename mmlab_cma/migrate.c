@@ -368,8 +368,8 @@ static int migrate_range(struct contig_target *t)
  * MMLAB_OWNER_CMA with one reference each. Sleeps.
  *
  * Return: 0; -EBUSY when a page cannot move or a pageblock is isolated
- * already; -ENOMEM when no destination page was left; -EINVAL for a bad
- * range.
+ * already; -ENOMEM when no destination page was left or debugfs
+ * mmlab/fail_cma injected a failure; -EINVAL for a bad range.
  */
 int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 			     enum mmlab_migratetype mt)
@@ -392,6 +392,11 @@ int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 	if (ret)
 		return ret;
 	mmlab_drain_all_pages(t.nid);
+	if (mmlab_should_fail(&mmlab_fail_cma,
+			      (end_pfn - start_pfn) << PAGE_SHIFT)) {
+		ret = -ENOMEM;	/* injected, after the isolation */
+		goto undo;
+	}
 	for (tries = 0; tries < MMLAB_CONTIG_TRIES; tries++) {
 		ret = migrate_range(&t);
 		if (ret == -EBUSY || ret == -ENOMEM)
@@ -403,6 +408,7 @@ int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		/* Pages still on their way out: let their users finish. */
 		msleep(1 << tries);
 	}
+undo:
 	mmlab_undo_isolate_range(outer_start, outer_end, mt);
 	return ret;
 }

@@ -312,4 +312,7 @@ int mmlab_ranges_conflict(const struct mmlab_range *a,
 int mmlab_check_range_pages(const struct mmlab_range *range);
 unsigned long mmlab_nr_descriptor_pages(unsigned long nr_pages);
 
+/* Fault injection points: mmlab_fail.h, the API of fail.c. */
+#include "mmlab_core/mmlab_fail.h"
+
 #endif /* _MMLAB_CORE_H */

@@ -74,6 +74,9 @@ DEFINE_MUTEX(mmlab_maps_lock);	/* the lists of vmas and mms */
 LIST_HEAD(mmlab_all_vmas);
 LIST_HEAD(mmlab_all_mms);
 
+/* debugfs mmlab/fail_fault/: each page a fault allocates counts as a call. */
+static DEFINE_MMLAB_FAIL_ATTR(fail_fault, "fail_fault");
+
 static struct mmlab_page *mmlab_zero_page;
 static unsigned long mmlab_next_pgoff = 1;	/* under mmlab_maps_lock */
 static atomic_long_t mmlab_user_pages = ATOMIC_LONG_INIT(0);
@@ -300,6 +303,8 @@ static struct mmlab_page *mmlab_user_page_alloc(bool zero)
 	mmlab_gfp_t gfp = MMLAB_GFP_USER | __MMLAB_GFP_NOWARN;
 	struct mmlab_page *page;
 
+	if (mmlab_should_fail(&fail_fault, PAGE_SIZE))
+		return NULL;
 	if (zero)
 		gfp |= __MMLAB_GFP_ZERO;
 	page = mmlab_alloc_pages_owner(NUMA_NO_NODE, gfp, 0, MMLAB_OWNER_USER);
@@ -676,6 +681,7 @@ int mmlab_mmap_init(void)
 						  MMLAB_OWNER_ZERO);
 	if (!mmlab_zero_page)
 		pr_warn("no zero page: mmap of /dev/mmlab will fail\n");
+	mmlab_fail_attr_register(&fail_fault);
 	return 0;
 }
 
@@ -685,6 +691,7 @@ int mmlab_mmap_init(void)
  */
 void mmlab_mmap_exit(void)
 {
+	mmlab_fail_attr_unregister(&fail_fault);
 	WARN_ON(atomic_long_read(&mmlab_user_pages));
 	mmlab_put_page(mmlab_zero_page);
 	mmlab_zero_page = NULL;

@@ -58,6 +58,12 @@
 
 /* Protects mmlab_slab_caches and each cache's debugfs directory. */
 DEFINE_MUTEX(mmlab_slab_mutex);
+
+/*
+ * debugfs mmlab/fail_slab/: each object allocation counts as one call, each
+ * new slab a cache grows by as one more.
+ */
+static DEFINE_MMLAB_FAIL_ATTR(fail_slab, "fail_slab");
 LIST_HEAD(mmlab_slab_caches);
 
 static struct kmem_cache *slab_meta_cache;
@@ -264,6 +270,8 @@ static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 	unsigned int i;
 	void *prev = NULL;
 
+	if (mmlab_should_fail(&fail_slab, PAGE_SIZE << s->order))
+		return NULL;
 	slab = kmem_cache_zalloc(slab_meta_cache, kgfp | __GFP_NOWARN);
 	if (!slab)
 		return NULL;
@@ -839,6 +847,8 @@ static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 		return NULL;
 	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
 		might_sleep();
+	if (mmlab_should_fail(&fail_slab, s->object_size))
+		return NULL;
 	if (unlikely(mmlab_cache_debug(s)))
 		obj = slab_alloc_debug(s, gfp, nid, addr);
 	else
@@ -1444,6 +1454,7 @@ static int __init mmlab_slub_init(void)
 	if (!slab_meta_cache)
 		return -ENOMEM;
 	mmlab_slub_debugfs_init();
+	mmlab_fail_attr_register(&fail_slab);
 	ret = mmlab_kmalloc_init();
 	if (ret)
 		goto out_debugfs;
@@ -1460,6 +1471,7 @@ out_vmalloc:
 out_kmalloc:
 	mmlab_kmalloc_exit();
 out_debugfs:
+	mmlab_fail_attr_unregister(&fail_slab);
 	mmlab_slub_debugfs_exit();
 	kmem_cache_destroy(slab_meta_cache);
 	return ret;
@@ -1470,6 +1482,7 @@ static void __exit mmlab_slub_exit(void)
 	mmlab_unregister_shrinker(&slub_shrinker);
 	mmlab_vmalloc_exit();
 	mmlab_kmalloc_exit();
+	mmlab_fail_attr_unregister(&fail_slab);
 	mmlab_slub_debugfs_exit();
 	if (!list_empty(&mmlab_slab_caches))
 		pr_err("unload with caches not destroyed; their slabs stay allocated\n");

@@ -80,6 +80,12 @@ struct mmlab_vmap_area {
 	const void *caller;
 };
 
+/*
+ * debugfs mmlab/fail_vmalloc/: each page mmlab_vmalloc() allocates counts as
+ * one call, each page it or mmlab_vmap() maps as one more.
+ */
+static DEFINE_MMLAB_FAIL_ATTR(fail_vmalloc, "fail_vmalloc");
+
 static DEFINE_MUTEX(vmap_mutex);
 static struct rb_root free_root = RB_ROOT;
 static struct rb_root busy_root = RB_ROOT;
@@ -307,6 +313,8 @@ static int map_range(unsigned long start, struct mmlab_page **pages,
 
 		if (WARN_ON(!pte_none(ptep_get(pte))))
 			return -EBUSY;
+		if (mmlab_should_fail(&fail_vmalloc, PAGE_SIZE))
+			return -ENOMEM;
 		set_pte(pte, pfn_pte(mmlab_page_to_pfn(pages[i]), PAGE_KERNEL));
 	}
 	return 0;
@@ -444,6 +452,8 @@ void *mmlab_vmalloc(unsigned long size)
 	if (!pages)
 		return NULL;
 	for (i = 0; i < nr; i++) {
+		if (mmlab_should_fail(&fail_vmalloc, PAGE_SIZE))
+			goto fail;
 		pages[i] = mmlab_alloc_pages(MMLAB_GFP_KERNEL | __MMLAB_GFP_NOWARN, 0);
 		if (!pages[i])
 			goto fail;
@@ -822,6 +832,7 @@ int mmlab_vmalloc_init(void)
 	mutex_lock(&vmap_mutex);
 	insert_free_va(va);
 	mutex_unlock(&vmap_mutex);
+	mmlab_fail_attr_register(&fail_vmalloc);
 	return 0;
 }
 
@@ -831,6 +842,7 @@ void mmlab_vmalloc_exit(void)
 	struct mmlab_vmap_area *va;
 	struct rb_node *node;
 
+	mmlab_fail_attr_unregister(&fail_vmalloc);
 	while ((node = rb_first(&busy_root))) {
 		va = rb_entry(node, struct mmlab_vmap_area, rb_node);
 		pr_err("unload: area %p of %pS still mapped; freed\n",
