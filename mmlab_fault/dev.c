@@ -44,6 +44,32 @@ static const struct mmlab_ioc_desc mmlab_iocs[] = {
 		"free_all", MMLAB_FREE_ALL_SIZE_VER0, mmlab_ioc_free_all },
 	[_IOC_NR(MMLAB_IOC_PAGE_INFO)] = {
 		"page_info", MMLAB_PAGE_INFO_SIZE_VER0, mmlab_ioc_page_info },
+	[_IOC_NR(MMLAB_IOC_CACHE_CREATE)] = {
+		"cache_create", MMLAB_CACHE_CREATE_SIZE_VER0,
+		mmlab_ioc_cache_create },
+	[_IOC_NR(MMLAB_IOC_CACHE_DESTROY)] = {
+		"cache_destroy", MMLAB_HANDLE_SIZE_VER0,
+		mmlab_ioc_cache_destroy },
+	[_IOC_NR(MMLAB_IOC_CACHE_SHRINK)] = {
+		"cache_shrink", MMLAB_HANDLE_SIZE_VER0, mmlab_ioc_cache_shrink },
+	[_IOC_NR(MMLAB_IOC_OBJ_ALLOC)] = {
+		"obj_alloc", MMLAB_OBJ_ALLOC_SIZE_VER0, mmlab_ioc_obj_alloc },
+	[_IOC_NR(MMLAB_IOC_KMALLOC)] = {
+		"kmalloc", MMLAB_OBJ_ALLOC_SIZE_VER0, mmlab_ioc_kmalloc },
+	[_IOC_NR(MMLAB_IOC_OBJ_FREE)] = {
+		"obj_free", MMLAB_OBJ_FREE_SIZE_VER0, mmlab_ioc_obj_free },
+	[_IOC_NR(MMLAB_IOC_HELD)] = {
+		"held", MMLAB_HELD_SIZE_VER0, mmlab_ioc_held },
+	[_IOC_NR(MMLAB_IOC_VMALLOC)] = {
+		"vmalloc", MMLAB_VMALLOC_SIZE_VER0, mmlab_ioc_vmalloc },
+	[_IOC_NR(MMLAB_IOC_VFREE)] = {
+		"vfree", MMLAB_HANDLE_SIZE_VER0, mmlab_ioc_vfree },
+	[_IOC_NR(MMLAB_IOC_CMA_ALLOC)] = {
+		"cma_alloc", MMLAB_CMA_ALLOC_SIZE_VER0, mmlab_ioc_cma_alloc },
+	[_IOC_NR(MMLAB_IOC_CMA_RELEASE)] = {
+		"cma_release", MMLAB_HANDLE_SIZE_VER0, mmlab_ioc_cma_release },
+	[_IOC_NR(MMLAB_IOC_COMPACT)] = {
+		"compact", MMLAB_COMPACT_SIZE_VER0, mmlab_ioc_compact },
 };
 
 /*
@@ -55,6 +81,15 @@ static_assert(sizeof(struct mmlab_ioc_alloc) == MMLAB_ALLOC_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_free) == MMLAB_FREE_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_free_all) == MMLAB_FREE_ALL_SIZE_VER0);
 static_assert(sizeof(struct mmlab_ioc_page_info) == MMLAB_PAGE_INFO_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_cache_create) ==
+	      MMLAB_CACHE_CREATE_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_handle) == MMLAB_HANDLE_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_obj_alloc) == MMLAB_OBJ_ALLOC_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_obj_free) == MMLAB_OBJ_FREE_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_held) == MMLAB_HELD_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_vmalloc) == MMLAB_VMALLOC_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_cma_alloc) == MMLAB_CMA_ALLOC_SIZE_VER0);
+static_assert(sizeof(struct mmlab_ioc_compact) == MMLAB_COMPACT_SIZE_VER0);
 
 /**
  * mmlab_copy_arg_in() - copy an ioctl argument of any version in.
@@ -146,6 +181,7 @@ static int mmlab_dev_open(struct inode *inode, struct file *file)
 	if (!mf)
 		return -ENOMEM;
 	mmlab_file_init(mf);
+	mmlab_refs_init(mf);
 	file->private_data = mf;
 	return 0;
 }
@@ -154,6 +190,7 @@ static int mmlab_dev_release(struct inode *inode, struct file *file)
 {
 	struct mmlab_file *mf = file->private_data;
 
+	mmlab_refs_release(mf);
 	mmlab_file_release(mf);
 	kfree(mf);
 	return 0;

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "user.h"
+
 /**
  * struct mmlab_file - what one open file of /dev/mmlab owns.
  * @lock: serialises the ioctls of this file; taken before the allocator's
@@ -18,6 +20,11 @@
  * @next_handle: where the cyclic handle allocation resumes.
  * @nr_blocks: blocks in @blocks.
  * @nr_pages: pages in those blocks.
+ * @refs: handle -> struct mmlab_ref (user.c): caches, objects, vmalloc
+ *	areas and CMA allocations; handles from 1 up, cyclic.
+ * @next_ref: where the cyclic handle allocation of @refs resumes.
+ * @nr_refs: entries in @refs, per kind.
+ * @ref_bytes: bytes those entries count against MMLAB_USER_MAX_BYTES.
  */
 struct mmlab_file {
 	struct mutex lock;		/* see above */
@@ -25,6 +32,10 @@ struct mmlab_file {
 	u32 next_handle;
 	unsigned long nr_blocks;
 	unsigned long nr_pages;
+	struct xarray refs;
+	u32 next_ref;
+	unsigned long nr_refs[MMLAB_REF_NR_KINDS];
+	u64 ref_bytes;
 };
 
 void mmlab_file_init(struct mmlab_file *mf);

@@ -14,13 +14,22 @@
  * mmlab_file, and releasing the file frees whatever is left, so a killed
  * experiment never leaks region pages.
  *
+ * Object, kernel-virtual and contiguous allocation ioctls (user.c,
+ * ioctl_slub.c, ioctl_cma.c): a process creates mmlab_slub caches,
+ * allocates and frees their objects and kmalloc objects, vmallocs and
+ * vfrees, allocates and releases CMA ranges of mmlab_cma, and runs
+ * compaction by hand. All of it sits in a second per-file xarray of
+ * handles (struct mmlab_ref), bounded per file in handles and bytes;
+ * the last close frees the objects first, then the caches.
+ *
  * mmap (mmap.c, rmap.c, stats.c): anonymous memory backed by the region,
  * with faults that mirror do_anonymous_page and do_wp_page, a reverse map
  * and movable operations for migration; mmap.c has its own lock order.
  *
  * Lock order:
  *	mmlab_file.lock (mutex, one per open file; may sleep under it)
- *	  mmlab_file.blocks xa_lock (taken by the xarray API)
+ *	  mmlab_file.blocks and .refs xa_lock (taken by the xarray API)
+ *	  mmlab_slub's and mmlab_cma's locks (inside their calls)
  *	  mmlab_buddy's locks (taken inside mmlab_alloc/free_pages)
  * No lock of this module is taken from mmlab_buddy's callbacks.
  */

@@ -183,11 +183,218 @@ struct mmlab_ioc_page_info {
 	__u64 reserved[2];
 };
 
+/*
+ * Objects, kernel-virtual and contiguous allocations (ioctls 0x20-0x32).
+ *
+ * Caches, objects, vmalloc areas and CMA allocations are named by handles
+ * of one table per open file, separate from the page block handles of
+ * ALLOC_PAGES. Everything is released on the last close: objects first,
+ * then the caches. One open file holds at most MMLAB_USER_MAX_HANDLES
+ * handles and MMLAB_USER_MAX_BYTES bytes (objects counted by their
+ * requested size, vmalloc areas and CMA allocations by their pages); a
+ * request beyond either fails with ENOSPC.
+ */
+#define MMLAB_USER_NAME_LEN	32	/* cache names, with their NUL */
+#define MMLAB_USER_AREA_LEN	16	/* CMA area names, with their NUL */
+#define MMLAB_USER_MAX_HANDLES	65536	/* handles one open file holds */
+#define MMLAB_USER_MAX_BYTES	(256ULL << 20)	/* bytes one open file holds */
+#define MMLAB_OBJ_MAX_COUNT	4096	/* objects per OBJ_ALLOC/KMALLOC/OBJ_FREE */
+#define MMLAB_CACHE_MAX_SIZE	32768	/* largest object of a user cache */
+
+/* Flags of struct mmlab_ioc_cache_create: mmlab_slub_debug's letters. */
+#define MMLAB_CACHE_SANITY	0x01U	/* 'F': consistency checks */
+#define MMLAB_CACHE_RED_ZONE	0x02U	/* 'Z': red zone after objects */
+#define MMLAB_CACHE_POISON	0x04U	/* 'P': poison free objects */
+#define MMLAB_CACHE_STORE_USER	0x08U	/* 'U': alloc/free call sites */
+#define MMLAB_CACHE_HWCACHE_ALIGN 0x10U	/* align objects to cache lines */
+#define MMLAB_CACHE_FLAGS	0x1fU	/* every known flag */
+
+/**
+ * struct mmlab_ioc_cache_create - MMLAB_IOC_CACHE_CREATE: a new object
+ *	cache, listed in slabinfo and slab/ under its name.
+ * @name: in: 1 to MMLAB_USER_NAME_LEN-1 characters of [A-Za-z0-9-_.:],
+ *	NUL-terminated, the rest zero; not "kmalloc-*". A name in use fails
+ *	with EEXIST.
+ * @size: in: object size, 1..MMLAB_CACHE_MAX_SIZE.
+ * @align: in: 0 or a power of two up to the page size.
+ * @flags: in: MMLAB_CACHE_*.
+ * @reserved0: zero.
+ * @handle: out: the cache's handle.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_cache_create {
+	char name[MMLAB_USER_NAME_LEN];
+	__u32 size;
+	__u32 align;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 handle;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_handle - one handle: CACHE_DESTROY, CACHE_SHRINK, VFREE,
+ *	CMA_RELEASE.
+ * @handle: in: a handle of the right kind held by this file (ENOENT
+ *	otherwise). CACHE_DESTROY of a cache with objects fails with EBUSY.
+ * @result: out: CACHE_SHRINK: pages given back; the others: pages (VFREE,
+ *	CMA_RELEASE) or 0 (CACHE_DESTROY).
+ * @reserved: zero.
+ */
+struct mmlab_ioc_handle {
+	__u64 handle;
+	__u64 result;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_obj_alloc - MMLAB_IOC_OBJ_ALLOC (objects of a cache) and
+ *	MMLAB_IOC_KMALLOC (kmalloc objects of a size).
+ * @cache: in: OBJ_ALLOC: the cache's handle; KMALLOC: zero.
+ * @size: in: KMALLOC: bytes, 1 up to the largest block (INFO max_order);
+ *	OBJ_ALLOC: zero.
+ * @count: in: objects wanted, 1..MMLAB_OBJ_MAX_COUNT; entries of @handles.
+ * @handles: in: user address of __u64[@count], filled with the handles of
+ *	the first @nr_done objects. Allocation stops at the first failure:
+ *	the ioctl succeeds if at least one object was allocated.
+ * @nr_done: out: objects allocated.
+ * @reserved0: zero.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_obj_alloc {
+	__u64 cache;
+	__u32 size;
+	__u32 count;
+	__u64 handles;
+	__u32 nr_done;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_obj_free - MMLAB_IOC_OBJ_FREE: free objects of OBJ_ALLOC
+ *	and KMALLOC by handle.
+ * @handles: in: user address of __u64[@count].
+ * @count: in: 1..MMLAB_OBJ_MAX_COUNT.
+ * @nr_done: out: objects freed. All handles are checked first: one that
+ *	is not an object of this file fails the call with ENOENT, a handle
+ *	given twice with EINVAL, and nothing is freed.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_obj_free {
+	__u64 handles;
+	__u32 count;
+	__u32 nr_done;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_vmalloc - MMLAB_IOC_VMALLOC: a virtually contiguous area
+ *	of region pages, listed in vmallocinfo.
+ * @size: in: bytes, 1..MMLAB_USER_MAX_BYTES, rounded up to pages.
+ * @handle: out: the area's handle.
+ * @nr_pages: out: pages mapped.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_vmalloc {
+	__u64 size;
+	__u64 handle;
+	__u64 nr_pages;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_cma_alloc - MMLAB_IOC_CMA_ALLOC: contiguous pages from a
+ *	CMA area.
+ * @name: in: the area's name, NUL-terminated, the rest zero; ENOENT if no
+ *	area has it.
+ * @count: in: pages, 1 up to the area's size (E2BIG beyond).
+ * @align: in: the first pfn is a multiple of 2^@align, 0..MMLAB_MAX_ORDER-1
+ *	of the kernel (INFO max_order).
+ * @reserved0: zero.
+ * @handle: out: the allocation's handle.
+ * @pfn: out: its first page frame.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_cma_alloc {
+	char name[MMLAB_USER_AREA_LEN];
+	__u64 count;
+	__u32 align;
+	__u32 reserved0;
+	__u64 handle;
+	__u64 pfn;
+	__u64 reserved[2];
+};
+
+/* Results of MMLAB_IOC_COMPACT, as enum compact_result. */
+#define MMLAB_COMPACT_SKIPPED		0	/* nothing to do */
+#define MMLAB_COMPACT_COMPLETE		2	/* the scanners met */
+#define MMLAB_COMPACT_PARTIAL_SKIPPED	3	/* stopped, nothing isolated */
+#define MMLAB_COMPACT_SUCCESS		4	/* a block of @order is free */
+
+/**
+ * struct mmlab_ioc_compact - MMLAB_IOC_COMPACT: compact regions by hand.
+ * @nid: in: a region id, or MMLAB_NID_ANY for every region.
+ * @order: in: stop once a free block of this order exists, 0..max_order-1;
+ *	-1 for a full run.
+ * @result: out: MMLAB_COMPACT_* of the last region compacted.
+ * @nr_regions: out: regions compacted.
+ * @migrate_scanned: out: pages the migrate scanners looked at.
+ * @free_scanned: out: pages the free scanners looked at.
+ * @isolated: out: pages isolated.
+ * @migrated: out: pages that moved.
+ * @failed: out: pages that did not move.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_compact {
+	__s32 nid;
+	__s32 order;
+	__u32 result;
+	__u32 nr_regions;
+	__u64 migrate_scanned;
+	__u64 free_scanned;
+	__u64 isolated;
+	__u64 migrated;
+	__u64 failed;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmlab_ioc_held - MMLAB_IOC_HELD: what this file holds in its
+ *	handle table. Every field is an output; all must be zero on input.
+ * @caches: caches.
+ * @objects: objects of OBJ_ALLOC and KMALLOC.
+ * @vmallocs: vmalloc areas.
+ * @cma_allocs: CMA allocations.
+ * @bytes: bytes counted against MMLAB_USER_MAX_BYTES.
+ * @reserved: zero.
+ */
+struct mmlab_ioc_held {
+	__u64 caches;
+	__u64 objects;
+	__u64 vmallocs;
+	__u64 cma_allocs;
+	__u64 bytes;
+	__u64 reserved[3];
+};
+
 #define MMLAB_IOC_INFO		_IOWR(MMLAB_IOC_MAGIC, 0x00, struct mmlab_ioc_info)
 #define MMLAB_IOC_ALLOC_PAGES	_IOWR(MMLAB_IOC_MAGIC, 0x01, struct mmlab_ioc_alloc)
 #define MMLAB_IOC_FREE_PAGES	_IOWR(MMLAB_IOC_MAGIC, 0x02, struct mmlab_ioc_free)
 #define MMLAB_IOC_FREE_ALL	_IOWR(MMLAB_IOC_MAGIC, 0x03, struct mmlab_ioc_free_all)
 #define MMLAB_IOC_PAGE_INFO	_IOWR(MMLAB_IOC_MAGIC, 0x10, struct mmlab_ioc_page_info)
+#define MMLAB_IOC_CACHE_CREATE	_IOWR(MMLAB_IOC_MAGIC, 0x20, struct mmlab_ioc_cache_create)
+#define MMLAB_IOC_CACHE_DESTROY	_IOWR(MMLAB_IOC_MAGIC, 0x21, struct mmlab_ioc_handle)
+#define MMLAB_IOC_CACHE_SHRINK	_IOWR(MMLAB_IOC_MAGIC, 0x22, struct mmlab_ioc_handle)
+#define MMLAB_IOC_OBJ_ALLOC	_IOWR(MMLAB_IOC_MAGIC, 0x23, struct mmlab_ioc_obj_alloc)
+#define MMLAB_IOC_KMALLOC	_IOWR(MMLAB_IOC_MAGIC, 0x24, struct mmlab_ioc_obj_alloc)
+#define MMLAB_IOC_OBJ_FREE	_IOWR(MMLAB_IOC_MAGIC, 0x25, struct mmlab_ioc_obj_free)
+#define MMLAB_IOC_HELD		_IOWR(MMLAB_IOC_MAGIC, 0x26, struct mmlab_ioc_held)
+#define MMLAB_IOC_VMALLOC	_IOWR(MMLAB_IOC_MAGIC, 0x28, struct mmlab_ioc_vmalloc)
+#define MMLAB_IOC_VFREE		_IOWR(MMLAB_IOC_MAGIC, 0x29, struct mmlab_ioc_handle)
+#define MMLAB_IOC_CMA_ALLOC	_IOWR(MMLAB_IOC_MAGIC, 0x30, struct mmlab_ioc_cma_alloc)
+#define MMLAB_IOC_CMA_RELEASE	_IOWR(MMLAB_IOC_MAGIC, 0x31, struct mmlab_ioc_handle)
+#define MMLAB_IOC_COMPACT	_IOWR(MMLAB_IOC_MAGIC, 0x32, struct mmlab_ioc_compact)
 
 /* Sizes of the first version of each argument. */
 #define MMLAB_INFO_SIZE_VER0		584
@@ -195,5 +402,13 @@ struct mmlab_ioc_page_info {
 #define MMLAB_FREE_SIZE_VER0		32
 #define MMLAB_FREE_ALL_SIZE_VER0	32
 #define MMLAB_PAGE_INFO_SIZE_VER0	40
+#define MMLAB_CACHE_CREATE_SIZE_VER0	72
+#define MMLAB_HANDLE_SIZE_VER0		32
+#define MMLAB_OBJ_ALLOC_SIZE_VER0	48
+#define MMLAB_OBJ_FREE_SIZE_VER0	32
+#define MMLAB_HELD_SIZE_VER0		64
+#define MMLAB_VMALLOC_SIZE_VER0		40
+#define MMLAB_CMA_ALLOC_SIZE_VER0	64
+#define MMLAB_COMPACT_SIZE_VER0		72
 
 #endif /* _MMLAB_UAPI_H */
