@@ -18,6 +18,8 @@ free_pages() {
 }
 
 mmlab-load >/dev/null 2>&1
+# mmlab_fault uses mmlab_slub: unload it first, with its zero page.
+rmmod mmlab_fault 2>/dev/null
 echo 1 > $D/drain 2>/dev/null
 free_before=$(free_pages)
 
@@ -66,7 +68,6 @@ for c in $(ls $S); do echo 1 > $S/$c/shrink; done
 total=$(awk '$1 !~ /^slabinfo|^#/ { s += $3 } END { print s + 0 }' $D/slabinfo)
 is "every cache empty after shrink (num_objs)" "$total" 0
 
-rmmod mmlab_fault 2>/dev/null	# it uses mmlab_slub's objects
 check "mmlab_slub unloads" rmmod mmlab_slub
 echo 1 > $D/drain 2>/dev/null
 free_after=$(free_pages)
