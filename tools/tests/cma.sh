@@ -15,6 +15,7 @@ A=$D/cma/test
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
 pids=
+buf0=
 
 cleanup() {
 	for p in $pids; do
@@ -22,6 +23,7 @@ cleanup() {
 	done
 	wait 2>/dev/null
 	echo 0 > $T/events/mmlab/enable 2>/dev/null
+	[ -z "$buf0" ] || echo "$buf0" > $T/buffer_size_kb
 }
 trap cleanup EXIT
 
@@ -70,6 +72,10 @@ for e in cma_alloc_start cma_alloc_finish cma_alloc_busy_retry cma_release \
 	 mm_migrate_pages mm_compaction_begin mm_compaction_end; do
 	echo 1 > $T/events/mmlab/$e/enable
 done
+# Room for every event of the run: thousands of migrations must not
+# overwrite the first cma_alloc_start.
+buf0=$(cut -d' ' -f1 $T/buffer_size_kb)
+echo 8192 > $T/buffer_size_kb
 echo > $T/trace
 
 s0=$(vmstat cma_alloc_success)
@@ -118,6 +124,7 @@ check "the trace has cma_alloc_finish" grep -q 'cma_alloc_finish: name=test pfn=
 check "the trace has cma_release" grep -q 'cma_release: name=test' $T/trace
 check "the trace has mm_migrate_pages" grep -q 'mm_migrate_pages: nr_succeeded=' $T/trace
 check "the trace has mm_compaction_begin/end" grep -q 'mm_compaction_end: zone_start=' $T/trace
+check "the trace lost no event" grep -q '^# entries-in-buffer/entries-written: \([0-9]*\)/\1 ' $T/trace
 
 # --- Bad debugfs input ------------------------------------------------------------
 m=$(dmesg_mark)
