@@ -245,6 +245,7 @@ if [ -d $E/mm_page_alloc ]; then
 	check "trace: mm_page_free shows it freed on close" \
 		grep -qE "mm_page_free: pfn=$pfn order=2" $T/trace
 	echo >$T/trace
+	echo 1 >$T/tracing_on
 else
 	skip "trace: mm_page_alloc shows the pfn" "no $E/mm_page_alloc"
 fi

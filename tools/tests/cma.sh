@@ -77,6 +77,7 @@ done
 buf0=$(cut -d' ' -f1 $T/buffer_size_kb)
 echo 8192 > $T/buffer_size_kb
 echo > $T/trace
+echo 1 > $T/tracing_on
 
 s0=$(vmstat cma_alloc_success)
 m0=$(vmstat pgmigrate_success)
