@@ -8,6 +8,8 @@
 #   make dkms-install    add, build and install through DKMS
 #   make check           every test on every board; ends "N passed, M failed"
 #   make demo            boot the arm64 board and show the region
+#   make bench           mmlab vs the kernel's allocators on the stock boards
+#                        of both arches; tables and charts in bench/results
 #   make style           checkpatch.pl --strict on our sources
 #   make sparse          a sparse (C=2) build
 
@@ -21,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) \
 
 export MMLAB_CACHE
 
-.PHONY: all modules clean install dkms-install check style sparse demo
+.PHONY: all modules clean install dkms-install check style sparse demo bench
 
 all: modules
 
@@ -52,3 +54,7 @@ sparse:
 
 demo:
 	tools/demo
+
+# BENCH_ARGS: e.g. --arch x86_64 --profile quick (tools/bench/run --help)
+bench:
+	tools/bench/run $(BENCH_ARGS)
