@@ -15,22 +15,11 @@ NODE=0
 pids=
 
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+	reap
 }
 trap cleanup EXIT
 
 # --- Readers of mmlab_buddy's files (the kernel's /proc formats) ---------
-
-# Free pages in buddyinfo: the sum of count << order.
-buddy_free() {
-	awk -v n="$NODE," '$1 == "Node" && $2 == n {
-		s = 0; p = 1
-		for (i = 5; i <= NF; i++) { s += $i * p; p *= 2 }
-		print s }' $D/buddyinfo
-}
 
 # Free blocks of one order in buddyinfo.
 buddy_order() {
@@ -99,7 +88,7 @@ check_accounting() {
 	what=$1
 	held=$2
 	mmlabctl drain >/dev/null
-	bf=$(buddy_free)
+	bf=$(buddy_free $NODE)
 	pf=$(pagetype_free)
 	zf=$(zone_field "pages free")
 	zn=$(zone_field nr_free_pages)
@@ -141,7 +130,7 @@ is "INFO reserved = spanned - managed" "$reserved" \
 # --- At rest ----------------------------------------------------------------
 
 check_accounting "at rest" 0
-start_free=$(buddy_free)
+start_free=$(buddy_free $NODE)
 top=$(($(awk -v n="$NODE," '$1 == "Node" && $2 == n { print NF - 5 }' $D/buddyinfo)))
 start_top=$(buddy_order $top)
 
@@ -175,7 +164,7 @@ diag "$(cat $D/buddyinfo)"
 stop $fpid
 mmlabctl drain >/dev/null
 is "closing the file gives every page back (free after drain)" \
-	"$(buddy_free)" "$start_free"
+	"$(buddy_free $NODE)" "$start_free"
 is "the region merges back to its order-$top blocks" \
 	"$(buddy_order $top)" "$start_top"
 
@@ -221,7 +210,7 @@ if [ -n "$old_mfk" ]; then
 fi
 mmlabctl drain >/dev/null
 is "free pages back to the start after the watermark test" \
-	"$(buddy_free)" "$start_free"
+	"$(buddy_free $NODE)" "$start_free"
 
 # --- Trace -------------------------------------------------------------------
 

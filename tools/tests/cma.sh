@@ -18,10 +18,7 @@ pids=
 buf0=
 
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+	reap
 	echo 0 > $T/events/mmlab/enable 2>/dev/null
 	[ -z "$buf0" ] || echo "$buf0" > $T/buffer_size_kb
 }

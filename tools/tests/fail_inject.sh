@@ -17,14 +17,6 @@ POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault"
 KNOBS="probability interval times space verbose"
 
 # Free pages in buddyinfo after draining the per-CPU lists.
-buddy_free() {
-	mmlabctl drain >/dev/null
-	awk -v n="$NODE," '$1 == "Node" && $2 == n {
-		s = 0; p = 1
-		for (i = 5; i <= NF; i++) { s += $i * p; p *= 2 }
-		print s }' $D/buddyinfo
-}
-
 # set POINT PROBABILITY INTERVAL TIMES: verbose 0, space 0.
 set_point() {
 	echo 0 > $D/$1/verbose
@@ -84,7 +76,7 @@ refuse fail_fault interval abc "not a number"
 refuse fail_page_alloc probability "" "not a number"
 refuse fail_page_alloc injected 5 "read-only"
 
-free0=$(buddy_free)
+free0=$(drained_buddy_free $NODE)
 diag "region $NODE free pages at rest: $free0"
 
 # --- Page allocation: MMLAB_IOC_ALLOC_PAGES gets ENOMEM -----------------------
@@ -107,7 +99,7 @@ clear_point fail_page_alloc
 mmlabctl alloc --count 5 >alloc.out 2>alloc.err
 is "fail_page_alloc cleared: mmlabctl alloc --count 5 succeeds" "$?" 0
 is "fail_page_alloc cleared: 5 blocks" "$(grep -c '^handle ' alloc.out)" 5
-is "page allocation: free pages back to $free0" "$(buddy_free)" "$free0"
+is "page allocation: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 # --- Fault path: SIGBUS -----------------------------------------------------
 set_point fail_fault 100 1 -1
@@ -124,7 +116,7 @@ is "fail_fault interval 3 times 2: the 3rd and 6th writes get SIGBUS" \
 clear_point fail_fault
 is "fail_fault cleared: every write works" \
 	"$(fail_test touch 8)" "touched 8 sigbus 0"
-is "fault path: free pages back to $free0" "$(buddy_free)" "$free0"
+is "fault path: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 # fail_page_alloc also reaches the fault path.
 set_point fail_page_alloc 100 1 -1
@@ -152,7 +144,7 @@ if mmlab-load mmlab_cma cma=4M:fi && mmlab-load mmlab_fault; then
 	check "the free file gives it back" sh -c "echo 16 > $A/free"
 	is "CMA: nothing used in the area" "$(cat $A/used)" 0
 	clear_point fail_cma
-	is "CMA: free pages back to $free0" "$(buddy_free)" "$free0"
+	is "CMA: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 else
 	not_ok "mmlab_cma and mmlab_fault reloaded with cma=4M:fi"
 fi
@@ -164,7 +156,7 @@ done
 is "all cleared: writes work" "$(fail_test touch 16)" "touched 16 sigbus 0"
 mmlabctl alloc --count 8 --order 2 >alloc.out 2>&1
 is "all cleared: mmlabctl alloc works" "$?" 0
-is "all cleared: free pages back to $free0" "$(buddy_free)" "$free0"
+is "all cleared: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 log=$(dmesg_since "$mark")
 check "the log shows no splat" \

@@ -64,6 +64,29 @@ module_log() {
 		grep -v 'taints kernel\|verification failed' | awk '!seen[$0]++'
 }
 
+# buddy_free [NODE]: free pages in mmlab's buddyinfo, the sum of
+# count << order, of region NODE (default: every region).
+buddy_free() {
+	awk -v n="${1:+$1,}" '$1 == "Node" && (n == "" || $2 == n) {
+		p = 1
+		for (i = 5; i <= NF; i++) { t += $i * p; p *= 2 } }
+		END { print t + 0 }' /sys/kernel/debug/mmlab/buddyinfo
+}
+
+# drained_buddy_free [NODE]: the same, once the per-CPU lists are drained.
+drained_buddy_free() {
+	echo 1 > /sys/kernel/debug/mmlab/drain
+	buddy_free "$@"
+}
+
+# reap: kill and wait for the background processes listed in $pids.
+reap() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" = 0 ]

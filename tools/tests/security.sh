@@ -17,14 +17,6 @@
 D=/sys/kernel/debug/mmlab
 NODE=0
 
-buddy_free() {
-	mmlabctl drain >/dev/null
-	awk -v n="$NODE," '$1 == "Node" && $2 == n {
-		s = 0; p = 1
-		for (i = 5; i <= NF; i++) { s += $i * p; p *= 2 }
-		print s }' $D/buddyinfo
-}
-
 # kaddrs: the raw kernel addresses in stdin, one per line.
 kaddrs() {
 	tr -c '0-9a-fA-FxX\n' ' ' | awk '{
@@ -46,7 +38,7 @@ is "/dev/mmlab mode is 0600" "$(ls -l /dev/mmlab | cut -c1-10)" "crw-------"
 is "/dev/mmlab belongs to root" "$(ls -ln /dev/mmlab | awk '{ print $3 }')" 0
 
 # --- Pages reaching user space are zeroed or copied -------------------------
-free0=$(buddy_free)
+free0=$(drained_buddy_free $NODE)
 out=$(fail_test marker 8 64)
 is "64 pages, 8 rounds: no marker word in a new mapping" \
 	"$out" "rounds 8 pages 64 marker_words 0"
@@ -54,7 +46,7 @@ quarter=$((free0 / 4))
 out=$(fail_test marker 1 $quarter)
 is "$quarter pages (a quarter of the region): no marker word in a new mapping" \
 	"$out" "rounds 1 pages $quarter marker_words 0"
-is "free pages back to $free0" "$(buddy_free)" "$free0"
+is "free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 # --- No raw kernel address ------------------------------------------------------
 is "the detector finds a raw address" \

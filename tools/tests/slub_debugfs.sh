@@ -12,16 +12,11 @@
 D=/sys/kernel/debug/mmlab
 S=$D/slab
 
-# Free pages in every zone of buddyinfo: sum of count << order.
-free_pages() {
-	awk '{ p = 1; for (i = 5; i <= NF; i++) { t += $i * p; p *= 2 } } END { print t + 0 }' $D/buddyinfo
-}
-
 mmlab-load >/dev/null 2>&1
 # mmlab_fault uses mmlab_slub: unload it first, with its zero page.
 rmmod mmlab_fault 2>/dev/null
 echo 1 > $D/drain 2>/dev/null
-free_before=$(free_pages)
+free_before=$(buddy_free)
 
 check "slabinfo exists" test -r $D/slabinfo
 is "slabinfo version line" "$(head -1 $D/slabinfo)" "slabinfo - version: 2.1"
@@ -70,7 +65,7 @@ is "every cache empty after shrink (num_objs)" "$total" 0
 
 check "mmlab_slub unloads" rmmod mmlab_slub
 echo 1 > $D/drain 2>/dev/null
-free_after=$(free_pages)
+free_after=$(buddy_free)
 diag "free pages before: $free_before, after: $free_after"
 check "buddyinfo counted free pages" test "$free_before" -gt 0
 is "the buddy has every page back" "$free_after" "$free_before"

@@ -23,11 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Free pages in every zone of buddyinfo: sum of count << order.
-free_pages() {
-	awk '{ p = 1; for (i = 5; i <= NF; i++) { t += $i * p; p *= 2 } } END { print t + 0 }' $D/buddyinfo
-}
-
 # Give back what caches and per-CPU lists keep, so free pages compare.
 settle() {
 	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
@@ -58,7 +53,7 @@ pgsz=$(mmlabctl info | awk '$1 == "page_size" { print $2 }')
 check "page size known ($pgsz)" test "${pgsz:-0}" -gt 0
 
 settle
-free0=$(free_pages)
+free0=$(buddy_free)
 k96=$(slab 2 kmalloc-96)
 
 # --- The session -------------------------------------------------------------
@@ -202,7 +197,7 @@ is "kmalloc-96 active_objs is back" "$(slab 2 kmalloc-96)" "$k96"
 is "no vmalloc area of mmlab_fault is left" "$(vlines | wc -l)" 0
 is "cma/$AREA/used is 0" "$(cat $A/used)" 0
 settle
-free1=$(free_pages)
+free1=$(buddy_free)
 diag "free pages before: $free0, after: $free1"
 is "the buddy has every page back" "$free1" "$free0"
 
