@@ -15,20 +15,9 @@ NODE=0
 pids=
 
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+	reap
 }
 trap cleanup EXIT
-
-buddy_free() {
-	mmlabctl drain >/dev/null
-	awk -v n="$NODE," '$1 == "Node" && $2 == n {
-		s = 0; p = 1
-		for (i = 5; i <= NF; i++) { s += $i * p; p *= 2 }
-		print s }' $D/buddyinfo
-}
 
 loaded() {
 	grep -q "^$1 " /proc/modules
@@ -64,19 +53,27 @@ for m in $(awk '$1 ~ /^mmlab_/ { print $1 }' /proc/modules); do
 	esac
 done
 check "the module set is loaded" mmlab-load
-free0=$(buddy_free)
+free0=$(drained_buddy_free $NODE)
 diag "region $NODE free pages at rest: $free0"
 
 # --- Refused while in use --------------------------------------------------------
+# depends MODULE: the modules MODULE.ko depends on, one per line, from its
+# .modinfo strings (busybox modinfo needs a modules.dep the board lacks).
+depends() {
+	tr '\0' '\n' < /mmlab/modules/$1.ko | sed -n 's/^depends=//p' |
+		tr ',' '\n'
+}
+
 # users MODULE: the modules of the set that depend on MODULE.
 SET="mmlab_core mmlab_buddy mmlab_slub mmlab_cma mmlab_fault"
 users() {
 	for u in $SET; do
-		modinfo -F depends /mmlab/modules/$u.ko 2>/dev/null |
-			tr ',' '\n' | grep -qx "$1" && echo "$u"
+		depends "$u" | grep -qx "$1" && echo "$u"
 	done
 }
 
+is "mmlab_fault.ko depends on mmlab_slub and mmlab_cma" \
+	"$(depends mmlab_fault | grep -c '^mmlab_slub$\|^mmlab_cma$')" 2
 for m in $SET; do
 	u=$(users "$m" | tr '\n' ' ')
 	[ -n "$u" ] && refused "$m" "${u% } use it"
@@ -98,7 +95,7 @@ check "a process maps /dev/mmlab and closes the fd" wait_for map.out '^mapped'
 refused mmlab_fault "a mapping exists"
 kill "$mp"
 wait "$mp" 2>/dev/null
-is "blocks and mappings gone: free pages back to $free0" "$(buddy_free)" "$free0"
+is "blocks and mappings gone: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 # --- An open debugfs file outlives its module ----------------------------------
 check "rmmod mmlab_fault once unused" rmmod mmlab_fault
@@ -111,13 +108,13 @@ check "mmlab_cma and mmlab_fault load again" sh -c 'mmlab-load mmlab_cma && mmla
 # --- CMA allocations at unload -----------------------------------------------------
 rmmod mmlab_fault
 rmmod mmlab_cma
-free1=$(buddy_free)	# without mmlab_fault's zero page
+free1=$(drained_buddy_free $NODE)	# without mmlab_fault's zero page
 if mmlab-load mmlab_cma cma=4M:lt; then
 	check "a CMA allocation is held through debugfs" sh -c "echo 64 > $D/cma/lt/alloc"
 	is "the area has 64 pages used" "$(cat $D/cma/lt/used)" 64
 	if rmmod mmlab_cma 2>/dev/null; then
 		ok "rmmod mmlab_cma with an allocation held: unloads"
-		is "the held CMA pages were given back" "$(buddy_free)" "$free1"
+		is "the held CMA pages were given back" "$(drained_buddy_free $NODE)" "$free1"
 	else
 		check "rmmod mmlab_cma with an allocation held: refused, module stays" \
 			loaded mmlab_cma
@@ -155,7 +152,7 @@ for order in "mmlab_fault mmlab_cma mmlab_slub" "mmlab_fault mmlab_slub mmlab_cm
 		sh -c "! grep -q '^mmlab_' /proc/modules"
 done
 check "load all again" mmlab-load
-is "after the reloads: free pages back to $free0" "$(buddy_free)" "$free0"
+is "after the reloads: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 log=$(dmesg_since "$mark")
 check "the log shows no splat" \
