@@ -5,7 +5,8 @@
 # area survive allocations of most of the area (which migrate them),
 # releases and compactions running while it verifies every byte
 # (cma_test verify), and their pfns move; a fragmented region gets its
-# high orders back by compaction (cma_test frag); the counters and the
+# high orders back by compaction (cma_test frag), and by kcompactd alone
+# when the whole region is fragmented (cma_test kcompactd); the counters and the
 # tracepoints saw it; the log shows no splat.
 
 . ./lib.sh
@@ -139,6 +140,20 @@ grep -v '^1\.\.' frag.out
 _n=$((_n + $(grep -cE '^(not )?ok ' frag.out)))
 _failed=$((_failed + $(grep -c '^not ok ' frag.out)))
 is "cma_test frag exit status" "$frc" 0
+
+# --- kcompactd: holes over the whole region, nobody asks -----------------------
+# Nearly every free page mapped (the region stays above its high
+# watermark), seven of eight unmapped by pfn: no block of order 9 is left,
+# the fragmentation index is above extfrag_threshold, and kcompactd must
+# act on its own.
+echo 1 > $D/drain
+n=$(($(vmstat nr_free_pages) - 400))
+cma_test kcompactd $n 20 > kcd.out 2>&1
+krc=$?
+grep -v '^1\.\.' kcd.out
+_n=$((_n + $(grep -cE '^(not )?ok ' kcd.out)))
+_failed=$((_failed + $(grep -c '^not ok ' kcd.out)))
+is "cma_test kcompactd exit status" "$krc" 0
 grep -E '^(compact_|pgmigrate|cma_alloc)' $D/vmstat | sed 's/^/# /'
 
 log=$(dmesg_since "$mark")

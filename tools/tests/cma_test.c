@@ -13,6 +13,12 @@
  *	maps and fills NPAGES pages, unmaps seven of every eight (holes
  *	everywhere), compacts every region through debugfs and checks that
  *	buddyinfo's high orders came back and the kept pages are intact.
+ *   cma_test kcompactd NPAGES SECONDS
+ *	holes by pfn (one page of eight kept) over (nearly) the whole
+ *	region, so that no block of order 9 stays free, and no compaction
+ *	asked for: within SECONDS kcompactd must wake by itself
+ *	(compact_daemon_wake), driven by the fragmentation index, migrate
+ *	pages and leave a free block of order 9.
  *
  * pfns come from MMLAB_IOC_PAGE_INFO (6.1's pagemap skips VM_PFNMAP).
  */
@@ -32,6 +38,7 @@
 #define CMA_DIR "/sys/kernel/debug/mmlab/cma/"
 #define BUDDYINFO "/sys/kernel/debug/mmlab/buddyinfo"
 #define COMPACT "/sys/kernel/debug/mmlab/compact"
+#define VMSTAT "/sys/kernel/debug/mmlab/vmstat"
 
 static int tap_n, tap_failed, devfd;
 static size_t psz;
@@ -260,23 +267,116 @@ static int compact_all(void)
 	return ok ? 0 : -1;
 }
 
-static int do_frag(size_t n)
+/* A counter of mmlab's vmstat, or -1. */
+static long vmstat_value(const char *name)
 {
-	const int min = 9;
-	long before, after, bad = 0;
-	size_t i;
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen(VMSTAT, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* Map and fill @n pages, then unmap seven of every eight. */
+static char *map_holes(size_t n)
+{
 	char *p = map_fill(n);
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (i % 8)
 			munmap(p + i * psz, psz);
+	return p;
+}
+
+static long kept_bad_bytes(char *p, size_t n)
+{
+	long bad = 0;
+	size_t i;
+
+	for (i = 0; i < n; i += 8)
+		bad += check(p, i);
+	return bad;
+}
+
+/*
+ * Map and fill @n pages, then unmap all but those whose pfn is a multiple
+ * of eight: holes in every pageblock the mapping touched, whatever order
+ * the allocator handed the pages out in. The kept pages' indexes are
+ * written to @kept; returns how many there are.
+ */
+static char *map_pfn_holes(size_t n, size_t *kept, size_t *nkept)
+{
+	char *p = map_fill(n);
+	size_t i;
+
+	*nkept = 0;
+	for (i = 0; i < n; i++) {
+		if (pfn_of(p + i * psz) % 8)
+			munmap(p + i * psz, psz);
+		else
+			kept[(*nkept)++] = i;
+	}
+	return p;
+}
+
+static int do_kcompactd(size_t n, int seconds)
+{
+	const int min = 9;
+	long high = -1, wake = -1, mig = -1, bad = 0;
+	long wake0 = vmstat_value("compact_daemon_wake");
+	long mig0 = vmstat_value("pgmigrate_success");
+	long stall0 = vmstat_value("compact_stall");
+	size_t *kept = calloc(n, sizeof(*kept)), nkept, i;
+	char *p;
+	int t;
+
+	if (!kept)
+		return 1;
+	/* From here on nobody asks for compaction: faults are order 0. */
+	p = map_pfn_holes(n, kept, &nkept);
+	for (t = 0; t < seconds * 10; t++) {
+		high = high_order_pages(min);
+		wake = vmstat_value("compact_daemon_wake");
+		mig = vmstat_value("pgmigrate_success");
+		if (wake > wake0 && mig > mig0 && high > 0)
+			break;
+		usleep(100000);
+	}
+	tap(wake0 >= 0 && wake > wake0, "kcompactd woke by itself: compact_daemon_wake %ld -> %ld",
+	    wake0, wake);
+	tap(mig0 >= 0 && mig > mig0, "and migrated pages: pgmigrate_success %ld -> %ld",
+	    mig0, mig);
+	tap(vmstat_value("compact_stall") == stall0, "no direct compaction ran (compact_stall %ld)",
+	    stall0);
+	tap(high > 0, "a free block of order >= %d exists after %d.%d s (%ld pages in such blocks)",
+	    min, t / 10, t % 10, high);
+	for (i = 0; i < nkept; i++)
+		bad += check(p, kept[i]);
+	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
+	free(kept);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+static int do_frag(size_t n)
+{
+	const int min = 9;
+	long before, after, bad;
+	char *p = map_holes(n);
+
 	before = high_order_pages(min);
 	tap(compact_all() == 0, "write \"all\" to %s", COMPACT);
 	after = high_order_pages(min);
 	tap(after > before, "free pages in blocks of order >= %d: %ld before compaction, %ld after",
 	    min, before, after);
-	for (i = 0; i < n; i += 8)
-		bad += check(p, i);
+	bad = kept_bad_bytes(p, n);
 	tap(bad == 0, "the %zu kept pages are intact after compaction (%ld bad bytes)",
 	    (n + 7) / 8, bad);
 	printf("1..%d\n", tap_n);
@@ -297,6 +397,8 @@ int main(int argc, char **argv)
 		return do_verify(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "frag"))
 		return do_frag(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: cma_test verify AREA NPAGES | frag NPAGES\n");
+	if (argc == 4 && !strcmp(argv[1], "kcompactd"))
+		return do_kcompactd(strtoul(argv[2], NULL, 0), atoi(argv[3]));
+	fprintf(stderr, "usage: cma_test verify AREA NPAGES | frag NPAGES | kcompactd NPAGES SECONDS\n");
 	return 2;
 }
