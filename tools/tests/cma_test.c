@@ -399,6 +399,7 @@ int main(int argc, char **argv)
 		return do_frag(strtoul(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "kcompactd"))
 		return do_kcompactd(strtoul(argv[2], NULL, 0), atoi(argv[3]));
-	fprintf(stderr, "usage: cma_test verify AREA NPAGES | frag NPAGES | kcompactd NPAGES SECONDS\n");
+	fprintf(stderr, "usage: cma_test verify AREA NPAGES | frag NPAGES |");
+	fprintf(stderr, " kcompactd NPAGES SECONDS\n");
 	return 2;
 }
