@@ -76,6 +76,9 @@ extern int mmlab_watermark_scale_factor;
 int mmlab_buddy_debugfs_init(void);
 void mmlab_buddy_debugfs_exit(void);
 
+/* pageinfo.c */
+extern const struct file_operations mmlab_pageinfo_fops;
+
 /* movable.c */
 void mmlab_movable_ops_exit(void);
 

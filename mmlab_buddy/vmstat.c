@@ -4,8 +4,9 @@
  * (/proc/buddyinfo, pagetypeinfo, zoneinfo, vmstat and the extfrag files).
  *
  * /sys/kernel/debug/mmlab/: buddyinfo, pagetypeinfo, zoneinfo, vmstat,
- * extfrag_index, unusable_index, and the knobs drain, min_free_kbytes and
- * watermark_scale_factor. A region is a node; its zone is named after it.
+ * extfrag_index, unusable_index, pageinfo (pageinfo.c), and the knobs drain,
+ * min_free_kbytes and watermark_scale_factor. A region is a node; its zone
+ * is named after it.
  *
  * Counters are per-CPU and summed on read. The files read nr_free without
  * the zone lock, as the kernel's do; pagetypeinfo takes the lock once per
@@ -53,7 +54,7 @@ static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 	[MMLAB_EXTFRAG_FALLBACK]		= "extfrag_fallback",
 };
 
-static struct dentry *mmlab_buddy_files[9];
+static struct dentry *mmlab_buddy_files[10];
 
 /* --- Counters ----------------------------------------------------------------- */
 
@@ -503,6 +504,8 @@ int mmlab_buddy_debugfs_init(void)
 	mmlab_buddy_files[n++] = debugfs_create_file("unusable_index", 0444,
 						     root, NULL,
 						     &unusable_index_fops);
+	mmlab_buddy_files[n++] = debugfs_create_file("pageinfo", 0400, root,
+						     NULL, &mmlab_pageinfo_fops);
 	mmlab_buddy_files[n++] = debugfs_create_file("drain", 0200, root,
 						     NULL, &drain_fops);
 	mmlab_buddy_files[n++] = debugfs_create_file("min_free_kbytes", 0644,

@@ -60,6 +60,11 @@ static const char usage_text[] =
 "                    fill the region with blocks of order O, free all but\n"
 "                    every K-th by pfn (default 2), then hold the rest\n"
 "  drain             drain the per-CPU lists of every region\n"
+"  watch [--interval S] [--count N]\n"
+"                    a refreshing view, like top: watermarks, free blocks\n"
+"                    per order, kswapd and kcompactd counters, every S\n"
+"                    seconds (default 2); N frames then exit (default: until\n"
+"                    a signal)\n"
 "  buddyinfo | pagetypeinfo | zoneinfo | vmstat | slabinfo | vmallocinfo\n"
 "                    print mmlab's debugfs file of that name\n"
 "  cma               list the CMA areas: base_pfn, count, used, maxchunk\n"
@@ -790,6 +795,92 @@ static int cmd_status(int argc, char **argv)
 	status_buddyinfo();
 	status_pagetypeinfo();
 	return rc;
+}
+
+/* --- watch ----------------------------------------------------------------- */
+
+static const char * const watch_counters[] = {
+	"nr_free_pages", "nr_free_cma", "pgalloc_normal", "pgfree",
+	"allocstall_normal", "pageoutrun", "pgscan_kswapd", "pgsteal_kswapd",
+	"kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly",
+	"compact_daemon_wake", "compact_stall", "compact_success",
+	"compact_fail", "pgmigrate_success", "extfrag_fallback",
+};
+
+static void watch_vmstat(void)
+{
+	char line[256], name[128];
+	unsigned long v;
+	unsigned int i, n = 0;
+	FILE *f;
+
+	f = open_debugfs("vmstat");
+	if (!f)
+		return;
+	printf("\nfree pages, kswapd and kcompactd (vmstat):\n");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %lu", name, &v) != 2)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(watch_counters); i++) {
+			if (strcmp(name, watch_counters[i]))
+				continue;
+			printf("  %-30s %10lu", name, v);
+			if (n++ % 2)
+				printf("\n");
+		}
+	}
+	if (n % 2)
+		printf("\n");
+	fclose(f);
+}
+
+static int parse_interval(const char *s, struct timespec *ts)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end == s || !(v >= 0.1 && v <= 3600))
+		return -1;
+	ts->tv_sec = (time_t)v;
+	ts->tv_nsec = (long)((v - (double)ts->tv_sec) * 1e9);
+	return 0;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	struct timespec ts = { .tv_sec = 2 };
+	unsigned long count = 0, frame;
+	int clear = isatty(STDOUT_FILENO);
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
+			if (parse_interval(argv[++i], &ts))
+				return usage_error("watch: bad interval '%s' (0.1..3600 seconds)",
+						   argv[i]);
+		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+			if (parse_ulong(argv[++i], 1000000, &count) || !count)
+				return usage_error("watch: bad count '%s' (1..1000000)",
+						   argv[i]);
+		} else {
+			return usage_error("watch: unexpected argument '%s'", argv[i]);
+		}
+	}
+	for (frame = 1; !count || frame <= count; frame++) {
+		if (frame > 1)
+			nanosleep(&ts, NULL);
+		if (clear)
+			printf("\033[H\033[2J");
+		printf("mmlabctl watch: frame %lu, every %ld.%01ld s\n", frame,
+		       (long)ts.tv_sec, ts.tv_nsec / 100000000);
+		status_watermarks();
+		status_buddyinfo();
+		watch_vmstat();
+		fflush(stdout);
+	}
+	return 0;
 }
 
 /* --- Sessions: caches, objects, vmalloc, CMA on one open file ------------- */
@@ -1578,6 +1669,7 @@ static const struct {
 	{ "hold", cmd_hold },
 	{ "fragment", cmd_fragment },
 	{ "drain", cmd_drain },
+	{ "watch", cmd_watch },
 	{ "buddyinfo", cmd_cat },
 	{ "pagetypeinfo", cmd_cat },
 	{ "zoneinfo", cmd_cat },
