@@ -3,7 +3,9 @@
 # mmlab_buddy's pageinfo file: its runs cover every pfn of every region
 # exactly once, in order; its free, cma-free and per-CPU pages add up to
 # buddyinfo and the per-CPU counts; a block held by `mmlabctl hold` shows
-# up as a test block at the pfn mmlabctl printed.
+# up as a test block at the pfn mmlabctl printed; a CMA area's pages are
+# cma-free, and cma-used once allocated; mmlabctl watch --count 2 prints
+# two frames.
 
 . ./lib.sh
 
@@ -133,6 +135,42 @@ cat $D/pageinfo >pi.out
 run=$(awk -v p="$pfn" '!/^#/ && $2 <= p && p < $3 { print $5 }' pi.out)
 check "once released the pfn is free again" \
 	sh -c "[ '$run' = free ] || [ '$run' = pcp ] || [ '$run' = cma-free ]"
+
+# A CMA area: its pages are cma-free, and cma-used once allocated. The
+# modules are reloaded with an area of 4 MiB, then without.
+# Pages of a dump inside [FIRST, FIRST + COUNT) in state STATE.
+pages_in() {
+	awk -v f="$1" -v c="$2" -v s="$3" '!/^#/ && $5 == s {
+		lo = $2 > f ? $2 : f; hi = $3 < f + c ? $3 : f + c
+		if (hi > lo) n += hi - lo }
+		END { print n + 0 }' pi.out
+}
+
+rmmod mmlab_fault 2>/dev/null
+rmmod mmlab_cma 2>/dev/null
+if mmlab-load mmlab_cma cma=4M:pi >/dev/null 2>&1; then
+	ok "mmlab_cma loads with cma=4M:pi"
+	A=$D/cma/pi
+	base=$(($(cat $A/base_pfn)))
+	count=$(cat $A/count)
+	echo 1 >$D/drain
+	cat $D/pageinfo >pi.out
+	is "the area's pages are cma-free" "$(pages_in $base $count cma-free)" "$count"
+	echo 256 >$A/alloc
+	echo 1 >$D/drain
+	cat $D/pageinfo >pi.out
+	is "256 allocated pages of the area are cma-used" \
+		"$(pages_in $base $count cma-used)" 256
+	is "the rest of the area is cma-free" \
+		"$(pages_in $base $count cma-free)" "$((count - 256))"
+	is "pageinfo tiles every region with an area" "$(pageinfo_tiles pi.out)" ok
+	echo 256 >$A/free
+	rmmod mmlab_cma
+else
+	not_ok "mmlab_cma loads with cma=4M:pi"
+fi
+check "mmlab_cma and mmlab_fault load again without an area" \
+	sh -c 'mmlab-load mmlab_cma >/dev/null 2>&1 && mmlab-load mmlab_fault >/dev/null 2>&1'
 
 # mmlabctl watch --count N: N frames, then exit.
 check "mmlabctl watch --count 2 exits 0" \
