@@ -62,18 +62,6 @@ info_field() {
 		'$1 == "region" && $2 == n { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
 }
 
-# Wait for a background mmlabctl to print its "holding" line.
-wait_holding() {
-	i=0
-	while [ $i -lt 600 ]; do
-		grep -q '^holding ' "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.2 2>/dev/null || sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 held_pages() {
 	awk '$1 == "holding" { print $4 }' "$1"
 }

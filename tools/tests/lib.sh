@@ -79,6 +79,19 @@ drained_buddy_free() {
 	buddy_free "$@"
 }
 
+# wait_holding FILE PID: wait until the background `mmlabctl hold` PID has
+# printed its "holding" line into FILE; fails if it exits first.
+wait_holding() {
+	i=0
+	while [ $i -lt 600 ]; do
+		grep -q '^holding ' "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.2 2>/dev/null || sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # reap: kill and wait for the background processes listed in $pids.
 reap() {
 	for p in $pids; do

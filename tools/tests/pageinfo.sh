@@ -30,18 +30,6 @@ region_spans() {
 	done
 }
 
-# Wait for a background mmlabctl to print its "holding" line.
-wait_holding() {
-	i=0
-	while [ $i -lt 600 ]; do
-		grep -q '^holding ' "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.2 2>/dev/null || sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # Free pages in a pageinfo dump: free, cma-free, isolated free, pcp.
 pageinfo_free() {
 	awk '/^#/ { next }
