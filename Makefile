@@ -23,7 +23,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) \
 
 export MMLAB_CACHE
 
-.PHONY: all modules clean install dkms-install check style sparse demo bench
+.PHONY: all modules clean install dkms-install check style sparse demo bench stress
 
 all: modules
 
@@ -58,3 +58,8 @@ demo:
 # BENCH_ARGS: e.g. --arch x86_64 --profile quick (tools/bench/run --help)
 bench:
 	tools/bench/run $(BENCH_ARGS)
+
+# STRESS_ARGS: e.g. --seconds 60 --boards x86_64-lab (tools/stress --help);
+# writes docs/reliability.md
+stress:
+	tools/stress $(STRESS_ARGS)

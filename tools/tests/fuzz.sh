@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fuzzer (issue 8): the module set reloaded with a CMA area, then `fuzz`
+# for FUZZ_SECONDS (20 by default; `make stress` gives more): random
+# ioctls, mmap/munmap/mremap/mprotect/madvise/fork sequences on /dev/mmlab
+# and random writes to every writable debugfs file, with its seed printed
+# for a replay. Afterwards the kernel is healthy: the fail_* points are at
+# their defaults, CMA used is 0, no vmalloc area of mmlab_fault is left,
+# the region's free pages are back, the log shows no splat and the modules
+# unload.
+
+. ./lib.sh
+
+D=/sys/kernel/debug/mmlab
+AREA=fuzz
+SECS=${FUZZ_SECONDS:-20}
+POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault"
+
+settle() {
+	for c in $(ls $D/slab); do echo 1 > $D/slab/$c/shrink; done
+	drained_buddy_free
+}
+
+mark=$(dmesg_mark)
+mmlab-unload >/dev/null 2>&1
+ok_load=1
+for m in mmlab_core mmlab_buddy mmlab_slub; do
+	mmlab-load $m >/dev/null || ok_load=0
+done
+mmlab-load mmlab_cma cma=8M:$AREA >/dev/null || ok_load=0
+mmlab-load mmlab_fault >/dev/null || ok_load=0
+is "the module set loads with cma=8M:$AREA" "$ok_load" 1
+free0=$(settle)
+mfk=$(cat $D/min_free_kbytes)
+wsf=$(cat $D/watermark_scale_factor)
+diag "free pages at rest: $free0"
+
+fuzz "$SECS" > fuzz.out 2>&1
+rc=$?
+grep -v '^1\.\.' fuzz.out
+_n=$((_n + $(grep -cE '^(not )?ok ' fuzz.out)))
+_failed=$((_failed + $(grep -c '^not ok ' fuzz.out)))
+is "fuzz exit status" "$rc" 0
+
+is "the fail_* points are back at their defaults" \
+	"$(for p in $POINTS; do cat $D/$p/probability $D/$p/times; done | tr '\n' ' ')" \
+	"0 1 0 1 0 1 0 1 0 1 "
+is "min_free_kbytes is back" "$(cat $D/min_free_kbytes)" "$mfk"
+is "watermark_scale_factor is back" "$(cat $D/watermark_scale_factor)" "$wsf"
+is "CMA used is 0" "$(cat $D/cma/$AREA/used)" 0
+vms=$(grep mmlab_fault $D/vmallocinfo | grep -vc unpurged)
+is "no vmalloc area of mmlab_fault is left" "$vms" 0
+free1=$(settle)
+is "the region's free pages are back ($free0)" "$free1" "$free0"
+echo "# report fuzz leaked_pages $((free0 - free1))"
+echo "# report fuzz leaked_vmalloc_areas $vms"
+
+log=$(dmesg_since "$mark")
+splats=$(echo "$log" | grep -cE 'BUG:|WARNING:|Oops|Call Trace|KASAN|INFO: |circular locking|possible recursive')
+is "the log shows no splat" "$splats" 0
+echo "# report fuzz splats $splats"
+check "the modules unload" mmlab-unload
+mmlab-load >/dev/null 2>&1
+done_testing
