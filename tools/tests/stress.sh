@@ -76,6 +76,10 @@ run() {
 	pids=$spid
 	tries=0
 	refused=0
+	# Hold /dev/mmlab open while rmmod is tried: when stress winds down its
+	# workers close theirs before it exits, and an rmmod in that moment
+	# would take the whole set away.
+	exec 4</dev/mmlab
 	sleep 1
 	while kill -0 $spid 2>/dev/null; do
 		for m in mmlab_fault mmlab_cma mmlab_slub mmlab_buddy mmlab_core; do
@@ -86,6 +90,7 @@ run() {
 	done
 	wait $spid
 	rc=$?
+	exec 4<&-
 	pids=
 	grep -v '^1\.\.' "$1.out" | grep -v '^# count ' | sed "s/ - / - $1: /"
 	_n=$((_n + $(grep -cE '^(not )?ok ' "$1.out")))
