@@ -22,14 +22,7 @@ settle() {
 }
 
 mark=$(dmesg_mark)
-mmlab-unload >/dev/null 2>&1
-ok_load=1
-for m in mmlab_core mmlab_buddy mmlab_slub; do
-	mmlab-load $m >/dev/null || ok_load=0
-done
-mmlab-load mmlab_cma cma=8M:$AREA >/dev/null || ok_load=0
-mmlab-load mmlab_fault >/dev/null || ok_load=0
-is "the module set loads with cma=8M:$AREA" "$ok_load" 1
+check "the module set loads with cma=8M:$AREA" load_with_cma 8M:$AREA
 free0=$(settle)
 mfk=$(cat $D/min_free_kbytes)
 wsf=$(cat $D/watermark_scale_factor)

@@ -92,6 +92,15 @@ wait_holding() {
 	return 1
 }
 
+# load_with_cma SPEC: reload the whole module set, mmlab_cma with cma=SPEC.
+load_with_cma() {
+	mmlab-unload >/dev/null 2>&1
+	for m in mmlab_core mmlab_buddy mmlab_slub; do
+		mmlab-load $m >/dev/null || return 1
+	done
+	mmlab-load mmlab_cma "cma=$1" >/dev/null && mmlab-load mmlab_fault >/dev/null
+}
+
 # reap: kill and wait for the background processes listed in $pids.
 reap() {
 	for p in $pids; do

@@ -39,14 +39,7 @@ vmstat() {
 }
 
 mark=$(dmesg_mark)
-mmlab-unload >/dev/null 2>&1
-ok_load=1
-for m in mmlab_core mmlab_buddy mmlab_slub; do
-	mmlab-load $m >/dev/null || ok_load=0
-done
-mmlab-load mmlab_cma cma=16M:$AREA >/dev/null || ok_load=0
-mmlab-load mmlab_fault >/dev/null || ok_load=0
-is "the module set loads with cma=16M:$AREA" "$ok_load" 1
+check "the module set loads with cma=16M:$AREA" load_with_cma 16M:$AREA
 check "mmlab_fault uses mmlab_slub" sh -c "grep '^mmlab_slub ' /proc/modules | grep -q mmlab_fault"
 check "mmlab_fault uses mmlab_cma" sh -c "grep '^mmlab_cma ' /proc/modules | grep -q mmlab_fault"
 pgsz=$(mmlabctl info | awk '$1 == "page_size" { print $2 }')

@@ -51,14 +51,7 @@ kswapd_runs() {
 }
 
 mark=$(dmesg_mark)
-mmlab-unload >/dev/null 2>&1
-ok_load=1
-for m in mmlab_core mmlab_buddy mmlab_slub; do
-	mmlab-load $m >/dev/null || ok_load=0
-done
-mmlab-load mmlab_cma cma=16M:$AREA >/dev/null || ok_load=0
-mmlab-load mmlab_fault >/dev/null || ok_load=0
-is "the module set loads with cma=16M:$AREA" "$ok_load" 1
+check "the module set loads with cma=16M:$AREA" load_with_cma 16M:$AREA
 
 free0=$(settle)
 low=$(awk '$1 == "low" { t += $2 } END { print t + 0 }' $D/zoneinfo)
