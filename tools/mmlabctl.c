@@ -19,16 +19,22 @@
  * Exit status: 0 success, 1 the operation failed, 2 bad usage.
  */
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +77,20 @@ static const char usage_text[] =
 "  compact [REGION|all] [order=O]\n"
 "                    compact one region or all (default), fully or until\n"
 "                    a free block of order O exists; prints the counts\n"
+"  fault [--pages N] [--fork]\n"
+"                    map N private pages of /dev/mmlab (default 1), read\n"
+"                    then write each, printing its pfn and the faults of\n"
+"                    each kind; --fork: then a child writes them, exits,\n"
+"                    and the parent writes again\n"
+"  trace start [-o FILE] [-b KB] [EVENT...]\n"
+"                    run 'trace-cmd record -e EVENT...' (default: -e mmlab,\n"
+"                    every mmlab event) in the background into FILE\n"
+"                    (default /tmp/mmlab.dat); returns once it records\n"
+"  trace stop        stop it (SIGINT), wait for FILE, print the summary\n"
+"  trace summary [FILE]\n"
+"                    events per name, blocks per order, faults by kind,\n"
+"                    CMA, migration, compaction, slab and kswapd figures\n"
+"                    of FILE (trace-cmd report)\n"
 "  run CMD [; CMD...]\n"
 "                    run session commands on one open /dev/mmlab; what\n"
 "                    they allocate is freed when mmlabctl exits\n"
@@ -1643,6 +1663,858 @@ static int cmd_cma(int argc, char **argv)
 	return 0;
 }
 
+/* --- fault: the fault kinds, shown on a private mapping ------------------ */
+
+#define FAULT_PAGES_MAX	4096
+
+static const char *const fault_kinds[] = {
+	"zero", "new", "cow_copy", "cow_reuse", "map",
+};
+
+/* The fault counters of debugfs fault/stats into @v; -1 if unreadable. */
+static int fault_stats(long *v)
+{
+	char name[32];
+	unsigned int i;
+	long val;
+	FILE *f;
+
+	memset(v, 0, ARRAY_SIZE(fault_kinds) * sizeof(*v));
+	f = open_debugfs("fault/stats");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", name, &val) == 2)
+		for (i = 0; i < ARRAY_SIZE(fault_kinds); i++)
+			if (!strcmp(name, fault_kinds[i]))
+				v[i] = val;
+	fclose(f);
+	return 0;
+}
+
+/* Print "faults WHAT: zero Z new N ..." as counted since @before. */
+static void fault_print_delta(const char *what, const long *before)
+{
+	long now[ARRAY_SIZE(fault_kinds)];
+	unsigned int i;
+
+	if (fault_stats(now))
+		return;
+	printf("faults %s:", what);
+	for (i = 0; i < ARRAY_SIZE(fault_kinds); i++)
+		printf(" %s %ld", fault_kinds[i], now[i] - before[i]);
+	printf("\n");
+}
+
+/* The pfn the caller's pte maps at @addr (MMLAB_IOC_PAGE_INFO), 0 if none. */
+static unsigned long long page_pfn(int fd, const void *addr,
+				   unsigned int *flags)
+{
+	struct mmlab_ioc_page_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.addr = (unsigned long)addr;
+	if (ioctl(fd, MMLAB_IOC_PAGE_INFO, &pi)) {
+		err_msg("MMLAB_IOC_PAGE_INFO: %s", strerror(errno));
+		return 0;
+	}
+	*flags = pi.flags;
+	return pi.pfn;
+}
+
+/* Read a byte the compiler cannot drop. */
+static char read_byte(const char *p)
+{
+	char c = *p;
+
+	asm volatile("" : : "r"(c));
+	return c;
+}
+
+/* Touch each of @n pages of @p (write if @do_write), printing its pfn. */
+static void fault_touch(int fd, char *p, unsigned long n, long psz,
+			int do_write, const char *who)
+{
+	unsigned long long pfn;
+	unsigned int flags = 0;
+	unsigned long i;
+	char sink = 0;
+
+	for (i = 0; i < n; i++) {
+		if (do_write)
+			p[i * psz] = 1;
+		else
+			sink += read_byte(p + i * psz);
+		pfn = page_pfn(fd, p + i * psz, &flags);
+		printf("%s %-5s page %lu addr %p pfn 0x%llx%s\n", who,
+		       do_write ? "write" : "read", i, (void *)(p + i * psz), pfn,
+		       flags & MMLAB_PAGE_ZERO ? " zero-page" : "");
+	}
+	(void)sink;
+}
+
+/* fault [--pages N] [--fork]: read, then write, a private mapping. */
+static int cmd_fault(int argc, char **argv)
+{
+	long before[ARRAY_SIZE(fault_kinds)], psz = sysconf(_SC_PAGESIZE);
+	unsigned long n = 1;
+	int i, fd, do_fork = 0, st;
+	pid_t pid;
+	char *p;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pages") && i + 1 < argc) {
+			if (parse_ulong(argv[++i], FAULT_PAGES_MAX, &n) || !n)
+				return usage_error("fault: bad page count '%s' (1..%d)",
+						   argv[i], FAULT_PAGES_MAX);
+		} else if (!strcmp(argv[i], "--fork")) {
+			do_fork = 1;
+		} else {
+			return usage_error("fault: unexpected argument '%s'", argv[i]);
+		}
+	}
+	fd = open_dev();
+	if (fd < 0)
+		return EXIT_FAIL;
+	p = mmap(NULL, n * psz, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		err_msg("fault: mmap: %s", strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	printf("mapped %lu private page(s) of /dev/mmlab at %p pid %d\n", n,
+	       (void *)p, (int)getpid());
+	fault_stats(before);
+	fault_touch(fd, p, n, psz, 0, "parent");
+	fault_print_delta("after reading", before);
+	fault_stats(before);
+	fault_touch(fd, p, n, psz, 1, "parent");
+	fault_print_delta("after writing", before);
+	if (do_fork) {
+		fflush(stdout);
+		fault_stats(before);
+		pid = fork();
+		if (pid < 0) {
+			err_msg("fault: fork: %s", strerror(errno));
+		} else if (!pid) {
+			fault_touch(fd, p, n, psz, 1, "child");
+			fflush(stdout);
+			_exit(0);
+		} else {
+			waitpid(pid, &st, 0);
+			fault_print_delta("in the child (it wrote first, then exited)",
+					  before);
+			fault_stats(before);
+			fault_touch(fd, p, n, psz, 1, "parent");
+			fault_print_delta("after the parent wrote again", before);
+		}
+	}
+	munmap(p, n * psz);
+	close(fd);
+	return 0;
+}
+
+/* --- trace: trace-cmd record in the background ---------------------------- */
+
+#define TRACE_FILE		"/tmp/mmlab.dat"
+#define TRACE_STATE		"/tmp/mmlabctl-trace.state"
+#define TRACE_READY		"Hit Ctrl^C to stop recording"
+#define TRACE_MAX_EVENTS	32
+#define TRACE_START_SECONDS	120
+#define TRACE_STOP_SECONDS	600
+#define TRACE_MAX_NAMES		64
+#define TRACE_MAX_ORDER		16
+
+/**
+ * struct trace_state - what `trace start` leaves for `trace stop`.
+ * @pid: trace-cmd, leader of its own process group.
+ * @monitor: the mmlabctl process that waits for it.
+ * @file: the trace file.
+ * @log: trace-cmd's output.
+ * @done: trace-cmd exited; @status is its wait status.
+ * @status: wait status.
+ */
+struct trace_state {
+	int pid;
+	int monitor;
+	char file[600];
+	char log[600];
+	int done;
+	int status;
+};
+
+/* A write whose failure has nobody to be told to. */
+static void write_quiet(int fd, const void *buf, size_t n)
+{
+	if (write(fd, buf, n) != (ssize_t)n)
+		return;
+}
+
+static const char *trace_state_path(void)
+{
+	const char *p = getenv("MMLAB_TRACE_STATE");
+
+	return p && *p ? p : TRACE_STATE;
+}
+
+/* 0 if read, -1 if there is no state file (or it is unreadable). */
+static int trace_state_read(struct trace_state *t)
+{
+	char line[600];
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	f = fopen(trace_state_path(), "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "pid ", 4)) {
+			t->pid = atoi(line + 4);
+		} else if (!strncmp(line, "monitor ", 8)) {
+			t->monitor = atoi(line + 8);
+		} else if (!strncmp(line, "file ", 5)) {
+			snprintf(t->file, sizeof(t->file), "%s", line + 5);
+		} else if (!strncmp(line, "log ", 4)) {
+			snprintf(t->log, sizeof(t->log), "%s", line + 4);
+		} else if (!strncmp(line, "status ", 7)) {
+			t->done = 1;
+			t->status = atoi(line + 7);
+		}
+	}
+	fclose(f);
+	return t->pid > 0 ? 0 : -1;
+}
+
+/* The first executable @name in $PATH into @out; -1 if none. */
+static int find_in_path(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		snprintf(out, len, "%.*s/%s", (int)(end - p), p, name);
+		if (end > p && !access(out, X_OK))
+			return 0;
+	}
+	return -1;
+}
+
+static int trace_cmd_found(const char *what)
+{
+	char path[512];
+
+	if (!find_in_path("trace-cmd", path, sizeof(path)))
+		return 1;
+	err_msg("%s: trace-cmd is not in PATH: %s; %s", what,
+		"install it (Debian: apt-get install trace-cmd)",
+		"the board image has /usr/bin/trace-cmd");
+	return 0;
+}
+
+/*
+ * Copy what trace-cmd writes on @master to @logfd; tell @ready when it
+ * records. Returns 1 if it said it records.
+ */
+static int trace_pump(int master, int logfd, int ready)
+{
+	char buf[4096 + sizeof(TRACE_READY)];
+	size_t keep = 0;
+	int said = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(master, buf + keep, sizeof(buf) - keep - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return said;
+		write_quiet(logfd, buf + keep, n);
+		keep += n;
+		buf[keep] = 0;
+		if (!said && strstr(buf, TRACE_READY)) {
+			said = 1;
+			write_quiet(ready, "ok", 2);
+		}
+		/* Keep a tail: the line may come in two reads. */
+		if (keep > sizeof(TRACE_READY)) {
+			memmove(buf, buf + keep - sizeof(TRACE_READY),
+				sizeof(TRACE_READY));
+			keep = sizeof(TRACE_READY);
+		}
+	}
+}
+
+/* A pseudo-terminal: trace-cmd's stdout is then line-buffered. */
+static int open_pty(int *master, int *slave)
+{
+	struct termios tio;
+	char *name;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return -1;
+	name = grantpt(*master) || unlockpt(*master) ? NULL : ptsname(*master);
+	*slave = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+	if (*slave < 0) {
+		close(*master);
+		return -1;
+	}
+	if (!tcgetattr(*slave, &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(*slave, TCSANOW, &tio);
+	}
+	return 0;
+}
+
+/*
+ * The monitor: its own session, trace-cmd as its child on a pty, its
+ * output into the log, its exit status into the state file. Never returns.
+ */
+static void trace_monitor(char **args, const char *file, const char *log,
+			  int ready)
+{
+	int master, slave, logfd, null, said, st;
+	char tmp[600];
+	pid_t pid;
+	FILE *f;
+
+	setsid();
+	null = open("/dev/null", O_RDWR);
+	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0) {
+		write_quiet(ready, "cannot create the log", 21);
+		_exit(1);
+	}
+	if (null < 0 || open_pty(&master, &slave)) {
+		write_quiet(ready, "no pseudo-terminal", 18);
+		_exit(1);
+	}
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	dup2(null, STDERR_FILENO);
+	pid = fork();
+	if (!pid) {
+		setpgid(0, 0);
+		dup2(slave, STDOUT_FILENO);
+		dup2(slave, STDERR_FILENO);
+		close(ready);
+		execvp(args[0], args);
+		_exit(127);
+	}
+	close(slave);
+	if (pid < 0)
+		_exit(1);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", trace_state_path());
+	f = fopen(tmp, "w");
+	if (f) {
+		fprintf(f, "pid %d\nmonitor %d\nfile %s\nlog %s\n", (int)pid,
+			(int)getpid(), file, log);
+		if (fclose(f) || rename(tmp, trace_state_path()))
+			f = NULL;
+	}
+	if (!f) {
+		kill(-pid, SIGINT);
+		write_quiet(ready, "no state", 8);
+		_exit(1);
+	}
+	said = trace_pump(master, logfd, ready);
+	if (!said)
+		write_quiet(ready, "exited", 6);
+	close(ready);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	f = fopen(trace_state_path(), "a");
+	if (f) {
+		fprintf(f, "status %d\n", st);
+		fclose(f);
+	}
+	_exit(0);
+}
+
+/* Print trace-cmd's output (the log) to stderr. */
+static void trace_show_log(const char *log)
+{
+	char line[512];
+	FILE *f = fopen(log, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		fprintf(stderr, "  trace-cmd: %s", line);
+	fclose(f);
+}
+
+static int trace_alive(const struct trace_state *t)
+{
+	return !t->done && t->monitor > 0 && !kill(t->monitor, 0);
+}
+
+/* SYSTEM, EVENT or SYSTEM:EVENT, maybe with '*': what trace-cmd -e takes. */
+static int event_name_ok(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_:*", *s))
+			return 0;
+	return 1;
+}
+
+/* trace start [-o FILE] [-b KB] [EVENT...] */
+static int trace_start(int argc, char **argv)
+{
+	char *args[2 * TRACE_MAX_EVENTS + 8], file[512], log[520], cwd[256];
+	const char *out = TRACE_FILE, *events[TRACE_MAX_EVENTS];
+	int i, na = 0, ne = 0, ready[2];
+	struct pollfd pfd;
+	struct trace_state t;
+	unsigned long kb = 0;
+	char buf[32] = "";
+	pid_t m;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "-b") && i + 1 < argc) {
+			if (parse_ulong(argv[++i], 1UL << 20, &kb) || !kb)
+				return usage_error("trace start: bad buffer size '%s' (%s)",
+						   argv[i], "KiB per CPU");
+		} else if (!event_name_ok(argv[i])) {
+			return usage_error("trace start: unexpected argument '%s'", argv[i]);
+		} else if (ne == TRACE_MAX_EVENTS) {
+			return usage_error("trace start: more than %d events",
+					   TRACE_MAX_EVENTS);
+		} else {
+			events[ne++] = argv[i];
+		}
+	}
+	if (!*out || strlen(out) > 400)
+		return usage_error("trace start: bad output file '%s'", out);
+	if (!trace_cmd_found("trace start"))
+		return EXIT_FAIL;
+	if (!trace_state_read(&t)) {
+		if (trace_alive(&t)) {
+			err_msg("trace start: trace-cmd (pid %d) already records into %s: %s",
+				t.pid, t.file, "run 'mmlabctl trace stop' first");
+			return EXIT_FAIL;
+		}
+		unlink(trace_state_path());
+	}
+	if (out[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		snprintf(file, sizeof(file), "%s", out);
+	else
+		snprintf(file, sizeof(file), "%s/%s", cwd, out);
+	snprintf(log, sizeof(log), "%s.log", file);
+	i = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (i < 0) {
+		err_msg("trace start: %s: %s", log, strerror(errno));
+		return EXIT_FAIL;
+	}
+	close(i);
+
+	args[na++] = "trace-cmd";
+	args[na++] = "record";
+	args[na++] = "-o";
+	args[na++] = file;
+	if (kb) {
+		snprintf(buf, sizeof(buf), "%lu", kb);
+		args[na++] = "-b";
+		args[na++] = buf;
+	}
+	if (!ne)
+		events[ne++] = "mmlab";
+	for (i = 0; i < ne; i++) {
+		args[na++] = "-e";
+		args[na++] = (char *)events[i];
+	}
+	args[na] = NULL;
+
+	if (pipe(ready)) {
+		err_msg("trace start: pipe: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	fflush(NULL);
+	m = fork();
+	if (m < 0) {
+		err_msg("trace start: fork: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (!m) {
+		close(ready[0]);
+		trace_monitor(args, file, log, ready[1]);
+	}
+	close(ready[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	memset(buf, 0, sizeof(buf));
+	if (poll(&pfd, 1, TRACE_START_SECONDS * 1000) > 0 &&
+	    read(ready[0], buf, sizeof(buf) - 1) > 0 && !strcmp(buf, "ok")) {
+		close(ready[0]);
+		printf("trace: trace-cmd (pid %d) records", trace_state_read(&t) ?
+		       -1 : t.pid);
+		for (i = 0; i < ne; i++)
+			printf(" %s", events[i]);
+		printf(" into %s; 'mmlabctl trace stop' ends it\n", file);
+		return 0;
+	}
+	close(ready[0]);
+	if (!buf[0]) {
+		/* No word in time: end it rather than leave it running. */
+		if (!trace_state_read(&t))
+			kill(-t.pid, SIGINT);
+		snprintf(buf, sizeof(buf), "no answer");
+	}
+	err_msg("trace start: trace-cmd did not start recording (%s); its output:",
+		buf);
+	trace_show_log(log);
+	waitpid(m, NULL, 0);
+	unlink(trace_state_path());
+	return EXIT_FAIL;
+}
+
+/**
+ * struct trace_sum - what a trace holds, from `trace-cmd report`.
+ * @names: event names, in order of first appearance.
+ * @counts: events per name.
+ * @nr_names: entries used.
+ * @total: events.
+ * @alloc: blocks allocated per order.
+ * @alloc_failed: failed allocations (pfn printed as 0).
+ * @free: blocks freed per order.
+ * @cma_asked: pages asked by cma_alloc_start.
+ * @cma_done: successful cma_alloc_finish.
+ * @cma_failed: failed ones (pfn 0).
+ * @cma_pages: pages of the successful ones.
+ * @cma_released: pages released.
+ * @migrated: mm_migrate_pages nr_succeeded, summed.
+ * @migrate_failed: nr_failed, summed.
+ * @compact_end: mm_compaction_end per status.
+ * @kmalloc_bytes: bytes_req of kmalloc, summed.
+ */
+struct trace_sum {
+	char names[TRACE_MAX_NAMES][48];
+	unsigned long counts[TRACE_MAX_NAMES];
+	int nr_names;
+	unsigned long total;
+	unsigned long alloc[TRACE_MAX_ORDER];
+	unsigned long alloc_failed;
+	unsigned long free[TRACE_MAX_ORDER];
+	unsigned long cma_asked, cma_done, cma_failed, cma_pages, cma_released;
+	unsigned long migrated, migrate_failed;
+	unsigned long compact_end[ARRAY_SIZE(compact_results)];
+	unsigned long kmalloc_bytes;
+};
+
+static unsigned long trace_count(const struct trace_sum *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nr_names; i++)
+		if (!strcmp(s->names[i], name))
+			return s->counts[i];
+	return 0;
+}
+
+/* The value of " KEY=" in the fields @f, as a number; @def if absent. */
+static unsigned long field_ul(const char *f, const char *key,
+			      unsigned long def)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	for (p = f; (p = strstr(p, key)); p += n)
+		if ((p == f || p[-1] == ' ') && p[n] == '=')
+			return strtoul(p + n + 1, NULL, 0);
+	return def;
+}
+
+/* The word value of " KEY=" in @f into @out ("" if absent). */
+static void field_word(const char *f, const char *key, char *out, size_t len)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	*out = 0;
+	for (p = f; (p = strstr(p, key)); p += n)
+		if ((p == f || p[-1] == ' ') && p[n] == '=') {
+			p += n + 1;
+			snprintf(out, len, "%.*s", (int)strcspn(p, "\n "), p);
+			return;
+		}
+}
+
+static void trace_sum_event(struct trace_sum *s, const char *ev,
+			    const char *f)
+{
+	unsigned long order = field_ul(f, "order", TRACE_MAX_ORDER);
+	char word[32];
+	unsigned int i;
+
+	if (!strcmp(ev, "mm_page_alloc")) {
+		if (!field_ul(f, "pfn", 0))
+			s->alloc_failed++;
+		else if (order < TRACE_MAX_ORDER)
+			s->alloc[order]++;
+	} else if (!strcmp(ev, "mm_page_free") && order < TRACE_MAX_ORDER) {
+		s->free[order]++;
+	} else if (!strcmp(ev, "cma_alloc_start")) {
+		s->cma_asked += field_ul(f, "count", 0);
+	} else if (!strcmp(ev, "cma_alloc_finish")) {
+		if (field_ul(f, "pfn", 0)) {
+			s->cma_done++;
+			s->cma_pages += field_ul(f, "count", 0);
+		} else {
+			s->cma_failed++;
+		}
+	} else if (!strcmp(ev, "cma_release")) {
+		s->cma_released += field_ul(f, "count", 0);
+	} else if (!strcmp(ev, "mm_migrate_pages")) {
+		s->migrated += field_ul(f, "nr_succeeded", 0);
+		s->migrate_failed += field_ul(f, "nr_failed", 0);
+	} else if (!strcmp(ev, "mm_compaction_end")) {
+		field_word(f, "status", word, sizeof(word));
+		for (i = 0; i < ARRAY_SIZE(compact_results); i++)
+			if (!strcmp(word, compact_results[i]))
+				s->compact_end[i]++;
+	} else if (!strcmp(ev, "kmalloc")) {
+		s->kmalloc_bytes += field_ul(f, "bytes_req", 0);
+	}
+}
+
+/*
+ * One line of `trace-cmd report`: "COMM-PID [CPU] TIME: EVENT: FIELDS".
+ * Other lines (the header) are skipped.
+ */
+static void trace_sum_line(struct trace_sum *s, char *line)
+{
+	char *p = line, *ev, *end;
+	int i;
+
+	/* The CPU column: " [digits]". */
+	for (;;) {
+		p = strstr(p, " [");
+		if (!p)
+			return;
+		p += 2;
+		if (*p >= '0' && *p <= '9' && p[strspn(p, "0123456789")] == ']')
+			break;
+	}
+	p += strspn(p, "0123456789") + 1;
+	p += strspn(p, " ");
+	p += strcspn(p, " ");		/* the timestamp and its ':' */
+	ev = p + strspn(p, " ");
+	end = strchr(ev, ':');
+	if (!end || end == ev || strcspn(ev, " ") < (size_t)(end - ev))
+		return;
+	*end = 0;
+	s->total++;
+	for (i = 0; i < s->nr_names; i++)
+		if (!strcmp(s->names[i], ev))
+			break;
+	if (i == s->nr_names && i < TRACE_MAX_NAMES) {
+		snprintf(s->names[i], sizeof(s->names[i]), "%s", ev);
+		s->nr_names++;
+	}
+	if (i < s->nr_names)
+		s->counts[i]++;
+	trace_sum_event(s, ev, end + 1);
+}
+
+static void trace_print_orders(const char *what, const unsigned long *v)
+{
+	unsigned long pages = 0;
+	unsigned int o;
+
+	printf("%s orders:", what);
+	for (o = 0; o < TRACE_MAX_ORDER; o++) {
+		if (v[o])
+			printf(" %u:%lu", o, v[o]);
+		pages += v[o] << o;
+	}
+	printf(" pages %lu", pages);
+}
+
+static void trace_print_sum(const struct trace_sum *s, const char *file)
+{
+	unsigned long faults;
+	unsigned int i;
+	char name[48];
+	int n;
+
+	printf("events: %lu in %s\n", s->total, file);
+	for (n = 0; n < s->nr_names; n++)
+		printf("  %-40s %8lu\n", s->names[n], s->counts[n]);
+	if (trace_count(s, "mm_page_alloc")) {
+		trace_print_orders("alloc", s->alloc);
+		printf(" failed %lu\n", s->alloc_failed);
+	}
+	if (trace_count(s, "mm_page_free")) {
+		trace_print_orders("free", s->free);
+		printf("\n");
+	}
+	for (i = 0, faults = 0; i < ARRAY_SIZE(fault_kinds); i++) {
+		snprintf(name, sizeof(name), "mmlab_fault_%s", fault_kinds[i]);
+		faults += trace_count(s, name);
+	}
+	if (faults) {
+		printf("faults:");
+		for (i = 0; i < ARRAY_SIZE(fault_kinds); i++) {
+			snprintf(name, sizeof(name), "mmlab_fault_%s",
+				 fault_kinds[i]);
+			printf(" %s %lu", fault_kinds[i], trace_count(s, name));
+		}
+		printf("\n");
+	}
+	if (trace_count(s, "cma_alloc_start") || trace_count(s, "cma_release")) {
+		printf("cma: asked %lu alloc %lu pages %lu failed %lu",
+		       s->cma_asked, s->cma_done, s->cma_pages, s->cma_failed);
+		printf(" busy_retry %lu release %lu pages %lu\n",
+		       trace_count(s, "cma_alloc_busy_retry"),
+		       trace_count(s, "cma_release"), s->cma_released);
+	}
+	if (trace_count(s, "mm_migrate_pages"))
+		printf("migrate: calls %lu succeeded %lu failed %lu\n",
+		       trace_count(s, "mm_migrate_pages"), s->migrated,
+		       s->migrate_failed);
+	if (trace_count(s, "mm_compaction_begin") ||
+	    trace_count(s, "mm_compaction_end")) {
+		printf("compaction: runs %lu ends",
+		       trace_count(s, "mm_compaction_begin"));
+		for (i = 0; i < ARRAY_SIZE(compact_results); i++)
+			printf(" %s %lu", compact_results[i], s->compact_end[i]);
+		printf("\n");
+	}
+	if (trace_count(s, "kmalloc") || trace_count(s, "kfree") ||
+	    trace_count(s, "kmem_cache_alloc") ||
+	    trace_count(s, "kmem_cache_free")) {
+		printf("slab: kmalloc %lu bytes_req %lu kfree %lu",
+		       trace_count(s, "kmalloc"), s->kmalloc_bytes,
+		       trace_count(s, "kfree"));
+		printf(" kmem_cache_alloc %lu kmem_cache_free %lu\n",
+		       trace_count(s, "kmem_cache_alloc"),
+		       trace_count(s, "kmem_cache_free"));
+	}
+	if (trace_count(s, "mm_vmscan_kswapd_wake") ||
+	    trace_count(s, "mm_vmscan_kswapd_sleep"))
+		printf("kswapd: wake %lu sleep %lu\n",
+		       trace_count(s, "mm_vmscan_kswapd_wake"),
+		       trace_count(s, "mm_vmscan_kswapd_sleep"));
+}
+
+/* Run `trace-cmd report -i FILE` and print the summary of what it shows. */
+static int trace_summary_of(const char *file)
+{
+	int fds[2], st, rc = 0;
+	struct trace_sum *s;
+	char line[4096];
+	pid_t pid;
+	FILE *f;
+
+	if (!trace_cmd_found("trace summary"))
+		return EXIT_FAIL;
+	if (access(file, R_OK)) {
+		err_msg("trace summary: %s: %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || pipe(fds)) {
+		err_msg("trace summary: %s", strerror(errno));
+		free(s);
+		return EXIT_FAIL;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("trace-cmd", "trace-cmd", "report", "-i", file,
+		       (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	while (f && fgets(line, sizeof(line), f))
+		trace_sum_line(s, line);
+	if (f)
+		fclose(f);
+	else
+		close(fds[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st)) {
+		err_msg("trace summary: trace-cmd report -i %s failed", file);
+		rc = EXIT_FAIL;
+	} else {
+		trace_print_sum(s, file);
+	}
+	free(s);
+	return rc;
+}
+
+/* trace stop: SIGINT to trace-cmd, wait until it has written the file. */
+static int trace_stop(int argc, char **argv)
+{
+	struct timespec ts = { .tv_nsec = 100000000 };
+	struct trace_state t;
+	struct stat sb;
+	long i;
+
+	if (argc > 1)
+		return usage_error("trace stop: unexpected argument '%s'", argv[1]);
+	if (trace_state_read(&t)) {
+		err_msg("trace stop: no recording (%s): start one with 'mmlabctl trace start'",
+			trace_state_path());
+		return EXIT_FAIL;
+	}
+	if (!t.done && !trace_alive(&t)) {
+		err_msg("trace stop: the recording of pid %d went away without a status; %s",
+			t.pid, "state removed");
+		unlink(trace_state_path());
+		return EXIT_FAIL;
+	}
+	if (!t.done && kill(-t.pid, SIGINT) && kill(t.pid, SIGINT))
+		err_msg("trace stop: kill %d: %s", t.pid, strerror(errno));
+	for (i = 0; !t.done && i < TRACE_STOP_SECONDS * 10L; i++) {
+		nanosleep(&ts, NULL);
+		if (trace_state_read(&t))
+			break;
+	}
+	if (!t.done) {
+		err_msg("trace stop: trace-cmd (pid %d) did not finish in %d s",
+			t.pid, TRACE_STOP_SECONDS);
+		return EXIT_FAIL;
+	}
+	unlink(trace_state_path());
+	if (!WIFEXITED(t.status) || WEXITSTATUS(t.status)) {
+		err_msg("trace stop: trace-cmd ended with %s %d; its output:",
+			WIFEXITED(t.status) ? "status" : "signal",
+			WIFEXITED(t.status) ? WEXITSTATUS(t.status) :
+			WTERMSIG(t.status));
+		trace_show_log(t.log);
+		return EXIT_FAIL;
+	}
+	printf("trace: trace-cmd (pid %d) stopped: %s, %lld bytes\n", t.pid,
+	       t.file, stat(t.file, &sb) ? -1LL : (long long)sb.st_size);
+	return trace_summary_of(t.file);
+}
+
+/* trace start|stop|summary */
+static int cmd_trace(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "start"))
+		return trace_start(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "stop"))
+		return trace_stop(argc - 1, argv + 1);
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "summary"))
+		return trace_summary_of(argc == 3 ? argv[2] : TRACE_FILE);
+	return usage_error("trace start [-o FILE] [-b KB] [EVENT...] | %s",
+			   "trace stop | trace summary [FILE]");
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	fputs(usage_text, stdout);
@@ -1678,6 +2550,8 @@ static const struct {
 	{ "vmallocinfo", cmd_cat },
 	{ "cma", cmd_cma },
 	{ "compact", cmd_compact },
+	{ "fault", cmd_fault },
+	{ "trace", cmd_trace },
 	{ "run", cmd_run },
 	{ "script", cmd_script },
 	{ "help", cmd_help },
