@@ -71,7 +71,20 @@ static inline u64 bench_now(void)
 	return ktime_get_ns();
 }
 
+/**
+ * struct bench_remote_ops - one allocation and one free of a remote-free row.
+ * @alloc: allocates one item on the producer's CPU; NULL on failure.
+ * @free: frees one item, called on the other CPU.
+ */
+struct bench_remote_ops {
+	void *(*alloc)(const struct bench_row *row, bool kernel);
+	void (*free)(const struct bench_row *row, bool kernel, void *item);
+};
+
 void bench_out(const char *fmt, ...) __printf(1, 2);
+int bench_remote_free(const struct bench_row *row, bool kernel,
+		      const struct bench_remote_ops *ops,
+		      struct bench_res *res);
 int bench_run_row(const char *group, const struct bench_row *row);
 unsigned long bench_clamp_loops(unsigned long loops, unsigned long min);
 void bench_measure_baseline(void);

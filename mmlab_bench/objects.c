@@ -4,8 +4,9 @@
  * kernel's. One object allocated and freed again and again (the fast
  * path) for 64 B and 1 KiB, on one CPU and on all; batches of 10, 100 and
  * 1000 objects freed in allocation order or shuffled (as the SLUB sheaves
- * benchmark does); the bulk interface from 1 to 250 objects, 30/32/34
- * included (as Jesper Brouer's slab_bulk_test01); a kmalloc size sweep.
+ * benchmark does), and freed on another CPU (the remote free path); the
+ * bulk interface from 1 to 250 objects, 30/32/34 included (as Jesper
+ * Brouer's slab_bulk_test01); a kmalloc size sweep.
  * Figures are per object.
  */
 
@@ -123,6 +124,18 @@ static int obj_batch(const struct bench_row *row, bool kernel,
 	res->ops = n * row->loops;
 	res->iters = row->loops;
 	return 0;
+}
+
+static const struct bench_remote_ops remote_obj_ops = {
+	.alloc = obj_alloc,
+	.free = obj_free,
+};
+
+/* arg: batch length; arg2: cache index. Objects freed on another CPU. */
+static int obj_remote_free(const struct bench_row *row, bool kernel,
+			   struct bench_res *res)
+{
+	return bench_remote_free(row, kernel, &remote_obj_ops, res);
 }
 
 /* arg: bulk size; cache 0 (64 B). One bulk alloc + bulk free per iteration. */
@@ -262,6 +275,22 @@ static int run_batches(void)
 	return ret;
 }
 
+static int run_remote_free(void)
+{
+	struct bench_row row = { .fn = obj_remote_free, .arg = 1000 };
+	int i, ret = 0, err;
+
+	row.loops = bench_clamp_loops(bench_p.loops / row.arg, 1);
+	for (i = 0; i < ARRAY_SIZE(caches); i++) {
+		row.arg2 = i;
+		snprintf(row.name, sizeof(row.name), "kmem_cache_%u_remote_free",
+			 cache_sizes[i]);
+		err = bench_run_row("objects", &row);
+		ret = ret ?: err;
+	}
+	return ret;
+}
+
 static int run_bulk(void)
 {
 	static const unsigned int sizes[] = {
@@ -313,6 +342,8 @@ int bench_objects(void)
 	}
 	ret = run_reuse();
 	err = run_batches();
+	ret = ret ?: err;
+	err = run_remote_free();
 	ret = ret ?: err;
 	err = run_bulk();
 	ret = ret ?: err;

@@ -4,7 +4,7 @@
  * alloc_pages()/__free_pages(): order-0 alloc+free (the per-CPU path), on
  * one CPU and on all at once; orders 0 to 10; a batch larger than the
  * per-CPU high mark allocated, then freed, the two timed apart (as
- * mmtests' pagealloc-micro does).
+ * mmtests' pagealloc-micro does); the same batch freed on another CPU.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -97,6 +97,29 @@ static int pages_batch(const struct bench_row *row, bool kernel,
 	return 0;
 }
 
+static void *remote_page_alloc(const struct bench_row *row, bool kernel)
+{
+	return page_alloc(kernel, 0);
+}
+
+static void remote_page_free(const struct bench_row *row, bool kernel,
+			     void *page)
+{
+	page_free(kernel, page, 0);
+}
+
+static const struct bench_remote_ops remote_page_ops = {
+	.alloc = remote_page_alloc,
+	.free = remote_page_free,
+};
+
+/* arg: pages per batch. Order-0 pages freed on another CPU. */
+static int pages_remote_free(const struct bench_row *row, bool kernel,
+			     struct bench_res *res)
+{
+	return bench_remote_free(row, kernel, &remote_page_ops, res);
+}
+
 /* Four times the largest per-CPU high mark of mmlab's first zone. */
 static unsigned long default_batch(void)
 {
@@ -140,6 +163,10 @@ static int run_batch(void)
 	ret = bench_run_row("pages", &row);
 	row.arg2 = 1;
 	strscpy(row.name, "page_batch_free", sizeof(row.name));
+	err = bench_run_row("pages", &row);
+	ret = ret ?: err;
+	row.fn = pages_remote_free;
+	strscpy(row.name, "page_remote_free", sizeof(row.name));
 	err = bench_run_row("pages", &row);
 	return ret ?: err;
 }

@@ -6,6 +6,8 @@
  * The two sides of a row (mmlab, kernel) alternate within each repeat, so a
  * drift of the host clock hits both. Parallel rows run the loop on every
  * online CPU at once from kthreads bound to each CPU, released together.
+ * Remote-free rows allocate a batch on one CPU and free it on another, the
+ * frees timed (SLUB's remote free path; the other CPU's per-CPU lists).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -125,6 +127,162 @@ static int par_run(const struct bench_row *row, bool kernel,
 	return ret;
 }
 
+/**
+ * struct remote_ctx - a producer and a freer on two CPUs, one batch between.
+ * @row: the row; @row->arg items per batch, @row->loops batches.
+ * @kernel: which side.
+ * @ops: the row's allocation and free.
+ * @items: the batch in flight.
+ * @filled: the producer filled @items (or set @stop).
+ * @emptied: the freer freed @items (or saw @stop).
+ * @done: the producer is finished; @ns and @err are final.
+ * @stop: no more batches.
+ * @ns: time the freer spent freeing.
+ * @err: 0 or the producer's -ENOMEM.
+ */
+struct remote_ctx {
+	const struct bench_row *row;
+	bool kernel;
+	const struct bench_remote_ops *ops;
+	void **items;
+	struct completion filled;
+	struct completion emptied;
+	struct completion done;
+	bool stop;
+	u64 ns;
+	int err;
+};
+
+static int remote_freer(void *data)
+{
+	struct remote_ctx *c = data;
+	unsigned long i;
+	u64 t0;
+
+	for (;;) {
+		wait_for_completion(&c->filled);
+		if (READ_ONCE(c->stop))
+			break;
+		t0 = bench_now();
+		for (i = 0; i < c->row->arg; i++)
+			c->ops->free(c->row, c->kernel, c->items[i]);
+		c->ns += bench_now() - t0;
+		complete(&c->emptied);
+	}
+	complete(&c->emptied);
+	return 0;
+}
+
+/* Fill the batch; on failure free what was taken and return -ENOMEM. */
+static int remote_fill(struct remote_ctx *c)
+{
+	unsigned long i;
+
+	for (i = 0; i < c->row->arg; i++) {
+		c->items[i] = c->ops->alloc(c->row, c->kernel);
+		if (unlikely(!c->items[i])) {
+			while (i--)
+				c->ops->free(c->row, c->kernel, c->items[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int remote_producer(void *data)
+{
+	struct remote_ctx *c = data;
+	unsigned long it;
+
+	for (it = 0; it < c->row->loops; it++) {
+		c->err = remote_fill(c);
+		if (c->err)
+			break;
+		complete(&c->filled);
+		wait_for_completion(&c->emptied);
+		cond_resched();
+	}
+	WRITE_ONCE(c->stop, true);
+	complete(&c->filled);
+	wait_for_completion(&c->emptied);
+	complete(&c->done);
+	return 0;
+}
+
+/* The first two online CPUs, or -ENODEV when there is only one. */
+static int remote_cpus(int *a, int *b)
+{
+	*a = cpumask_first(cpu_online_mask);
+	*b = cpumask_next(*a, cpu_online_mask);
+	return *b < nr_cpu_ids ? 0 : -ENODEV;
+}
+
+/**
+ * bench_remote_free() - allocate batches on one CPU, free them on another.
+ * @row: the row: @row->arg items per batch, @row->loops batches.
+ * @kernel: which side runs.
+ * @ops: the allocation and the free of one item.
+ * @res: filled with the frees' time and count.
+ *
+ * A producer kthread bound to the first online CPU fills a batch and hands
+ * it to a freer bound to the second, which frees it while the producer
+ * waits; only the frees are timed.
+ *
+ * Return: 0, -ENODEV with a single online CPU, -ENOMEM.
+ */
+int bench_remote_free(const struct bench_row *row, bool kernel,
+		      const struct bench_remote_ops *ops,
+		      struct bench_res *res)
+{
+	struct task_struct *prod, *freer;
+	struct remote_ctx *c;
+	int a, b, ret;
+
+	ret = remote_cpus(&a, &b);
+	if (ret)
+		return ret;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->items = kvcalloc(row->arg, sizeof(*c->items), GFP_KERNEL);
+	if (!c->items) {
+		kfree(c);
+		return -ENOMEM;
+	}
+	c->row = row;
+	c->kernel = kernel;
+	c->ops = ops;
+	init_completion(&c->filled);
+	init_completion(&c->emptied);
+	init_completion(&c->done);
+	freer = kthread_create_on_cpu(remote_freer, c, b, "mmlab_bench_free/%u");
+	if (IS_ERR(freer)) {
+		ret = PTR_ERR(freer);
+		goto out;
+	}
+	prod = kthread_create_on_cpu(remote_producer, c, a, "mmlab_bench/%u");
+	if (IS_ERR(prod)) {
+		/* The freer exits when it sees stop. */
+		WRITE_ONCE(c->stop, true);
+		complete(&c->filled);
+		wake_up_process(freer);
+		wait_for_completion(&c->emptied);
+		ret = PTR_ERR(prod);
+		goto out;
+	}
+	wake_up_process(freer);
+	wake_up_process(prod);
+	wait_for_completion(&c->done);
+	ret = c->err;
+	res->ns = c->ns;
+	res->ops = row->arg * row->loops;
+	res->iters = res->ops;
+out:
+	kvfree(c->items);
+	kfree(c);
+	return ret;
+}
+
 static u64 ps_per_op(const struct bench_res *r)
 {
 	u64 base = div64_u64(baseline_ps * r->iters, 1000);
@@ -142,6 +300,11 @@ static int run_side(const char *group, const struct bench_row *row,
 
 	ret = row->parallel ? par_run(row, kernel, &res) :
 			      row->fn(row, kernel, &res);
+	if (ret == -ENODEV) {
+		bench_out("# skip %s,%s,%s: needs two online CPUs\n", group,
+			  row->name, kernel ? "kernel" : "mmlab");
+		return 0;
+	}
 	if (ret) {
 		bench_out("fail,%s,%s,%s,%u,%d\n", group, row->name,
 			  kernel ? "kernel" : "mmlab", rep, ret);
