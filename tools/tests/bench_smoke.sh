@@ -5,7 +5,9 @@
 # every row gave a figure on both sides (a number, above zero) and that
 # bad parameters are refused with one log line. No timing assertion: the
 # figures themselves are never compared.
-# mmlab-vm: --region 120M
+# The contiguous rows (cma_bench) run on mmlab's side everywhere, and on
+# the kernel's where it has CMA debugfs (the lab kernels, cma=16M).
+# mmlab-vm: --region 120M --mem 512M --append cma=16M
 
 . ./lib.sh
 
@@ -54,6 +56,21 @@ check "the results end with '# end'" grep -q '^# end$' bench.out
 check "the debug options are logged" grep -q '^# config init_on_alloc=' bench.out
 check "pages: every row sane on both sides" sane bench.out pages 15
 check "objects: every row sane on both sides" sane bench.out objects 37
+# remote ROW: with two CPUs the row has figures, with one it is skipped.
+remote() {
+	if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
+		grep -q "^row,$1,mmlab," bench.out &&
+			grep -q "^row,$1,kernel," bench.out
+	else
+		grep -q "^# skip $1,mmlab: needs two online CPUs" bench.out
+	fi
+}
+check "pages freed on another CPU: page_remote_free" \
+	remote pages,page_remote_free
+check "objects freed on another CPU: 64 B" \
+	remote objects,kmem_cache_64_remote_free
+check "objects freed on another CPU: 1 KiB" \
+	remote objects,kmem_cache_1024_remote_free
 check "vmalloc: every row sane on both sides" sane bench.out vmalloc 6
 echo pages >/sys/kernel/debug/mmlab/bench/run
 cat $res >bench2.out
@@ -74,6 +91,49 @@ is "one log line per refusal" \
 check "fault_bench runs with tiny sizes" sh -c 'fault_bench -s 2 -c 2 -n 2 >fault.out'
 check "faults: every row sane on both sides" sane fault.out faults 7
 check "fault_bench refuses a bad size" sh -c '! fault_bench -s 0 2>/dev/null'
+
+# cmarow FILE SIDE PAGES: the row exists, every try succeeded, times sane.
+cmarow() {
+	awk -F, -v s="$2" -v n="$3" '
+		$1 == "cma" && $2 == s && $3 == n {
+			found = 1
+			if ($5 != $4 || $6 + 0 <= 0 || $6 > $7 || $7 > $8 ||
+			    $9 > $8 || $10 < 40 || $10 > 60) {
+				print "# not sane: " $0; exit 1
+			}
+		}
+		END { exit !found }' "$1"
+}
+# cleancheck FILE SIDE: pages were checked, none corrupted.
+cleancheck() {
+	grep -q "^cma_check,$2,[1-9][0-9]*,0\$" "$1"
+}
+if load_with_cma 16M:bench; then
+	check "cma_bench runs on mmlab's area" \
+		sh -c 'cma_bench -s mmlab -a bench -n 1,512 -t 2 >cma.out'
+	sed 's/^/# /' cma.out
+	check "cma: mmlab 1 page, both tries, sane times, area half full" \
+		cmarow cma.out mmlab 1
+	check "cma: mmlab 512 pages" cmarow cma.out mmlab 512
+	check "cma: mmlab's user pages intact after migration" \
+		cleancheck cma.out mmlab
+else
+	not_ok "the set reloads with cma=16M:bench"
+fi
+check "cma_bench refuses an unknown area" \
+	sh -c '! cma_bench -s mmlab -a nosuch 2>/dev/null'
+check "cma_bench refuses an unknown side" \
+	sh -c '! cma_bench -s other -a bench 2>/dev/null'
+if [ -d /sys/kernel/debug/cma/reserved ]; then
+	check "cma_bench runs on the kernel's area" \
+		sh -c 'cma_bench -s kernel -a reserved -n 1,512 -t 2 >kcma.out'
+	sed 's/^/# /' kcma.out
+	check "cma: kernel 1 page" cmarow kcma.out kernel 1
+	check "cma: kernel 512 pages" cmarow kcma.out kernel 512
+	check "cma: the kernel's user pages intact" cleancheck kcma.out kernel
+else
+	skip "cma_bench on the kernel's area" "no CMA debugfs in this kernel"
+fi
 
 log=$(dmesg_since "$mark")
 check "the log shows no splat" \

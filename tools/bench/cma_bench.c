@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_bench: contiguous allocations from a CMA area half filled with
+ * movable user pages, for the contiguous rows of `make bench` (issue 7).
+ * The same program drives both sides through the same interface, the CMA
+ * debugfs directory (write a page count to alloc, then to free):
+ *
+ *   kernel  /sys/kernel/debug/cma/AREA/ (CONFIG_CMA_DEBUGFS: the lab
+ *           kernels; a cma= area on the command line), user pages from
+ *           MAP_ANONYMOUS (THP off), free CMA pages from /proc/vmstat;
+ *   mmlab   /sys/kernel/debug/mmlab/cma/AREA/, user pages from /dev/mmlab,
+ *           free CMA pages from /sys/kernel/debug/mmlab/vmstat.
+ *
+ * Before every allocation the area is filled again until at most half of
+ * it is free: user pages are touched 1 MiB at a time while nr_free_cma is
+ * above half the area (both allocators put movable pages in CMA pageblocks
+ * once free CMA pages exceed half of all free pages: __rmqueue), and after
+ * the free, chunks whose pages all left the area (migrated out) are
+ * unmapped. So every allocation migrates user pages out, as cma_alloc ->
+ * alloc_contig_range does. Every user page carries a pattern (one word in
+ * every 256 bytes, which keeps the fill cheap under TCG), checked when its
+ * chunk is unmapped and at the end: the corrupted-byte count must be 0.
+ *
+ * Output, one line per size:
+ *   cma,SIDE,PAGES,TRIES,OK,MIN_NS,AVG_NS,MAX_NS,P99_NS,FILL_PCT
+ * (times of the successful allocations only; FILL_PCT the mean part of the
+ * area held by user pages before an allocation), then
+ *   cma_check,SIDE,PAGES_CHECKED,CORRUPTED_BYTES
+ *
+ * Time is CLOCK_MONOTONIC, or on x86 with the jiffies clocksource (the
+ * x86_64 lab kernel under TCG) the TSC, calibrated against it over 1 s.
+ *
+ * usage: cma_bench -s kernel|mmlab -a AREA [-n SIZES] [-t TRIES]
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define CHUNK_PAGES	256
+#define STRIDE_WORDS	32	/* one patterned word per 256 bytes */
+#define MAX_CHUNKS	4096
+#define MAX_SIZES	16
+#define MAX_TRIES	1024
+
+struct side {
+	const char *name;
+	const char *cma_dir;
+	const char *vmstat;
+	int devfd;		/* /dev/mmlab, or -1 for anonymous memory */
+};
+
+static const struct side sides[] = {
+	{ "kernel", "/sys/kernel/debug/cma", "/proc/vmstat", -1 },
+	{ "mmlab", "/sys/kernel/debug/mmlab/cma",
+	  "/sys/kernel/debug/mmlab/vmstat", -1 },
+};
+
+static struct side side;
+static char area_dir[256];
+static long page_size;
+static unsigned long base_pfn, area_pages;
+static int pagemap_fd = -1;
+
+static char *chunks[MAX_CHUNKS];
+static unsigned long chunk_ids[MAX_CHUNKS];
+static int nr_chunks;
+static unsigned long next_chunk_id;
+
+#if defined(__x86_64__)
+static double tsc_per_ns;	/* 0: CLOCK_MONOTONIC */
+#endif
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "cma_bench: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static unsigned long long now_ns(void)
+{
+#if defined(__x86_64__)
+	if (tsc_per_ns)
+		return (unsigned long long)(__rdtsc() / tsc_per_ns);
+#endif
+	return mono_ns();
+}
+
+/* On a jiffies clocksource, time with the TSC (x86 only). */
+static void pick_clock(void)
+{
+	char cs[64] = "";
+	FILE *f;
+
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  "r");
+	if (f) {
+		if (!fgets(cs, sizeof(cs), f))
+			cs[0] = 0;
+		fclose(f);
+	}
+	if (!strstr(cs, "jiffies"))
+		return;
+#if defined(__x86_64__)
+	{
+		unsigned long long t0 = mono_ns(), c0 = __rdtsc(), t1;
+
+		do
+			t1 = mono_ns();
+		while (t1 - t0 < 1000000000ULL);
+		tsc_per_ns = (double)(__rdtsc() - c0) / (t1 - t0);
+		printf("# clock: jiffies clocksource, TSC at %.3f GHz\n",
+		       tsc_per_ns);
+	}
+#else
+	printf("# clock: jiffies clocksource, coarse figures\n");
+#endif
+}
+
+static unsigned long read_ulong(const char *path, const char *key)
+{
+	char line[256];
+	unsigned long v = 0;
+	size_t klen = key ? strlen(key) : 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		die("cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (!key) {
+			v = strtoul(line, NULL, 0);
+			break;
+		}
+		if (!strncmp(line, key, klen) && line[klen] == ' ') {
+			v = strtoul(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static unsigned long free_cma(void)
+{
+	return read_ulong(side.vmstat, "nr_free_cma");
+}
+
+/* Write @count to the area's @file; 0 or -errno. */
+static int area_write(const char *file, unsigned long count)
+{
+	char path[300], buf[32];
+	int fd, len, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", area_dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die("cannot open %s", path);
+	len = snprintf(buf, sizeof(buf), "%lu\n", count);
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static uint64_t pattern(unsigned long id, unsigned long page, size_t i)
+{
+	return (id << 32 ^ page << 16 ^ i) * 0x9e3779b97f4a7c15ULL;
+}
+
+static void fill_page(char *p, unsigned long id, unsigned long page)
+{
+	uint64_t *w = (uint64_t *)(p + page * page_size);
+	size_t i;
+
+	for (i = 0; i < page_size / sizeof(*w); i += STRIDE_WORDS)
+		w[i] = pattern(id, page, i);
+}
+
+static unsigned long bad_bytes(const char *p, unsigned long id,
+			       unsigned long page)
+{
+	const uint64_t *w = (const uint64_t *)(p + page * page_size);
+	unsigned long bad = 0;
+	size_t i;
+	int b;
+
+	for (i = 0; i < page_size / sizeof(*w); i += STRIDE_WORDS) {
+		uint64_t d = w[i] ^ pattern(id, page, i);
+
+		for (b = 0; b < 8; b++)
+			bad += !!((d >> (b * 8)) & 0xff);
+	}
+	return bad;
+}
+
+static char *map_chunk(void)
+{
+	size_t len = CHUNK_PAGES * page_size;
+	char *p;
+
+	if (side.devfd >= 0)
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			 side.devfd, 0);
+	else
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (side.devfd < 0)
+		madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* Touch chunks until at most half the area is free; -1 if memory ran out. */
+static int refill(void)
+{
+	unsigned long pg;
+	char *p;
+
+	while (free_cma() > area_pages / 2) {
+		if (nr_chunks == MAX_CHUNKS)
+			return -1;
+		p = map_chunk();
+		if (!p)
+			return -1;
+		for (pg = 0; pg < CHUNK_PAGES; pg++)
+			fill_page(p, next_chunk_id, pg);
+		chunk_ids[nr_chunks] = next_chunk_id++;
+		chunks[nr_chunks++] = p;
+	}
+	return 0;
+}
+
+static uint64_t pfn_of(const char *addr)
+{
+	uint64_t e = 0;
+	off_t off = (uintptr_t)addr / page_size * sizeof(e);
+
+	if (pread(pagemap_fd, &e, sizeof(e), off) != sizeof(e))
+		return 0;
+	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
+}
+
+static int chunk_in_area(const char *p)
+{
+	unsigned long pg;
+	uint64_t pfn;
+
+	for (pg = 0; pg < CHUNK_PAGES; pg++) {
+		pfn = pfn_of(p + pg * page_size);
+		if (pfn >= base_pfn && pfn < base_pfn + area_pages)
+			return 1;
+	}
+	return 0;
+}
+
+/* Check, then unmap, the chunks with no page left in the area. */
+static unsigned long drop_displaced(unsigned long *checked)
+{
+	unsigned long bad = 0, pg;
+	int i, kept = 0;
+
+	for (i = 0; i < nr_chunks; i++) {
+		if (chunk_in_area(chunks[i])) {
+			chunks[kept] = chunks[i];
+			chunk_ids[kept++] = chunk_ids[i];
+			continue;
+		}
+		for (pg = 0; pg < CHUNK_PAGES; pg++)
+			bad += bad_bytes(chunks[i], chunk_ids[i], pg);
+		*checked += CHUNK_PAGES;
+		munmap(chunks[i], CHUNK_PAGES * page_size);
+	}
+	nr_chunks = kept;
+	return bad;
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @tries allocations of @pages; prints the row. */
+static void run_size(unsigned long pages, int tries, unsigned long *bad,
+		     unsigned long *checked)
+{
+	static unsigned long long ns[MAX_TRIES];
+	unsigned long long t0, sum = 0;
+	double fill = 0;
+	int t, ok = 0, err = 0, p99;
+
+	for (t = 0; t < tries; t++) {
+		if (refill())
+			fprintf(stderr, "cma_bench: %s: could not fill the area\n",
+				side.name);
+		fill += 100.0 * (area_pages - free_cma()) / area_pages;
+		t0 = now_ns();
+		err = area_write("alloc", pages);
+		if (!err) {
+			ns[ok] = now_ns() - t0;
+			sum += ns[ok++];
+			if (area_write("free", pages))
+				die("%s: free failed", side.name);
+		}
+		*bad += drop_displaced(checked);
+	}
+	if (!ok) {
+		printf("cma,%s,%lu,%d,0,0,0,0,0,%.1f\n", side.name, pages, tries,
+		       fill / tries);
+		fprintf(stderr, "cma_bench: %s: %lu pages: %s\n", side.name,
+			pages, strerror(-err));
+		return;
+	}
+	qsort(ns, ok, sizeof(ns[0]), cmp_ull);
+	p99 = (ok * 99 + 99) / 100 - 1;
+	printf("cma,%s,%lu,%d,%d,%llu,%llu,%llu,%llu,%.1f\n", side.name, pages,
+	       tries, ok, ns[0], sum / ok, ns[ok - 1], ns[p99], fill / tries);
+	fflush(stdout);
+}
+
+static unsigned long check_all(unsigned long *checked)
+{
+	unsigned long bad = 0, pg;
+	int i;
+
+	for (i = 0; i < nr_chunks; i++) {
+		for (pg = 0; pg < CHUNK_PAGES; pg++)
+			bad += bad_bytes(chunks[i], chunk_ids[i], pg);
+		*checked += CHUNK_PAGES;
+	}
+	return bad;
+}
+
+static int parse_sizes(char *list, unsigned long *sizes)
+{
+	char *tok, *end;
+	int n = 0;
+
+	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		if (n == MAX_SIZES)
+			die("more than 16 sizes in %s", list);
+		sizes[n] = strtoul(tok, &end, 10);
+		if (*end || !sizes[n])
+			die("bad size '%s'", tok);
+		n++;
+	}
+	return n;
+}
+
+static void bad_usage(void)
+{
+	fprintf(stderr,
+		"usage: cma_bench -s kernel|mmlab -a AREA [-n PAGES,...] [-t TRIES]\n");
+	exit(2);
+}
+
+static void open_side(const char *name, const char *area)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sides); i++)
+		if (!strcmp(name, sides[i].name))
+			side = sides[i];
+	if (!side.name || strchr(area, '/') || strlen(area) > 64)
+		bad_usage();
+	if (!strcmp(name, "mmlab")) {
+		side.devfd = open("/dev/mmlab", O_RDWR);
+		if (side.devfd < 0)
+			die("cannot open %s", "/dev/mmlab");
+	}
+	snprintf(area_dir, sizeof(area_dir), "%s/%s", side.cma_dir, area);
+	if (access(area_dir, F_OK))
+		die("no CMA area %s", area_dir);
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (pagemap_fd < 0)
+		die("cannot open %s", "/proc/self/pagemap");
+}
+
+int main(int argc, char **argv)
+{
+	char defsizes[] = "1,512,1024,4096,16384";
+	unsigned long sizes[MAX_SIZES], bad = 0, checked = 0;
+	char path[300], *list = defsizes;
+	const char *sname = NULL, *area = NULL;
+	int opt, tries = 32, n, i;
+
+	while ((opt = getopt(argc, argv, "s:a:n:t:")) != -1) {
+		switch (opt) {
+		case 's':
+			sname = optarg;
+			break;
+		case 'a':
+			area = optarg;
+			break;
+		case 'n':
+			list = optarg;
+			break;
+		case 't':
+			tries = atoi(optarg);
+			break;
+		default:
+			bad_usage();
+		}
+	}
+	if (!sname || !area || tries < 1 || tries > MAX_TRIES)
+		bad_usage();
+	page_size = sysconf(_SC_PAGESIZE);
+	n = parse_sizes(list, sizes);
+	open_side(sname, area);
+	snprintf(path, sizeof(path), "%s/base_pfn", area_dir);
+	base_pfn = read_ulong(path, NULL);
+	snprintf(path, sizeof(path), "%s/count", area_dir);
+	area_pages = read_ulong(path, NULL);
+	if (!area_pages)
+		die("area %s has no pages", area_dir);
+	pick_clock();
+	printf("# %s area %s: base_pfn %lu, %lu pages\n", side.name, area,
+	       base_pfn, area_pages);
+	for (i = 0; i < n; i++) {
+		if (sizes[i] > area_pages) {
+			printf("# %s: %lu pages is larger than the area\n",
+			       side.name, sizes[i]);
+			continue;
+		}
+		run_size(sizes[i], tries, &bad, &checked);
+	}
+	bad += check_all(&checked);
+	printf("cma_check,%s,%lu,%lu\n", side.name, checked, bad);
+	return bad ? 1 : 0;
+}
