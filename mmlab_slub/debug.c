@@ -24,6 +24,7 @@
 #include "internal.h"
 
 #define TRACK_STACK_DEPTH	16
+#define DEBUG_PARAM_SHOWN	64	/* bytes of a bad parameter logged */
 
 char *mmlab_slub_debug;
 module_param_named(mmlab_slub_debug, mmlab_slub_debug, charp, 0444);
@@ -112,10 +113,14 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_slub_parse_debug);
 int mmlab_debug_setup(void)
 {
 	unsigned long f;
+	size_t len;
 
 	if (mmlab_slub_parse_debug(mmlab_slub_debug, NULL, &f)) {
-		pr_err("mmlab_slub_debug=\"%s\": expected FLAGS[,cache...][;...] with FLAGS of F Z P U -\n",
-		       mmlab_slub_debug);
+		/* Escaped and cut short: the value is the user's. */
+		len = strlen(mmlab_slub_debug);
+		pr_err("mmlab_slub_debug=\"%*pE%s\": unknown flag or empty field; expected FLAGS[,cache...][;...] with FLAGS of F Z P U -\n",
+		       (int)min_t(size_t, len, DEBUG_PARAM_SHOWN),
+		       mmlab_slub_debug, len > DEBUG_PARAM_SHOWN ? "..." : "");
 		return -EINVAL;
 	}
 	return stack_depot_init();

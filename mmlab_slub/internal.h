@@ -227,6 +227,7 @@ struct mmlab_kmem_cache *mmlab_kmalloc_cache(unsigned int index);
 #define MMLAB_KMALLOC_CACHES	13
 
 /* vmalloc.c */
+int mmlab_vmalloc_check_param(void);
 int mmlab_vmalloc_init(void);
 void mmlab_vmalloc_exit(void);
 unsigned long mmlab_vmalloc_window_start(void);

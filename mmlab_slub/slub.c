@@ -1445,6 +1445,10 @@ static int __init mmlab_slub_init(void)
 {
 	int ret;
 
+	/* Both parameters are checked before anything is set up. */
+	ret = mmlab_vmalloc_check_param();
+	if (ret)
+		return ret;
 	ret = mmlab_debug_setup();
 	if (ret)
 		return ret;

@@ -805,7 +805,36 @@ fail:
 }
 
 /**
+ * mmlab_vmalloc_check_param() - check the window_mb parameter.
+ *
+ * The kernel's parser has already refused what is not an unsigned int
+ * (malformed: -EINVAL, overflowing: -ERANGE, with its own log line).
+ * vmap(), which reserves the window, maps no more pages than the kernel
+ * has RAM.
+ *
+ * Return: 0, or -EINVAL (one log line) when it is outside 4..1024 or
+ * larger than RAM.
+ */
+int mmlab_vmalloc_check_param(void)
+{
+	unsigned long ram = totalram_pages();
+
+	if (window_mb < 4 || window_mb > 1024) {
+		pr_err("window_mb=%u: must be 4..1024\n", window_mb);
+		return -EINVAL;
+	}
+	if (((unsigned long)window_mb << (20 - PAGE_SHIFT)) > ram) {
+		pr_err("window_mb=%u: larger than RAM (%lu MiB)\n", window_mb,
+		       ram >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
  * mmlab_vmalloc_init() - reserve the window and seed the free tree.
+ *
+ * Called once mmlab_vmalloc_check_param() has passed.
  *
  * Return: 0 or -errno.
  */
@@ -814,15 +843,14 @@ int mmlab_vmalloc_init(void)
 	struct mmlab_vmap_area *va;
 	int ret;
 
-	if (window_mb < 4 || window_mb > 1024) {
-		pr_err("window_mb=%u: must be 4..1024\n", window_mb);
-		return -EINVAL;
-	}
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
 	if (!va)
 		return -ENOMEM;
 	ret = reserve_window((unsigned long)window_mb << (20 - PAGE_SHIFT));
 	if (ret) {
+		if (ret == -ENOMEM)
+			pr_err("window_mb=%u: no memory for a vmalloc window of %u MiB\n",
+			       window_mb, window_mb);
 		kfree(va);
 		return ret;
 	}
