@@ -22,35 +22,9 @@ core_log() {
 	module_log "$1" mmlab_core
 }
 
-# refuse WHAT REGIONS ERRNO-TEXT LOG-PATTERN
+# refuse WHAT REGIONS ERRNO-TEXT LOG-PATTERN (no regions= if REGIONS is "")
 refuse() {
-	mark=$(dmesg_mark)
-	if [ -n "$2" ]; then
-		out=$(insmod "$KO" "regions=$2" 2>&1)
-	else
-		out=$(insmod "$KO" 2>&1)
-	fi
-	rc=$?
-	log=$(core_log "$mark")
-	if [ $rc -ne 0 ]; then
-		ok "$1: load refused"
-	else
-		not_ok "$1: load refused"
-		rmmod mmlab_core
-	fi
-	case "$out" in
-	*"$3"*) ok "$1: $3" ;;
-	*) not_ok "$1: $3"; diag "insmod: $out" ;;
-	esac
-	n=$(echo "$log" | grep -c .)
-	is "$1: one log line" "$n" 1
-	[ "$n" = 1 ] || diag "$log"
-	if echo "$log" | grep -q -- "$4"; then
-		ok "$1: log says '$4'"
-	else
-		not_ok "$1: log says '$4'"
-		diag "$log"
-	fi
+	refuse_load "$1" mmlab_core "$KO" "$3" "$4" ${2:+"regions=$2"}
 }
 
 EINVAL="Invalid argument"

@@ -64,6 +64,40 @@ module_log() {
 		grep -v 'taints kernel\|verification failed' | awk '!seen[$0]++'
 }
 
+# refuse_load WHAT MODULE KO ERRNO-TEXT LOG-PATTERN [PARAM]: `insmod KO
+# [PARAM]` must fail, with ERRNO-TEXT in busybox's message, and MODULE
+# must log exactly one line, matching LOG-PATTERN (grep). Four cases;
+# $refuse_mark is left at the log mark made before the insmod.
+refuse_load() {
+	refuse_mark=$(dmesg_mark)
+	if [ $# -gt 5 ]; then
+		out=$(insmod "$3" "$6" 2>&1)
+	else
+		out=$(insmod "$3" 2>&1)
+	fi
+	rc=$?
+	log=$(module_log "$refuse_mark" "$2")
+	if [ $rc -ne 0 ]; then
+		ok "$1: load refused"
+	else
+		not_ok "$1: load refused"
+		rmmod "$2"
+	fi
+	case "$out" in
+	*"$4"*) ok "$1: $4" ;;
+	*) not_ok "$1: $4"; diag "insmod: $out" ;;
+	esac
+	n=$(echo "$log" | grep -c .)
+	is "$1: one log line" "$n" 1
+	[ "$n" = 1 ] || diag "$log"
+	if echo "$log" | grep -q -- "$5"; then
+		ok "$1: log says '$5'"
+	else
+		not_ok "$1: log says '$5'"
+		diag "$log"
+	fi
+}
+
 # buddy_free [NODE]: free pages in mmlab's buddyinfo, the sum of
 # count << order, of region NODE (default: every region).
 buddy_free() {
