@@ -14,9 +14,18 @@
  * munmap, mremap, mprotect, madvise, touches, PAGE_INFO, fork and
  * close/reopen on /dev/mmlab; then every knob written is put back (the
  * fail_* points to their defaults, any CMA pages allocated through debugfs
- * freed). A child killed by SIGSEGV or SIGBUS (its own bad accesses) is
- * counted, not a failure; one that does not end within its alarm is.
- * Whether the kernel stayed healthy is fuzz.sh's part.
+ * freed).
+ *
+ * The child keeps track of every page it mapped from /dev/mmlab (maps[])
+ * and gives munmap, mprotect, madvise, mremap and MAP_FIXED only ranges
+ * within those: it never touches its own program memory. Its touches of
+ * those pages run with SIGSEGV and SIGBUS caught (after a random mprotect
+ * or munmap, or a fault failed by fail_fault or an exhausted region, they
+ * are expected) and counted; anywhere else the signal kills the process.
+ * A round that does not end within its alarm is a failure; rounds killed
+ * by a signal are reported by signal, and fuzz.sh fails on any SIGSEGV
+ * (SIGKILL can be oom_policy "kill" at work). Whether the kernel stayed
+ * healthy is fuzz.sh's part.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -39,7 +48,8 @@
 #define DBG		"/sys/kernel/debug/mmlab"
 #define MAX_FILES	256
 #define PATH_LEN	512
-#define MAX_MAPS	8
+#define MAX_MAPS	8			/* before mmap evicts one */
+#define MAX_RANGES	(2 * MAX_MAPS)		/* room for splits */
 #define POOL		64
 #define SCRATCH		(2UL << 20)
 #define ROUND_OPS	300
@@ -70,6 +80,7 @@ static const char * const words[] = {
 	"", " ", "\n", "1x", "0x10", "all", "sigbus", "kill", "9", "3",
 };
 
+/* Pages of /dev/mmlab this process mapped: disjoint, page-aligned. */
 struct map {
 	char *p;
 	size_t len;
@@ -83,11 +94,19 @@ static int devfd;
 static size_t psz;
 static char *scratch;
 static __u64 pool[POOL];
-static struct map maps[MAX_MAPS];
+static struct map maps[MAX_RANGES];
 static int nmaps;
 static sigjmp_buf jb;
 static int armed;
-static long *stats;	/* shared: own faults caught, ioctls accepted */
+/* Shared with the rounds: */
+enum {
+	ST_FAULTS_CAUGHT,	/* SIGSEGV/SIGBUS on a touch of our pages */
+	ST_IOCTLS_OK,		/* ioctls that returned 0 */
+	ST_FORKS_SEGV,		/* forked children killed by SIGSEGV */
+	ST_NR
+};
+
+static long *stats;
 
 static unsigned long rnd(unsigned long n)
 {
@@ -100,11 +119,13 @@ static __u64 rnd64(void)
 		random();
 }
 
+/* Caught on a touch; anywhere else the process dies of it. */
 static void on_signal(int sig)
 {
 	if (__atomic_load_n(&armed, __ATOMIC_SEQ_CST))
 		siglongjmp(jb, sig);
-	_exit(128 + sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void arm(int on)
@@ -395,7 +416,7 @@ static void fuzz_ioctl(void)
 	if (!rnd(20))
 		arg = (void *)(uintptr_t)field();
 	if (!ioctl(devfd, cmd, arg)) {
-		__atomic_add_fetch(&stats[1], 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&stats[ST_IOCTLS_OK], 1, __ATOMIC_RELAXED);
 		harvest(w, 16);
 		harvest((__u64 *)(scratch + psz), 48);
 	}
@@ -415,6 +436,76 @@ static size_t rnd_len(void)
 	}
 }
 
+static size_t page_len(size_t len)
+{
+	return (len + psz - 1) & ~(psz - 1);
+}
+
+/* [p, p + len) is no longer ours (unmapped, moved or maybe replaced). */
+static void forget(char *p, size_t len)
+{
+	char *end = p + len;
+	int i;
+
+	for (i = nmaps - 1; i >= 0; i--) {
+		char *s = maps[i].p, *e = s + maps[i].len;
+
+		if (e <= p || s >= end)
+			continue;
+		if (s < p && e > end) {		/* split: keep both sides */
+			maps[i].len = p - s;
+			if (nmaps < MAX_RANGES) {
+				maps[nmaps].p = end;
+				maps[nmaps++].len = e - end;
+			} else {
+				munmap(end, e - end);
+			}
+		} else if (s < p) {
+			maps[i].len = p - s;
+		} else if (e > end) {
+			maps[i].p = end;
+			maps[i].len = e - end;
+		} else {
+			maps[i] = maps[--nmaps];
+		}
+	}
+}
+
+/* [p, p + len) is a new mapping of /dev/mmlab. */
+static void remember(char *p, size_t len)
+{
+	forget(p, len);
+	if (nmaps == MAX_RANGES) {
+		munmap(p, len);
+		return;
+	}
+	maps[nmaps].p = p;
+	maps[nmaps++].len = len;
+}
+
+static struct map *pick(void)
+{
+	return nmaps ? &maps[rnd(nmaps)] : NULL;
+}
+
+/* A random page-aligned range inside one of ours; 0 if there is none. */
+static int pick_range(char **p, size_t *len)
+{
+	struct map *m = pick();
+	size_t pages, first, n;
+
+	if (!m)
+		return 0;
+	pages = m->len / psz;
+	first = rnd(pages);
+	n = pages - first;
+	if (rnd(4))
+		n = 1 + rnd(n < 8 ? n : 8);
+	*p = m->p + first * psz;
+	*len = n * psz;
+	return 1;
+}
+
 static void op_mmap(void)
 {
 	int prot = rnd(8), flags = rnd(2) ? MAP_SHARED : MAP_PRIVATE;
@@ -427,60 +518,50 @@ static void op_mmap(void)
 		flags |= MAP_POPULATE;
 	if (!rnd(8))
 		flags |= MAP_NORESERVE;
-	if (nmaps && !rnd(6)) {
-		struct map *m = &maps[rnd(nmaps)];
-		size_t pages = m->len / psz, first = rnd(pages);
-
-		/* Over one of ours only, never over the program's memory. */
-		if (pages) {
-			hint = m->p + first * psz;
-			len = psz * (1 + rnd(pages - first));
-			flags |= MAP_FIXED;
-		}
+	/* Over one of ours only, never over the program's memory. */
+	if (!rnd(6) && pick_range(&p, &len)) {
+		hint = p;
+		flags |= MAP_FIXED;
 	}
-	p = mmap(hint, len, prot, flags, devfd, off);
-	if (p == MAP_FAILED)
-		return;
-	if (nmaps == MAX_MAPS) {
+	if (nmaps >= MAX_MAPS && !hint) {
 		munmap(maps[0].p, maps[0].len);
 		maps[0] = maps[--nmaps];
 	}
-	maps[nmaps].p = p;
-	maps[nmaps++].len = len;
-}
-
-static struct map *pick(void)
-{
-	return nmaps ? &maps[rnd(nmaps)] : NULL;
+	p = mmap(hint, len, prot, flags, devfd, off);
+	if (p == MAP_FAILED) {
+		/* A failed MAP_FIXED may have unmapped the old pages. */
+		if (hint)
+			forget(hint, len);
+		return;
+	}
+	remember(p, page_len(len));
 }
 
 static void op_range(int what)
 {
-	struct map *m = pick();
-	size_t off, len;
-	char *p;
+	size_t len, new_len;
+	char *p, *q;
 
-	if (!m)
+	if (!pick_range(&p, &len))
 		return;
-	/* Near the mapping: a huge range would unmap the stack too. */
-	off = psz * rnd(m->len / psz + 1);
-	len = rnd(4) ? psz * (1 + rnd(8)) : m->len - off + psz * rnd(3);
 	switch (what) {
 	case 0:
-		munmap(m->p + off, len);
-		if (!off)
-			*m = maps[--nmaps];
+		if (!munmap(p, len))
+			forget(p, len);
 		break;
 	case 1:
-		mprotect(m->p + off, len, rnd(8));
+		mprotect(p, len, rnd(8));
 		break;
 	case 2:
-		madvise(m->p + off, len, advice[rnd(ARRAY_SIZE(advice))]);
+		madvise(p, len, advice[rnd(ARRAY_SIZE(advice))]);
 		break;
 	default:
-		p = mremap(m->p, m->len, rnd_len(), rnd(2) ? MREMAP_MAYMOVE : 0);
-		if (p != MAP_FAILED)
-			*m = maps[--nmaps];	/* forget it: the process exits */
+		new_len = rnd_len();
+		q = mremap(p, len, new_len, rnd(2) ? MREMAP_MAYMOVE : 0);
+		if (q != MAP_FAILED) {
+			forget(p, len);
+			remember(q, page_len(new_len));
+		}
 		break;
 	}
 }
@@ -501,7 +582,8 @@ static void op_touch(void)
 		arm(1);
 		if (sigsetjmp(jb, 1)) {
 			arm(0);
-			__atomic_add_fetch(&stats[0], 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&stats[ST_FAULTS_CAUGHT], 1,
+					   __ATOMIC_RELAXED);
 			continue;
 		}
 		if (rnd(2))
@@ -528,7 +610,9 @@ static void op_fork(void)
 			rnd(3) ? op_touch() : op_range(rnd(4));
 		_exit(0);
 	}
-	waitpid(pid, &st, 0);
+	if (waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGSEGV)
+		__atomic_add_fetch(&stats[ST_FORKS_SEGV], 1, __ATOMIC_RELAXED);
 }
 
 static void round_child(void)
@@ -572,11 +656,12 @@ static void round_child(void)
 
 int main(int argc, char **argv)
 {
-	long rounds = 0, killed = 0, hung = 0, other = 0, secs;
+	long rounds = 0, completed = 0, killed = 0, hung = 0, other = 0, secs;
+	long by_sig[NSIG] = { 0 };
 	struct sigaction sa;
 	unsigned long seed;
 	time_t deadline;
-	int st;
+	int st, sig;
 	pid_t pid;
 
 	if (argc < 2) {
@@ -591,7 +676,7 @@ int main(int argc, char **argv)
 	psz = sysconf(_SC_PAGESIZE);
 	scratch = mmap(NULL, SCRATCH, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	stats = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+	stats = mmap(NULL, ST_NR * sizeof(*stats), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (scratch == MAP_FAILED || stats == MAP_FAILED)
 		return 2;
@@ -619,21 +704,32 @@ int main(int argc, char **argv)
 			printf("# round %ld did not end in time\n", rounds);
 		} else if (WIFSIGNALED(st)) {
 			killed++;
-		} else if (WEXITSTATUS(st) >= 128) {
-			killed++;
+			sig = WTERMSIG(st);
+			by_sig[sig < NSIG ? sig : 0]++;
+			if (sig != SIGKILL && killed <= 20)
+				printf("# round %ld killed by %s (replay: fuzz %ld %lu)\n",
+				       rounds, strsignal(sig), secs, seed);
 		} else if (WEXITSTATUS(st)) {
 			other++;
 			printf("# round %ld exited %d\n", rounds, WEXITSTATUS(st));
+		} else {
+			completed++;
 		}
 		debugfs_restore();
 	}
 	debugfs_restore();
 	printf("# report fuzz rounds %ld\n", rounds);
 	printf("# report fuzz ops %ld\n", rounds * ROUND_OPS);
-	printf("# report fuzz rounds_killed_by_own_signal %ld\n", killed);
+	printf("# report fuzz rounds_completed %ld\n", completed);
+	printf("# report fuzz rounds_killed_by_signal %ld\n", killed);
+	printf("# report fuzz rounds_killed_by_sigsegv %ld\n", by_sig[SIGSEGV]);
+	printf("# report fuzz rounds_killed_by_sigbus %ld\n", by_sig[SIGBUS]);
+	printf("# report fuzz rounds_killed_by_sigkill %ld\n", by_sig[SIGKILL]);
+	printf("# report fuzz forks_killed_by_sigsegv %ld\n",
+	       stats[ST_FORKS_SEGV]);
 	printf("# report fuzz debugfs_files %d\n", nfiles);
-	printf("# report fuzz ioctls_accepted %ld\n", stats[1]);
-	printf("# report fuzz own_faults_caught %ld\n", stats[0]);
+	printf("# report fuzz ioctls_accepted %ld\n", stats[ST_IOCTLS_OK]);
+	printf("# report fuzz own_faults_caught %ld\n", stats[ST_FAULTS_CAUGHT]);
 	printf("%sok 1 - fuzz: %ld rounds, seed %lu\n", rounds ? "" : "not ", rounds, seed);
 	printf("%sok 2 - fuzz: no round hung (%ld)\n", hung ? "not " : "", hung);
 	printf("%sok 3 - fuzz: no round failed to start or open (%ld)\n",

@@ -4,10 +4,12 @@
 # for FUZZ_SECONDS (20 by default; `make stress` gives more): random
 # ioctls, mmap/munmap/mremap/mprotect/madvise/fork sequences on /dev/mmlab
 # and random writes to every writable debugfs file, with its seed printed
-# for a replay. Afterwards the kernel is healthy: the fail_* points are at
-# their defaults, CMA used is 0, no vmalloc area of mmlab_fault is left,
-# the region's free pages are back, the log shows no splat and the modules
-# unload.
+# for a replay. fuzz reports the rounds that completed and those killed by
+# a signal; none may die of SIGSEGV (fuzz only unmaps, protects and remaps
+# what it mapped from /dev/mmlab). Afterwards the kernel is healthy: the
+# fail_* points are at their defaults, CMA used is 0, no vmalloc area of
+# mmlab_fault is left, the region's free pages are back, the log shows no
+# splat and the modules unload.
 
 . ./lib.sh
 
@@ -34,6 +36,24 @@ grep -v '^1\.\.' fuzz.out
 _n=$((_n + $(grep -cE '^(not )?ok ' fuzz.out)))
 _failed=$((_failed + $(grep -c '^not ok ' fuzz.out)))
 is "fuzz exit status" "$rc" 0
+
+# report KEY: the value of fuzz's "# report fuzz KEY N" line (empty if
+# there is none, which fails the comparisons below).
+report() {
+	sed -n "s/^# report fuzz $1 \([0-9]*\)\$/\1/p" fuzz.out
+}
+rounds=$(report rounds)
+completed=$(report rounds_completed)
+killed=$(report rounds_killed_by_signal)
+diag "rounds $rounds: $completed completed, $killed killed by a signal" \
+	"($(report rounds_killed_by_sigbus) SIGBUS," \
+	"$(report rounds_killed_by_sigkill) SIGKILL)"
+check "fuzz reported its rounds" test -n "$rounds" -a -n "$completed" -a -n "$killed"
+# fuzz never unmaps, protects or remaps its own memory: a SIGSEGV is mmlab's.
+is "no round died of SIGSEGV" "$(report rounds_killed_by_sigsegv)" 0
+is "no forked child died of SIGSEGV" "$(report forks_killed_by_sigsegv)" 0
+check "most rounds completed ($completed of $rounds)" \
+	test "${completed:-0}" -gt 0 -a $((${completed:-0} * 2)) -gt "${rounds:-0}"
 
 is "the fail_* points are back at their defaults" \
 	"$(for p in $POINTS; do cat $D/$p/probability $D/$p/times; done | tr '\n' ' ')" \
