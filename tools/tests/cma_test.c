@@ -22,52 +22,12 @@
  *
  * pfns come from MMLAB_IOC_PAGE_INFO (6.1's pagemap skips VM_PFNMAP).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#include "mmlab_fault/mmlab_uapi.h"
+#include "testlib.h"
 
 #define CMA_DIR "/sys/kernel/debug/mmlab/cma/"
 #define BUDDYINFO "/sys/kernel/debug/mmlab/buddyinfo"
 #define COMPACT "/sys/kernel/debug/mmlab/compact"
 #define VMSTAT "/sys/kernel/debug/mmlab/vmstat"
-
-static int tap_n, tap_failed, devfd;
-static size_t psz;
-
-static void tap(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	if (!cond)
-		tap_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static uint64_t pfn_of(void *addr)
-{
-	struct mmlab_ioc_page_info pi;
-
-	memset(&pi, 0, sizeof(pi));
-	pi.addr = (uintptr_t)addr;
-	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
-		return 0;
-	return pi.pfn;
-}
 
 static uint64_t word(size_t page, size_t i)
 {
@@ -139,14 +99,9 @@ static int read_bitmap(const char *area, uint32_t *bits, size_t nwords)
 
 static char *map_fill(size_t n)
 {
-	char *p = mmap(NULL, n * psz, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-		       devfd, 0);
+	char *p = dev_map(n, MAP_PRIVATE);
 	size_t i;
 
-	if (p == MAP_FAILED) {
-		perror("mmap /dev/mmlab");
-		exit(2);
-	}
 	for (i = 0; i < n; i++)
 		fill(p, i);
 	return p;
@@ -169,7 +124,7 @@ static int do_verify(const char *area, size_t n)
 	bits = calloc(nwords, sizeof(*bits));
 	p = map_fill(n);
 	for (i = 0; i < n; i++) {
-		pfn0[i] = pfn_of(p + i * psz);
+		pfn0[i] = dev_pfn(p + i * psz);
 		in_area += pfn0[i] >= (uint64_t)base &&
 			   pfn0[i] < (uint64_t)(base + count);
 	}
@@ -193,7 +148,7 @@ static int do_verify(const char *area, size_t n)
 	    bad, passes + 1);
 
 	for (i = 0; i < n; i++) {
-		uint64_t pfn = pfn_of(p + i * psz);
+		uint64_t pfn = dev_pfn(p + i * psz);
 
 		moved += pfn != pfn0[i];
 		if (pfn >= (uint64_t)base && pfn < (uint64_t)(base + count) &&
@@ -207,7 +162,7 @@ static int do_verify(const char *area, size_t n)
 	if (bits && !read_bitmap(area, bits, nwords)) {
 		in_alloc = 0;
 		for (i = 0; i < n; i++) {
-			uint64_t pfn = pfn_of(p + i * psz), bit;
+			uint64_t pfn = dev_pfn(p + i * psz), bit;
 
 			if (pfn < (uint64_t)base || pfn >= (uint64_t)(base + count))
 				continue;
@@ -220,8 +175,7 @@ static int do_verify(const char *area, size_t n)
 		tap(0, "read the bitmap of %s", area);
 	}
 	munmap(p, n * psz);
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }
 
 /* Free pages in blocks of order >= @min over every region of buddyinfo. */
@@ -318,7 +272,7 @@ static char *map_pfn_holes(size_t n, size_t *kept, size_t *nkept)
 
 	*nkept = 0;
 	for (i = 0; i < n; i++) {
-		if (pfn_of(p + i * psz) % 8)
+		if (dev_pfn(p + i * psz) % 8)
 			munmap(p + i * psz, psz);
 		else
 			kept[(*nkept)++] = i;
@@ -361,8 +315,7 @@ static int do_kcompactd(size_t n, int seconds)
 		bad += check(p, kept[i]);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	free(kept);
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }
 
 static int do_frag(size_t n)
@@ -379,20 +332,13 @@ static int do_frag(size_t n)
 	bad = kept_bad_bytes(p, n);
 	tap(bad == 0, "the %zu kept pages are intact after compaction (%ld bad bytes)",
 	    (n + 7) / 8, bad);
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	psz = sysconf(_SC_PAGESIZE);
-	devfd = open(MMLAB_DEV_PATH, O_RDWR);
-	if (devfd < 0) {
-		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
-		       strerror(errno));
+	if (test_open_dev())
 		return 0;
-	}
 	if (argc == 4 && !strcmp(argv[1], "verify"))
 		return do_verify(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "frag"))

@@ -9,22 +9,12 @@
  * cow_copy, cow_reuse, map (a page the object holds mapped again, e.g.
  * after fork write-protected the parent by unmapping it).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "mmlab_fault/mmlab_uapi.h"
+#include "testlib.h"
 
 #define STATS "/sys/kernel/debug/mmlab/fault/stats"
 #define DRAIN "/sys/kernel/debug/mmlab/drain"
@@ -41,24 +31,7 @@ struct stats {
 	long v[NR_STATS];
 };
 
-static int tap_n, tap_failed, devfd;
-static long psz;
 static uint64_t region_lo, region_hi;	/* pfns */
-
-static void tap(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	if (!cond)
-		tap_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static void read_stats(struct stats *s)
 {
@@ -144,33 +117,14 @@ static uint64_t pagemap_pfn(void *addr)
  */
 static uint64_t pfn_of(void *addr)
 {
-	struct mmlab_ioc_page_info pi;
 	uint64_t pfn = pagemap_pfn(addr);
 
-	if (pfn)
-		return pfn;
-	memset(&pi, 0, sizeof(pi));
-	pi.addr = (uintptr_t)addr;
-	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
-		return 0;
-	return pi.pfn;
+	return pfn ? pfn : dev_pfn(addr);
 }
 
 static int in_region(uint64_t pfn)
 {
 	return pfn >= region_lo && pfn < region_hi;
-}
-
-static char *map(size_t npages, int flags)
-{
-	void *p = mmap(NULL, npages * psz, PROT_READ | PROT_WRITE, flags,
-		       devfd, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap /dev/mmlab");
-		exit(2);
-	}
-	return p;
 }
 
 static char sink;
@@ -214,7 +168,7 @@ static void test_zero_page(void)
 	char *p;
 
 	read_stats(&s);
-	p = map(n, MAP_PRIVATE);
+	p = dev_map(n, MAP_PRIVATE);
 	touch_read(p, n);
 	pfn0 = pfn_of(p);
 	for (i = 1; i < n; i++)
@@ -241,7 +195,7 @@ static void test_write_faults(void)
 	char *p;
 
 	read_stats(&s);
-	p = map(n, MAP_PRIVATE);
+	p = dev_map(n, MAP_PRIVATE);
 	for (i = 0; i < n; i++) {
 		p[i * psz] = 1;
 		ok &= all_zero(p + i * psz + 1, psz - 1);
@@ -268,7 +222,7 @@ static void test_read_then_write(void)
 	uint64_t z, w;
 	char *p;
 
-	p = map(1, MAP_PRIVATE);
+	p = dev_map(1, MAP_PRIVATE);
 	read_stats(&s);
 	sink += READ(p[100]);
 	z = pfn_of(p);
@@ -304,7 +258,7 @@ static void test_fork_cow(int child_first)
 	const char *who = child_first ? "child writes first" :
 					"parent writes first";
 
-	p = map(n, MAP_PRIVATE);
+	p = dev_map(n, MAP_PRIVATE);
 	for (i = 0; i < n; i++) {
 		memset(p + i * psz, 'a' + i, psz);
 		before[i] = pfn_of(p + i * psz);
@@ -392,7 +346,7 @@ static void test_reuse_after_child_exit(void)
 	pid_t pid;
 	char *p;
 
-	p = map(1, MAP_PRIVATE);
+	p = dev_map(1, MAP_PRIVATE);
 	p[0] = 5;
 	pfn = pfn_of(p);
 	pid = fork();
@@ -422,7 +376,7 @@ static void test_grandchildren(int order)
 	pid_t pid;
 	char *p;
 
-	p = map(n, MAP_PRIVATE);
+	p = dev_map(n, MAP_PRIVATE);
 	touch_write(p, n, 'p');
 	pid = fork();
 	if (!pid) {
@@ -477,7 +431,7 @@ static void test_partial_munmap(void)
 	struct stats s;
 	char *p;
 
-	p = map(n, MAP_PRIVATE);
+	p = dev_map(n, MAP_PRIVATE);
 	touch_write(p, n, 'x');
 	read_stats(&s);
 	tap(!munmap(p + 3 * psz, 2 * psz), "partial munmap: the middle goes");
@@ -499,7 +453,7 @@ static void test_madvise_mremap(void)
 	char *p;
 	int r, err;
 
-	p = map(12, MAP_PRIVATE);
+	p = dev_map(12, MAP_PRIVATE);
 	munmap(p + 4 * psz, 8 * psz);	/* the target of the move is ours */
 	touch_write(p, 4, 'm');
 	r = madvise(p, psz, MADV_DONTNEED);
@@ -537,7 +491,7 @@ static void test_mprotect(void)
 	char *p;
 
 	sigaction(SIGSEGV, &sa, NULL);
-	p = map(2, MAP_PRIVATE);
+	p = dev_map(2, MAP_PRIVATE);
 	p[0] = 'w';
 	pfn = pfn_of(p);
 	tap(!mprotect(p, 2 * psz, PROT_READ), "mprotect PROT_READ");
@@ -565,7 +519,7 @@ static void test_shared(void)
 	pid_t pid;
 	char *p;
 
-	p = map(n, MAP_SHARED);
+	p = dev_map(n, MAP_SHARED);
 	for (i = 0; i < n; i++) {
 		p[i * psz] = 's';
 		pfn[i] = pfn_of(p + i * psz);
@@ -609,7 +563,7 @@ static void test_exhaustion(void)
 	pid = fork();
 	if (!pid) {
 		signal(SIGBUS, on_bus);
-		p = map(n, MAP_PRIVATE);
+		p = dev_map(n, MAP_PRIVATE);
 		for (i = 0; i < n; i++)
 			p[i * psz] = 1;
 		_exit(0);
@@ -617,7 +571,7 @@ static void test_exhaustion(void)
 	rc = wait_child(pid);
 	tap(rc == 42, "exhaustion: SIGBUS when the region cannot supply a page");
 	tap(free_pages() == fp, "exhaustion: every page back after the exit");
-	p = map(2, MAP_PRIVATE);
+	p = dev_map(2, MAP_PRIVATE);
 	p[0] = 1;
 	tap(p[0] == 1 && in_region(pfn_of(p)),
 	    "exhaustion: the next mapping works");
@@ -651,7 +605,7 @@ static void test_oom_kill(void)
 		exit(2);
 	a = fork();
 	if (!a) {
-		char *p = map(big, MAP_PRIVATE);
+		char *p = dev_map(big, MAP_PRIVATE);
 
 		touch_write(p, big, 'a');
 		if (write(go[1], "x", 1) != 1)
@@ -663,7 +617,7 @@ static void test_oom_kill(void)
 		exit(2);
 	b = fork();
 	if (!b) {
-		char *p = map(big / 2 + big / 4, MAP_PRIVATE);
+		char *p = dev_map(big / 2 + big / 4, MAP_PRIVATE);
 
 		touch_write(p, big / 2 + big / 4, 'b');
 		_exit(0);
@@ -683,7 +637,7 @@ static void test_oom_kill(void)
 
 static void test_unload_refused(void)
 {
-	char *p = map(1, MAP_PRIVATE);
+	char *p = dev_map(1, MAP_PRIVATE);
 	int r;
 
 	p[0] = 1;
@@ -713,20 +667,14 @@ int main(void)
 	long fp0, fp1;
 	int i, counted = 1;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	psz = sysconf(_SC_PAGESIZE);
 	if (!b || !s) {
 		printf("1..0 # SKIP MMLAB_REGION_BASE/SIZE not set\n");
 		return 0;
 	}
+	if (test_open_dev())
+		return 0;
 	region_lo = strtoull(b, NULL, 16) / psz;
 	region_hi = region_lo + strtoull(s, NULL, 16) / psz;
-	devfd = open(MMLAB_DEV_PATH, O_RDWR);
-	if (devfd < 0) {
-		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
-		       strerror(errno));
-		return 0;
-	}
 	fp0 = free_pages();
 	read_stats(&st0);
 	printf("# region pfns %#llx-%#llx, free pages %ld\n",
@@ -758,6 +706,5 @@ int main(void)
 	fp1 = free_pages();
 	tap(fp1 == fp0, "nothing leaked: free pages %ld, at start %ld", fp1,
 	    fp0);
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * testlib.h: what the C test programs share. TAP lines and the plan,
+ * /dev/mmlab opened once (devfd) with the page size (psz), its pages
+ * mapped, and the pfn behind a mapped address. Header only: every test
+ * is one static program (tools/Makefile).
+ */
+#ifndef MMLAB_TESTLIB_H
+#define MMLAB_TESTLIB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmlab_fault/mmlab_uapi.h"
+
+static int tap_n, tap_failed, devfd = -1;
+static size_t psz;
+
+/* One TAP line: "ok N - ..." if @cond, else "not ok N - ...". */
+static inline void tap(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* The plan; returns the exit status, 1 if a case failed. */
+static inline int tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+/*
+ * Line-buffered stdout, psz, and /dev/mmlab opened read-write into devfd.
+ * Returns 0, or -1 after printing a SKIP plan if it cannot be opened.
+ */
+static inline int test_open_dev(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	psz = sysconf(_SC_PAGESIZE);
+	devfd = open(MMLAB_DEV_PATH, O_RDWR);
+	if (devfd < 0) {
+		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* @n pages of /dev/mmlab, read-write, @flags MAP_PRIVATE or MAP_SHARED. */
+static inline char *dev_map(size_t n, int flags)
+{
+	void *p = mmap(NULL, n * psz, PROT_READ | PROT_WRITE, flags, devfd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap /dev/mmlab");
+		exit(2);
+	}
+	return p;
+}
+
+/* The pfn mapped at @addr, from MMLAB_IOC_PAGE_INFO; 0 if none. */
+static inline uint64_t dev_pfn(void *addr)
+{
+	struct mmlab_ioc_page_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.addr = (uintptr_t)addr;
+	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
+		return 0;
+	return pi.pfn;
+}
+
+#endif /* MMLAB_TESTLIB_H */
