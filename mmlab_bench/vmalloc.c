@@ -41,9 +41,21 @@ static const char * const vcase_names[V_NR] = {
 	"vmalloc_random_size", "vmalloc_fix_align", "vmalloc_64k",
 };
 
+/*
+ * mmlab_vmalloc() takes no gfp: with zero=1 (the kernel side then runs with
+ * init_on_alloc=1 and zeroes every page it maps) mmlab's side zeroes the
+ * area itself, so both sides do the same work.
+ */
 static void *v_alloc(bool kernel, unsigned long size)
 {
-	return kernel ? vmalloc(size) : mmlab_vmalloc(size);
+	void *p;
+
+	if (kernel)
+		return vmalloc(size);
+	p = mmlab_vmalloc(size);
+	if (p && bench_p.zero)
+		memset(p, 0, size);
+	return p;
 }
 
 static void v_free(bool kernel, void *p)

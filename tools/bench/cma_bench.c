@@ -11,15 +11,21 @@
  *   mmlab   /sys/kernel/debug/mmlab/cma/AREA/, user pages from /dev/mmlab,
  *           free CMA pages from /sys/kernel/debug/mmlab/vmstat.
  *
+ * Where a user page lies: /proc/self/pagemap for anonymous memory,
+ * MMLAB_IOC_PAGE_INFO for /dev/mmlab (pagemap does not walk VM_PFNMAP).
+ *
  * Before every allocation the area is filled again until at most half of
  * it is free: user pages are touched 1 MiB at a time while nr_free_cma is
  * above half the area (both allocators put movable pages in CMA pageblocks
- * once free CMA pages exceed half of all free pages: __rmqueue), and after
- * the free, chunks whose pages all left the area (migrated out) are
- * unmapped. So every allocation migrates user pages out, as cma_alloc ->
+ * once free CMA pages exceed half of all free pages: __rmqueue, so the rest
+ * of memory fills as well); then user pages outside the area, newest
+ * first, are released (MADV_DONTNEED, or munmap of the page on /dev/mmlab,
+ * which refuses MADV_DONTNEED) until as much memory as the area has been
+ * given back outside it: room for the migration, and the pages an earlier
+ * allocation migrated out go too. So every allocation migrates user pages out, as cma_alloc ->
  * alloc_contig_range does. Every user page carries a pattern (one word in
- * every 256 bytes, which keeps the fill cheap under TCG), checked when its
- * chunk is unmapped and at the end: the corrupted-byte count must be 0.
+ * every 256 bytes, which keeps the fill cheap under TCG), checked when it
+ * is released and at the end: the corrupted-byte count must be 0.
  *
  * Output, one line per size:
  *   cma,SIDE,PAGES,TRIES,OK,MIN_NS,AVG_NS,MAX_NS,P99_NS,FILL_PCT
@@ -39,12 +45,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
+
+#include "mmlab_fault/mmlab_uapi.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define CHUNK_PAGES	256
@@ -72,8 +81,21 @@ static long page_size;
 static unsigned long base_pfn, area_pages;
 static int pagemap_fd = -1;
 
-static char *chunks[MAX_CHUNKS];
-static unsigned long chunk_ids[MAX_CHUNKS];
+/**
+ * struct chunk - 1 MiB of user pages touched together.
+ * @p: its address.
+ * @id: its number, part of the pattern.
+ * @live: pages still mapped and holding the pattern.
+ * @nr_live: how many.
+ */
+struct chunk {
+	char *p;
+	unsigned long id;
+	unsigned char live[CHUNK_PAGES];
+	unsigned int nr_live;
+};
+
+static struct chunk chunks[MAX_CHUNKS];
 static int nr_chunks;
 static unsigned long next_chunk_id;
 
@@ -245,53 +267,104 @@ static int refill(void)
 			return -1;
 		for (pg = 0; pg < CHUNK_PAGES; pg++)
 			fill_page(p, next_chunk_id, pg);
-		chunk_ids[nr_chunks] = next_chunk_id++;
-		chunks[nr_chunks++] = p;
+		chunks[nr_chunks].p = p;
+		chunks[nr_chunks].id = next_chunk_id++;
+		memset(chunks[nr_chunks].live, 1, CHUNK_PAGES);
+		chunks[nr_chunks++].nr_live = CHUNK_PAGES;
 	}
 	return 0;
 }
 
+/*
+ * The frame behind @addr: MMLAB_IOC_PAGE_INFO for /dev/mmlab (a VM_PFNMAP
+ * mapping, which /proc/self/pagemap reports as a hole), pagemap otherwise.
+ */
 static uint64_t pfn_of(const char *addr)
 {
+	struct mmlab_ioc_page_info pi;
 	uint64_t e = 0;
 	off_t off = (uintptr_t)addr / page_size * sizeof(e);
 
+	if (side.devfd >= 0) {
+		memset(&pi, 0, sizeof(pi));
+		pi.addr = (uintptr_t)addr;
+		if (ioctl(side.devfd, MMLAB_IOC_PAGE_INFO, &pi))
+			return 0;
+		if (pi.pfn)
+			return pi.pfn;
+		/* Migrated: the pte comes back on the next touch. */
+		__atomic_load_n(addr, __ATOMIC_RELAXED);
+		if (ioctl(side.devfd, MMLAB_IOC_PAGE_INFO, &pi))
+			return 0;
+		return pi.pfn;
+	}
 	if (pread(pagemap_fd, &e, sizeof(e), off) != sizeof(e))
 		return 0;
 	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
 }
 
-static int chunk_in_area(const char *p)
+static int in_area(const char *addr)
 {
-	unsigned long pg;
-	uint64_t pfn;
+	uint64_t pfn = pfn_of(addr);
 
-	for (pg = 0; pg < CHUNK_PAGES; pg++) {
-		pfn = pfn_of(p + pg * page_size);
-		if (pfn >= base_pfn && pfn < base_pfn + area_pages)
-			return 1;
-	}
-	return 0;
+	return pfn >= base_pfn && pfn < base_pfn + area_pages;
 }
 
-/* Check, then unmap, the chunks with no page left in the area. */
-static unsigned long drop_displaced(unsigned long *checked)
+/* Give one user page back to its allocator. */
+static void release_page(char *addr)
 {
-	unsigned long bad = 0, pg;
+	if (side.devfd >= 0)
+		munmap(addr, page_size);
+	else
+		madvise(addr, page_size, MADV_DONTNEED);
+}
+
+/*
+ * Forget the chunks with no live page. An anonymous chunk is still mapped
+ * (MADV_DONTNEED keeps the range): unmap it. A /dev/mmlab chunk was
+ * unmapped page by page, and a newer chunk may already sit in its holes.
+ */
+static void compact_chunks(void)
+{
 	int i, kept = 0;
 
 	for (i = 0; i < nr_chunks; i++) {
-		if (chunk_in_area(chunks[i])) {
-			chunks[kept] = chunks[i];
-			chunk_ids[kept++] = chunk_ids[i];
+		if (!chunks[i].nr_live) {
+			if (side.devfd < 0)
+				munmap(chunks[i].p, CHUNK_PAGES * page_size);
 			continue;
 		}
-		for (pg = 0; pg < CHUNK_PAGES; pg++)
-			bad += bad_bytes(chunks[i], chunk_ids[i], pg);
-		*checked += CHUNK_PAGES;
-		munmap(chunks[i], CHUNK_PAGES * page_size);
+		chunks[kept++] = chunks[i];
 	}
 	nr_chunks = kept;
+}
+
+/*
+ * Check, then release, live pages outside the area, newest chunk first,
+ * up to @limit pages. Returns the corrupted bytes found.
+ */
+static unsigned long drop_outside(unsigned long limit, unsigned long *checked)
+{
+	unsigned long bad = 0, dropped = 0, pg;
+	struct chunk *c;
+	char *addr;
+	int i;
+
+	for (i = nr_chunks - 1; i >= 0 && dropped < limit; i--) {
+		c = &chunks[i];
+		for (pg = 0; pg < CHUNK_PAGES && dropped < limit; pg++) {
+			addr = c->p + pg * page_size;
+			if (!c->live[pg] || in_area(addr))
+				continue;
+			bad += bad_bytes(c->p, c->id, pg);
+			(*checked)++;
+			release_page(addr);
+			c->live[pg] = 0;
+			c->nr_live--;
+			dropped++;
+		}
+	}
+	compact_chunks();
 	return bad;
 }
 
@@ -316,6 +389,7 @@ static void run_size(unsigned long pages, int tries, unsigned long *bad,
 		if (refill())
 			fprintf(stderr, "cma_bench: %s: could not fill the area\n",
 				side.name);
+		*bad += drop_outside(area_pages, checked);
 		fill += 100.0 * (area_pages - free_cma()) / area_pages;
 		t0 = now_ns();
 		err = area_write("alloc", pages);
@@ -325,7 +399,6 @@ static void run_size(unsigned long pages, int tries, unsigned long *bad,
 			if (area_write("free", pages))
 				die("%s: free failed", side.name);
 		}
-		*bad += drop_displaced(checked);
 	}
 	if (!ok) {
 		printf("cma,%s,%lu,%d,0,0,0,0,0,%.1f\n", side.name, pages, tries,
@@ -347,9 +420,12 @@ static unsigned long check_all(unsigned long *checked)
 	int i;
 
 	for (i = 0; i < nr_chunks; i++) {
-		for (pg = 0; pg < CHUNK_PAGES; pg++)
-			bad += bad_bytes(chunks[i], chunk_ids[i], pg);
-		*checked += CHUNK_PAGES;
+		for (pg = 0; pg < CHUNK_PAGES; pg++) {
+			if (!chunks[i].live[pg])
+				continue;
+			bad += bad_bytes(chunks[i].p, chunks[i].id, pg);
+			(*checked)++;
+		}
 	}
 	return bad;
 }
