@@ -139,7 +139,14 @@ bool mmlab_oom_kill_wanted(void)
 /**
  * mmlab_oom_kill() - kill the process holding the most mmlab pages.
  *
- * Return: true if a process was sent SIGKILL.
+ * As the kernel's OOM killer waits for a victim rather than choosing
+ * another, a holder that is already dying (SIGKILL pending, or its task
+ * gone and its mm being torn down: exit_mm() clears task->mm before
+ * exit_mmap() gives the pages back) is not killed again: its pages are on
+ * their way back and the faulter only has to wait.
+ *
+ * Return: true if a process was sent SIGKILL or the biggest holder is
+ * already exiting; false if no process holds mmlab pages.
  */
 bool mmlab_oom_kill(void)
 {
@@ -160,8 +167,14 @@ bool mmlab_oom_kill(void)
 	if (best)
 		mmlab_mm_task(best->mm, &pid, comm, &victim);
 	mutex_unlock(&mmlab_maps_lock);
-	if (!victim)
+	if (!best)
 		return false;
+	if (!victim)
+		return true;	/* exiting: exit_mmap() is freeing its pages */
+	if (fatal_signal_pending(victim) || (victim->flags & PF_EXITING)) {
+		put_task_struct(victim);
+		return true;
+	}
 	pr_warn_ratelimited("oom_policy kill: killing pid %d (%s), %lu mmlab pages\n",
 			    pid, comm, best_rss);
 	send_sig(SIGKILL, victim, 1);
