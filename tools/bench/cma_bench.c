@@ -7,30 +7,35 @@
  *
  *   kernel  /sys/kernel/debug/cma/AREA/ (CONFIG_CMA_DEBUGFS: the lab
  *           kernels; a cma= area on the command line), user pages from
- *           MAP_ANONYMOUS (THP off), free CMA pages from /proc/vmstat;
- *   mmlab   /sys/kernel/debug/mmlab/cma/AREA/, user pages from /dev/mmlab,
- *           free CMA pages from /sys/kernel/debug/mmlab/vmstat.
+ *           MAP_ANONYMOUS (THP off);
+ *   mmlab   /sys/kernel/debug/mmlab/cma/AREA/, user pages from /dev/mmlab.
  *
  * Where a user page lies: /proc/self/pagemap for anonymous memory,
  * MMLAB_IOC_PAGE_INFO for /dev/mmlab (pagemap does not walk VM_PFNMAP).
  *
- * Before every allocation the area is filled again until at most half of
- * it is free: user pages are touched 1 MiB at a time while nr_free_cma is
- * above half the area (both allocators put movable pages in CMA pageblocks
- * once free CMA pages exceed half of all free pages: __rmqueue, so the rest
- * of memory fills as well); then user pages outside the area, newest
- * first, are released (MADV_DONTNEED, or munmap of the page on /dev/mmlab,
- * which refuses MADV_DONTNEED) until as much memory as the area has been
- * given back outside it: room for the migration, and the pages an earlier
- * allocation migrated out go too. So every allocation migrates user pages out, as cma_alloc ->
- * alloc_contig_range does. Every user page carries a pattern (one word in
+ * Before every allocation the area is filled again until user pages hold
+ * half of it: user pages are touched 1 MiB at a time, and where each one
+ * landed is looked up, until half the area's pages are ours (both
+ * allocators put movable pages in CMA pageblocks once free CMA pages exceed
+ * half of all free pages, __rmqueue, so the rest of memory fills as well;
+ * nr_free_cma cannot tell: the kernel's per-CPU lists hold freed CMA
+ * pages that count as neither free nor user pages); then user pages
+ * outside the area, newest first, are released (MADV_DONTNEED, or munmap
+ * of the page on /dev/mmlab, which refuses MADV_DONTNEED) until as much
+ * memory as the area has been given back outside it: room for the
+ * migration, and the pages an earlier allocation migrated out go too. An
+ * allocation migrates the user pages in its way out of the area, as
+ * cma_alloc -> alloc_contig_range does; how many were in its way depends
+ * on where each allocator put them. Every user page carries a pattern (one word in
  * every 256 bytes, which keeps the fill cheap under TCG), checked when it
  * is released and at the end: the corrupted-byte count must be 0.
  *
  * Output, one line per size:
- *   cma,SIDE,PAGES,TRIES,OK,MIN_NS,AVG_NS,MAX_NS,P99_NS,FILL_PCT
+ *   cma,SIDE,PAGES,TRIES,OK,MIN_NS,AVG_NS,MAX_NS,P99_NS,FILL_PCT,MIGRATED
  * (times of the successful allocations only; FILL_PCT the mean part of the
- * area held by user pages before an allocation), then
+ * area held by user pages before an allocation; MIGRATED the mean number
+ * of user pages each allocation moved out of the area, counted by looking
+ * them up again: the lab kernel has no VM event counters), then
  *   cma_check,SIDE,PAGES_CHECKED,CORRUPTED_BYTES
  *
  * Time is CLOCK_MONOTONIC, or on x86 with the jiffies clocksource (the
@@ -65,14 +70,12 @@
 struct side {
 	const char *name;
 	const char *cma_dir;
-	const char *vmstat;
 	int devfd;		/* /dev/mmlab, or -1 for anonymous memory */
 };
 
 static const struct side sides[] = {
-	{ "kernel", "/sys/kernel/debug/cma", "/proc/vmstat", -1 },
-	{ "mmlab", "/sys/kernel/debug/mmlab/cma",
-	  "/sys/kernel/debug/mmlab/vmstat", -1 },
+	{ "kernel", "/sys/kernel/debug/cma", -1 },
+	{ "mmlab", "/sys/kernel/debug/mmlab/cma", -1 },
 };
 
 static struct side side;
@@ -87,16 +90,19 @@ static int pagemap_fd = -1;
  * @id: its number, part of the pattern.
  * @live: pages still mapped and holding the pattern.
  * @nr_live: how many.
+ * @in_area: how many of them are in the area, when last looked.
  */
 struct chunk {
 	char *p;
 	unsigned long id;
 	unsigned char live[CHUNK_PAGES];
 	unsigned int nr_live;
+	unsigned int in_area;
 };
 
 static struct chunk chunks[MAX_CHUNKS];
 static int nr_chunks;
+static unsigned long area_user_pages;	/* sum of the chunks' in_area */
 static unsigned long next_chunk_id;
 
 #if defined(__x86_64__)
@@ -159,32 +165,18 @@ static void pick_clock(void)
 #endif
 }
 
-static unsigned long read_ulong(const char *path, const char *key)
+/* The number a debugfs file of the area holds. */
+static unsigned long read_ulong(const char *path)
 {
-	char line[256];
 	unsigned long v = 0;
-	size_t klen = key ? strlen(key) : 0;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		die("cannot open %s", path);
-	while (fgets(line, sizeof(line), f)) {
-		if (!key) {
-			v = strtoul(line, NULL, 0);
-			break;
-		}
-		if (!strncmp(line, key, klen) && line[klen] == ' ') {
-			v = strtoul(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
+	if (fscanf(f, "%lu", &v) != 1)
+		die("no number in %s", path);
 	fclose(f);
 	return v;
-}
-
-static unsigned long free_cma(void)
-{
-	return read_ulong(side.vmstat, "nr_free_cma");
 }
 
 /* Write @count to the area's @file; 0 or -errno. */
@@ -253,28 +245,6 @@ static char *map_chunk(void)
 	return p;
 }
 
-/* Touch chunks until at most half the area is free; -1 if memory ran out. */
-static int refill(void)
-{
-	unsigned long pg;
-	char *p;
-
-	while (free_cma() > area_pages / 2) {
-		if (nr_chunks == MAX_CHUNKS)
-			return -1;
-		p = map_chunk();
-		if (!p)
-			return -1;
-		for (pg = 0; pg < CHUNK_PAGES; pg++)
-			fill_page(p, next_chunk_id, pg);
-		chunks[nr_chunks].p = p;
-		chunks[nr_chunks].id = next_chunk_id++;
-		memset(chunks[nr_chunks].live, 1, CHUNK_PAGES);
-		chunks[nr_chunks++].nr_live = CHUNK_PAGES;
-	}
-	return 0;
-}
-
 /*
  * The frame behind @addr: MMLAB_IOC_PAGE_INFO for /dev/mmlab (a VM_PFNMAP
  * mapping, which /proc/self/pagemap reports as a hole), pagemap otherwise.
@@ -308,6 +278,57 @@ static int in_area(const char *addr)
 	uint64_t pfn = pfn_of(addr);
 
 	return pfn >= base_pfn && pfn < base_pfn + area_pages;
+}
+
+/* Look up where each live page of @c is; update the counts. */
+static void count_chunk(struct chunk *c)
+{
+	unsigned long pg;
+	unsigned int n = 0;
+
+	for (pg = 0; pg < CHUNK_PAGES; pg++)
+		if (c->live[pg] && in_area(c->p + pg * page_size))
+			n++;
+	area_user_pages += n;
+	area_user_pages -= c->in_area;
+	c->in_area = n;
+}
+
+/* After an allocation: pages only leave the area, so only look there. */
+static void recount(void)
+{
+	int i;
+
+	for (i = 0; i < nr_chunks; i++)
+		if (chunks[i].in_area)
+			count_chunk(&chunks[i]);
+}
+
+/* Touch chunks until user pages hold half the area; -1 if memory ran out. */
+static int refill(void)
+{
+	unsigned long pg;
+	struct chunk *c;
+	char *p;
+
+	recount();
+	while (area_user_pages < area_pages / 2) {
+		if (nr_chunks == MAX_CHUNKS)
+			return -1;
+		p = map_chunk();
+		if (!p)
+			return -1;
+		for (pg = 0; pg < CHUNK_PAGES; pg++)
+			fill_page(p, next_chunk_id, pg);
+		c = &chunks[nr_chunks++];
+		c->p = p;
+		c->id = next_chunk_id++;
+		memset(c->live, 1, CHUNK_PAGES);
+		c->nr_live = CHUNK_PAGES;
+		c->in_area = 0;
+		count_chunk(c);
+	}
+	return 0;
 }
 
 /* Give one user page back to its allocator. */
@@ -382,6 +403,7 @@ static void run_size(unsigned long pages, int tries, unsigned long *bad,
 {
 	static unsigned long long ns[MAX_TRIES];
 	unsigned long long t0, sum = 0;
+	unsigned long u0, moved = 0;
 	double fill = 0;
 	int t, ok = 0, err = 0, p99;
 
@@ -390,7 +412,8 @@ static void run_size(unsigned long pages, int tries, unsigned long *bad,
 			fprintf(stderr, "cma_bench: %s: could not fill the area\n",
 				side.name);
 		*bad += drop_outside(area_pages, checked);
-		fill += 100.0 * (area_pages - free_cma()) / area_pages;
+		fill += 100.0 * area_user_pages / area_pages;
+		u0 = area_user_pages;
 		t0 = now_ns();
 		err = area_write("alloc", pages);
 		if (!err) {
@@ -398,19 +421,22 @@ static void run_size(unsigned long pages, int tries, unsigned long *bad,
 			sum += ns[ok++];
 			if (area_write("free", pages))
 				die("%s: free failed", side.name);
+			recount();
+			moved += u0 - area_user_pages;
 		}
 	}
 	if (!ok) {
-		printf("cma,%s,%lu,%d,0,0,0,0,0,%.1f\n", side.name, pages, tries,
-		       fill / tries);
+		printf("cma,%s,%lu,%d,0,0,0,0,0,%.1f,0\n", side.name, pages,
+		       tries, fill / tries);
 		fprintf(stderr, "cma_bench: %s: %lu pages: %s\n", side.name,
 			pages, strerror(-err));
 		return;
 	}
 	qsort(ns, ok, sizeof(ns[0]), cmp_ull);
 	p99 = (ok * 99 + 99) / 100 - 1;
-	printf("cma,%s,%lu,%d,%d,%llu,%llu,%llu,%llu,%.1f\n", side.name, pages,
-	       tries, ok, ns[0], sum / ok, ns[ok - 1], ns[p99], fill / tries);
+	printf("cma,%s,%lu,%d,%d,%llu,%llu,%llu,%llu,%.1f,%lu\n", side.name,
+	       pages, tries, ok, ns[0], sum / ok, ns[ok - 1], ns[p99],
+	       fill / tries, moved / ok);
 	fflush(stdout);
 }
 
@@ -507,9 +533,9 @@ int main(int argc, char **argv)
 	n = parse_sizes(list, sizes);
 	open_side(sname, area);
 	snprintf(path, sizeof(path), "%s/base_pfn", area_dir);
-	base_pfn = read_ulong(path, NULL);
+	base_pfn = read_ulong(path);
 	snprintf(path, sizeof(path), "%s/count", area_dir);
-	area_pages = read_ulong(path, NULL);
+	area_pages = read_ulong(path);
 	if (!area_pages)
 		die("area %s has no pages", area_dir);
 	pick_clock();
