@@ -24,7 +24,6 @@
  */
 #include "testlib.h"
 
-#define CMA_DIR "/sys/kernel/debug/mmlab/cma/"
 #define BUDDYINFO "/sys/kernel/debug/mmlab/buddyinfo"
 #define COMPACT "/sys/kernel/debug/mmlab/compact"
 #define VMSTAT "/sys/kernel/debug/mmlab/vmstat"
@@ -64,22 +63,6 @@ static long check(const char *p, size_t page)
 	return bad;
 }
 
-static long read_ulong(const char *area, const char *file)
-{
-	char path[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), CMA_DIR "%s/%s", area, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* The area's bitmap (order_per_bit 0 assumed by cma.sh), one u32 a word. */
 static int read_bitmap(const char *area, uint32_t *bits, size_t nwords)
 {
@@ -87,7 +70,7 @@ static int read_bitmap(const char *area, uint32_t *bits, size_t nwords)
 	size_t n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), CMA_DIR "%s/bitmap", area);
+	snprintf(path, sizeof(path), MMLAB_CMA_DIR "/%s/bitmap", area);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -109,7 +92,7 @@ static char *map_fill(size_t n)
 
 static int do_verify(const char *area, size_t n)
 {
-	long base = read_ulong(area, "base_pfn"), count = read_ulong(area, "count");
+	long base = cma_area_value(area, "base_pfn"), count = cma_area_value(area, "count");
 	uint64_t *pfn0 = calloc(n, sizeof(*pfn0));
 	uint32_t *bits;
 	size_t i, in_area = 0, moved = 0, in_alloc = 0, nwords;

@@ -36,13 +36,10 @@
 #include <unistd.h>
 
 #include "mmlab_fault/mmlab_uapi.h"
+#include "testlib.h"
 
-#define CMA_DIR "/sys/kernel/debug/mmlab/cma"
 /* Read a byte the compiler cannot drop. */
 #define READ(x) ({ char __c = (x); asm volatile("" : : "r"(__c)); __c; })
-
-static int devfd;
-static size_t psz;
 
 static void die(const char *what)
 {
@@ -173,26 +170,10 @@ static int cmp_pfn(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-static long cma_value(const char *area, const char *file)
-{
-	char path[512];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), CMA_DIR "/%s/%s", area, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%li", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* How many of @pg lie in each CMA area. */
 static void report_cma(const struct upage *pg, size_t n)
 {
-	DIR *dir = opendir(CMA_DIR);
+	DIR *dir = opendir(MMLAB_CMA_DIR);
 	struct dirent *d;
 	size_t i, in;
 	long base, count;
@@ -202,8 +183,8 @@ static void report_cma(const struct upage *pg, size_t n)
 	while ((d = readdir(dir))) {
 		if (d->d_name[0] == '.')
 			continue;
-		base = cma_value(d->d_name, "base_pfn");
-		count = cma_value(d->d_name, "count");
+		base = cma_area_value(d->d_name, "base_pfn");
+		count = cma_area_value(d->d_name, "count");
 		for (i = 0, in = 0; i < n; i++)
 			in += pg[i].pfn >= (uint64_t)base &&
 			      pg[i].pfn < (uint64_t)(base + count);

@@ -88,4 +88,23 @@ static inline uint64_t dev_pfn(void *addr)
 	return pi.pfn;
 }
 
+#define MMLAB_CMA_DIR	"/sys/kernel/debug/mmlab/cma"
+
+/* A number of CMA area @area's debugfs file @file, or -1. */
+static inline long cma_area_value(const char *area, const char *file)
+{
+	char path[512];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), MMLAB_CMA_DIR "/%s/%s", area, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%li", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 #endif /* MMLAB_TESTLIB_H */
