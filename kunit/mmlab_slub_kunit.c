@@ -4,12 +4,16 @@
  * pointers, the fast path and each slow path taken and counted, partial
  * list movement, shrink giving empty slabs back to the buddy, each debug
  * detection firing on a deliberately injected bug, kmalloc classes and
- * ksize, bulk operations, and many threads at once.
+ * ksize, bulk operations, and many threads at once; the layout of small
+ * red-zoned objects, a destroy refused while objects are left, a debug
+ * allocation whose region is full, the nr_slab_* counters, a CPU going
+ * offline with slabs, and two frees of one object racing.
  *
  * The debug tests make mmlab_slub log one line per injected bug; those
  * lines are expected.
  */
 #include <kunit/test.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -78,12 +82,16 @@ static void layout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
 	mmlab_kmem_cache_destroy(s);
 
-	/* Debug layout: red zone after the object, free pointer after it. */
+	/*
+	 * Debug layout, as calculate_sizes(): red zone after the object up to
+	 * inuse, the free pointer at inuse, the tracks after it.
+	 */
 	s = make_cache(test, "kunit-layout-dbg", 24, 0,
 		       MMLAB_SLAB_RED_ZONE | MMLAB_SLAB_POISON |
 		       MMLAB_SLAB_STORE_USER, NULL);
+	KUNIT_EXPECT_EQ(test, s->inuse, 32U);
 	KUNIT_EXPECT_EQ(test, s->offset, 32U);
-	KUNIT_EXPECT_EQ(test, s->inuse, 40U);
+	KUNIT_EXPECT_EQ(test, mmlab_info_end(s), 40U);
 	KUNIT_EXPECT_EQ(test, s->size,
 			(unsigned int)ALIGN(40 + 2 * sizeof(struct mmlab_track),
 					    sizeof(void *)));
@@ -394,6 +402,51 @@ static void redzone_test(struct kunit *test)
 	mmlab_kmem_cache_destroy(s);
 }
 
+/*
+ * Objects smaller than a pointer in a red-zoned cache: the free pointer
+ * goes after the red zone (calculate_sizes()), so freeing an object leaves
+ * its red zone intact and the next allocation finds nothing wrong.
+ */
+static void small_redzone_test(struct kunit *test)
+{
+	static const unsigned long flags[] = {
+		MMLAB_SLAB_RED_ZONE,
+		MMLAB_SLAB_RED_ZONE | MMLAB_SLAB_CONSISTENCY_CHECKS,
+	};
+	struct mmlab_kmem_cache *s;
+	unsigned int size, f;
+	char name[32];
+	u8 *a, *b;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (size = 1; size < sizeof(void *); size++) {
+			snprintf(name, sizeof(name), "kunit-rz%u-%u", size, f);
+			s = make_cache(test, name, size, 0, flags[f], NULL);
+			KUNIT_EXPECT_GE_MSG(test, s->offset, s->inuse,
+					    "size %u", size);
+			KUNIT_EXPECT_EQ(test, s->inuse, (unsigned int)sizeof(void *));
+			a = mmlab_kmem_cache_alloc(s, GFP);
+			b = mmlab_kmem_cache_alloc(s, GFP);
+			KUNIT_ASSERT_TRUE(test, a && b);
+			memset(a, 0x11, size);
+			memset(b, 0x22, size);
+			mmlab_kmem_cache_free(s, a);
+			mmlab_kmem_cache_free(s, b);
+			KUNIT_EXPECT_EQ_MSG(test, mmlab_kmem_cache_validate(s), 0,
+					    "size %u", size);
+			a = mmlab_kmem_cache_alloc(s, GFP);
+			KUNIT_ASSERT_NOT_NULL(test, a);
+			KUNIT_EXPECT_EQ_MSG(test, st(s, DEBUG_ERRORS), 0UL,
+					    "size %u", size);
+			KUNIT_EXPECT_EQ(test, a[size], SLUB_RED_ACTIVE);
+			a[size] = 0;		/* one byte past: still caught */
+			mmlab_kmem_cache_free(s, a);
+			KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
+			mmlab_kmem_cache_destroy(s);
+		}
+	}
+}
+
 static void poison_test(struct kunit *test)
 {
 	struct mmlab_kmem_cache *s;
@@ -434,6 +487,345 @@ static void store_user_test(struct kunit *test)
 	t = mmlab_get_track(s, a, TRACK_FREE);
 	KUNIT_EXPECT_NE(test, t->addr, 0UL);
 	mmlab_kmem_cache_destroy(s);
+}
+
+/* --- Destroy, nodes, counters, hotplug --------------------------------------------- */
+
+/*
+ * A destroy with an object left is refused as kmem_cache_destroy() does
+ * when shutdown fails: the cache stays listed, with its debugfs directory,
+ * and usable; once the object is freed a destroy succeeds.
+ */
+static void destroy_busy_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	void *a, *b;
+
+	s = make_cache(test, "kunit-busy", 96, 0, 0, NULL);
+	a = mmlab_kmem_cache_alloc(s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	mmlab_kmem_cache_destroy(s);		/* refused: one object left */
+	KUNIT_ASSERT_TRUE(test, mmlab_cache_listed(s));
+	KUNIT_EXPECT_NOT_NULL(test, s->debugfs);
+	b = mmlab_kmem_cache_alloc(s, GFP);	/* still usable */
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	mmlab_kmem_cache_free(s, b);
+	mmlab_kmem_cache_free(s, a);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 2UL);
+	mmlab_kmem_cache_destroy(s);
+	KUNIT_EXPECT_FALSE(test, mmlab_cache_listed(s));
+}
+
+struct filler {
+	struct mmlab_page **pages;
+	unsigned long nr;
+};
+
+/* Take every page region @nid gives without reclaim. */
+static void fill_region(struct kunit *test, struct filler *f, int nid)
+{
+	unsigned long max = mmlab_zone(nid)->managed_pages;
+	struct mmlab_page *page;
+
+	f->nr = 0;
+	f->pages = kvcalloc(max, sizeof(*f->pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->pages);
+	while (f->nr < max) {
+		page = mmlab_alloc_pages_node(nid, __MMLAB_GFP_THISNODE |
+						   __MMLAB_GFP_NOWARN, 0);
+		if (!page)
+			break;
+		f->pages[f->nr++] = page;
+	}
+}
+
+static void unfill_region(struct filler *f)
+{
+	while (f->nr)
+		mmlab_free_pages(f->pages[--f->nr], 0);
+	kvfree(f->pages);
+}
+
+/*
+ * A node-specific allocation from a debug cache when that region is full:
+ * the buddy falls back to another region and the object comes from that
+ * new slab (a node is a preference, as in SLUB), with one slab allocated;
+ * it used to loop, allocating slabs it never used. fail_slab bounds the
+ * loop: after a few slabs every one fails.
+ */
+static void debug_node_fallback_test(struct kunit *test)
+{
+	struct mmlab_fail_config bound = {
+		.probability = 100, .interval = 1, .times = -1,
+	};
+	struct mmlab_kmem_cache *s;
+	struct mmlab_slab *slab;
+	struct filler f;
+	void *obj;
+
+	if (mmlab_nr_regions() < 2)
+		kunit_skip(test, "one region (slub_nodes.sh runs this with two)");
+	s = make_cache(test, "kunit-dbg-node", 64, 0,
+		       MMLAB_SLAB_CONSISTENCY_CHECKS | MMLAB_SLAB_RED_ZONE, NULL);
+	fill_region(test, &f, 0);
+	bound.space = s->object_size + 3 * (PAGE_SIZE << s->order);
+	KUNIT_ASSERT_EQ(test, mmlab_fail_configure("fail_slab", &bound), 0);
+	obj = mmlab_kmem_cache_alloc_node(s, GFP, 0);
+	mmlab_fail_configure("fail_slab", NULL);
+	unfill_region(&f);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	slab = mmlab_virt_to_slab(obj);
+	KUNIT_EXPECT_NE(test, slab->nid, 0);
+	KUNIT_EXPECT_EQ(test, st(s, ALLOC_SLAB), 1UL);
+	KUNIT_EXPECT_EQ(test, nr_slabs(s), 1UL);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 0UL);
+	mmlab_kmem_cache_free(s, obj);
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	/* With room again, region 0 serves it. */
+	obj = mmlab_kmem_cache_alloc_node(s, GFP, 0);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, mmlab_virt_to_slab(obj)->nid, 0);
+	mmlab_kmem_cache_free(s, obj);
+	mmlab_kmem_cache_destroy(s);
+}
+
+static unsigned long slab_pages(struct mmlab_kmem_cache *s)
+{
+	return nr_slabs(s) << s->order;
+}
+
+/*
+ * nr_slab_reclaimable and nr_slab_unreclaimable follow every slab given
+ * and taken back, exactly, each for its kind of cache (account_slab()).
+ */
+static void slab_vmstat_test(struct kunit *test)
+{
+	static const struct {
+		unsigned long flags;
+		enum mmlab_vm_item item, other;
+	} kinds[] = {
+		{ 0, MMLAB_NR_SLAB_UNRECLAIMABLE, MMLAB_NR_SLAB_RECLAIMABLE },
+		{ MMLAB_SLAB_RECLAIM_ACCOUNT, MMLAB_NR_SLAB_RECLAIMABLE,
+		  MMLAB_NR_SLAB_UNRECLAIMABLE },
+		{ MMLAB_SLAB_RECLAIM_ACCOUNT | MMLAB_SLAB_POISON,
+		  MMLAB_NR_SLAB_RECLAIMABLE, MMLAB_NR_SLAB_UNRECLAIMABLE },
+	};
+	struct mmlab_kmem_cache *s;
+	long before, other;
+	unsigned int k, i, n;
+	char name[32];
+	void **p;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		snprintf(name, sizeof(name), "kunit-vmstat%u", k);
+		s = make_cache(test, name, 1024, 0, kinds[k].flags, NULL);
+		n = 5 * s->objects;
+		p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		before = mmlab_vm_state(kinds[k].item);
+		other = mmlab_vm_state(kinds[k].other);
+		for (i = 0; i < n; i++) {
+			p[i] = mmlab_kmem_cache_alloc(s, GFP);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+			KUNIT_EXPECT_EQ(test, mmlab_vm_state(kinds[k].item) - before,
+					(long)slab_pages(s));
+		}
+		KUNIT_EXPECT_GE(test, nr_slabs(s), 5UL);
+		KUNIT_EXPECT_EQ(test, mmlab_vm_state(kinds[k].other), other);
+		for (i = 0; i < n; i++)
+			mmlab_kmem_cache_free(s, p[i]);
+		mmlab_kmem_cache_shrink(s);
+		KUNIT_EXPECT_EQ(test, nr_slabs(s), 0UL);
+		KUNIT_EXPECT_EQ(test, mmlab_vm_state(kinds[k].item), before);
+		KUNIT_EXPECT_EQ(test, mmlab_vm_state(kinds[k].other), other);
+		mmlab_kmem_cache_destroy(s);
+	}
+}
+
+struct cpu_alloc {
+	struct mmlab_kmem_cache *s;
+	void **p;
+	unsigned int n;
+	struct completion done;
+};
+
+/*
+ * Fill a few slabs, then free the first object of each full one: those
+ * slabs go to this CPU's partial list, the last stays its CPU slab.
+ */
+static int alloc_on_cpu_fn(void *data)
+{
+	struct cpu_alloc *ca = data;
+	unsigned int i;
+
+	for (i = 0; i < ca->n; i++)
+		ca->p[i] = mmlab_kmem_cache_alloc(ca->s, GFP);
+	for (i = 0; i + ca->s->objects < ca->n; i += ca->s->objects) {
+		mmlab_kmem_cache_free(ca->s, ca->p[i]);
+		ca->p[i] = NULL;
+	}
+	complete(&ca->done);
+	return 0;
+}
+
+/*
+ * A CPU that dies with a CPU slab and CPU partial slabs gives them back
+ * (the CPUHP teardown, as slub_cpu_dead()): its objects freed while it is
+ * offline, the cache is destroyed and every page is back in the buddy.
+ */
+static void cpu_dead_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned long before;
+	struct task_struct *t;
+	struct cpu_alloc ca;
+	unsigned int i;
+	int err;
+
+	if (num_online_cpus() < 2 || !cpu_online(1))
+		kunit_skip(test, "cpu1 is not online");
+	s = make_cache(test, "kunit-cpudead", 256, 0, 0, NULL);
+	s->min_partial = 0;	/* every empty slab goes back at once */
+	ca.s = s;
+	ca.n = 3 * s->objects + 1;
+	ca.p = kunit_kcalloc(test, ca.n, sizeof(*ca.p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ca.p);
+	init_completion(&ca.done);
+	mmlab_drain_all_pages(0);
+	before = mmlab_zone_free_pages(0);
+	t = kthread_create(alloc_on_cpu_fn, &ca, "mmlab_slub_kunit/cpu1");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, 1);
+	wake_up_process(t);
+	wait_for_completion(&ca.done);
+	KUNIT_ASSERT_NOT_NULL(test, ca.p[ca.n - 1]);
+	KUNIT_EXPECT_EQ(test, st(s, CPU_PARTIAL_FREE), 3UL);
+
+	err = remove_cpu(1);
+	if (err)
+		kunit_skip(test, "cpu1 cannot go offline: %d", err);
+	for (i = 0; i < ca.n; i++)
+		mmlab_kmem_cache_free(s, ca.p[i]);
+	mmlab_kmem_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, nr_slabs(s), 0UL);
+	mmlab_kmem_cache_destroy(s);
+	KUNIT_EXPECT_FALSE(test, mmlab_cache_listed(s));
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(0), before);
+	KUNIT_EXPECT_EQ(test, add_cpu(1), 0);
+	if (mmlab_cache_listed(s))	/* old leak: gone once cpu1 is back */
+		mmlab_kmem_cache_destroy(s);
+}
+
+/*
+ * Two threads free one object at the same moment, many times: one free
+ * must win and the other be reported as a bad free; never a crash, a
+ * freed slab structure read, or the object freed twice. The cache gives
+ * each empty slab back at once, so the loser often races with the release
+ * of the slab itself. Rounds are kept in step by two counters.
+ */
+#define RACE_ROUNDS	2000
+
+struct free_race {
+	struct mmlab_kmem_cache *s;
+	void *obj;
+	atomic_t go, done;
+	struct completion exited;
+	bool kfree;		/* mmlab_kfree(), else mmlab_kmem_cache_free() */
+};
+
+static void race_wait(atomic_t *ctr, int target)
+{
+	while (atomic_read_acquire(ctr) < target) {
+		cpu_relax();
+		cond_resched();		/* both threads may share one CPU */
+	}
+}
+
+static void race_free(struct free_race *fr)
+{
+	void *obj = READ_ONCE(fr->obj);
+
+	if (fr->kfree)
+		mmlab_kfree(obj);
+	else
+		mmlab_kmem_cache_free(fr->s, obj);
+}
+
+static int free_racer_fn(void *data)
+{
+	struct free_race *fr = data;
+	int r;
+
+	for (r = 1; r <= RACE_ROUNDS; r++) {
+		race_wait(&fr->go, r);
+		race_free(fr);
+		atomic_inc_return(&fr->done);
+		race_wait(&fr->done, 2 * r);
+	}
+	complete(&fr->exited);
+	return 0;
+}
+
+static void run_free_race(struct kunit *test, struct free_race *fr)
+{
+	struct task_struct *t;
+	int r;
+
+	atomic_set(&fr->go, 0);
+	atomic_set(&fr->done, 0);
+	init_completion(&fr->exited);
+	t = kthread_create(free_racer_fn, fr, "mmlab_slub_kunit/race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	if (num_online_cpus() > 1)
+		kthread_bind(t, cpumask_last(cpu_online_mask));
+	wake_up_process(t);
+	for (r = 1; r <= RACE_ROUNDS; r++) {
+		WRITE_ONCE(fr->obj, mmlab_kmem_cache_alloc(fr->s, GFP));
+		KUNIT_ASSERT_NOT_NULL(test, fr->obj);
+		atomic_inc_return(&fr->go);
+		race_free(fr);
+		atomic_inc_return(&fr->done);
+		race_wait(&fr->done, 2 * r);
+		if (!(r % 64))
+			cond_resched();
+	}
+	wait_for_completion(&fr->exited);
+}
+
+static void free_race_test(struct kunit *test)
+{
+	static const unsigned long flags[] = {
+		MMLAB_SLAB_CONSISTENCY_CHECKS, MMLAB_SLAB_RED_ZONE,
+		MMLAB_SLAB_POISON,
+	};
+	struct free_race *fr;
+	unsigned long before;
+	unsigned int i;
+	char name[32];
+
+	fr = kunit_kzalloc(test, sizeof(*fr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fr);
+	mmlab_drain_all_pages(0);
+	before = mmlab_zone_free_pages(0);
+	for (i = 0; i < 2 * ARRAY_SIZE(flags); i++) {
+		snprintf(name, sizeof(name), "kunit-race%u", i);
+		fr->s = make_cache(test, name, 2048, 0, flags[i / 2], NULL);
+		fr->s->min_partial = 0;
+		fr->kfree = i % 2;
+		run_free_race(test, fr);
+		KUNIT_EXPECT_EQ_MSG(test, st(fr->s, ALLOC_TOTAL),
+				    (unsigned long)RACE_ROUNDS, "%s", name);
+		KUNIT_EXPECT_EQ_MSG(test, st(fr->s, FREE_TOTAL),
+				    (unsigned long)RACE_ROUNDS, "%s", name);
+		KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(fr->s), 0);
+		mmlab_kmem_cache_shrink(fr->s);
+		KUNIT_EXPECT_EQ(test, nr_slabs(fr->s), 0UL);
+		mmlab_kmem_cache_destroy(fr->s);
+	}
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(0), before);
 }
 
 /* --- kmalloc --------------------------------------------------------------------------- */
@@ -552,6 +944,12 @@ static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(redzone_test),
 	KUNIT_CASE(poison_test),
 	KUNIT_CASE(store_user_test),
+	KUNIT_CASE(small_redzone_test),
+	KUNIT_CASE(destroy_busy_test),
+	KUNIT_CASE(debug_node_fallback_test),
+	KUNIT_CASE(slab_vmstat_test),
+	KUNIT_CASE(cpu_dead_test),
+	KUNIT_CASE(free_race_test),
 	KUNIT_CASE(kmalloc_test),
 	KUNIT_CASE(threads_test),
 	{}

@@ -3,7 +3,8 @@
  * KUnit suite mmlab_vmalloc: contents readable through the mapping and
  * through mmlab_vmalloc_to_page, guard pages, VA hole reuse and merging in
  * the augmented free tree, lazy purge, vmap of caller pages, bad frees,
- * many threads at once, and every page back in the buddy at the end.
+ * many threads at once, two vfree() of one area racing, and every page
+ * back in the buddy at the end.
  */
 #include <kunit/test.h>
 #include <linux/kthread.h>
@@ -240,6 +241,73 @@ static void threads_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_region_pages(), before);
 }
 
+/*
+ * Two threads vfree() one area at the same moment, many times: one takes
+ * the area, the other finds none and is a bad free (one log line); the
+ * pages go back once, the trees stay whole. Rounds are kept in step by
+ * two counters.
+ */
+#define VFREE_ROUNDS	500
+
+struct vfree_race {
+	void *addr;
+	atomic_t go, done;
+	struct completion exited;
+};
+
+static void vrace_wait(atomic_t *ctr, int target)
+{
+	while (atomic_read_acquire(ctr) < target) {
+		cpu_relax();
+		cond_resched();		/* both threads may share one CPU */
+	}
+}
+
+static int vfree_racer_fn(void *data)
+{
+	struct vfree_race *vr = data;
+	int r;
+
+	for (r = 1; r <= VFREE_ROUNDS; r++) {
+		vrace_wait(&vr->go, r);
+		mmlab_vfree(READ_ONCE(vr->addr));
+		atomic_inc_return(&vr->done);
+		vrace_wait(&vr->done, 2 * r);
+	}
+	complete(&vr->exited);
+	return 0;
+}
+
+static void vfree_race_test(struct kunit *test)
+{
+	unsigned long before = free_region_pages();
+	struct vfree_race *vr;
+	struct task_struct *t;
+	int r;
+
+	vr = kunit_kzalloc(test, sizeof(*vr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vr);
+	init_completion(&vr->exited);
+	t = kthread_create(vfree_racer_fn, vr, "mmlab_vmalloc_kunit/race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	if (num_online_cpus() > 1)
+		kthread_bind(t, cpumask_last(cpu_online_mask));
+	wake_up_process(t);
+	for (r = 1; r <= VFREE_ROUNDS; r++) {
+		WRITE_ONCE(vr->addr, mmlab_vmalloc((1 + r % 4) * PAGE_SIZE));
+		KUNIT_ASSERT_NOT_NULL(test, vr->addr);
+		atomic_inc_return(&vr->go);
+		mmlab_vfree(vr->addr);
+		atomic_inc_return(&vr->done);
+		vrace_wait(&vr->done, 2 * r);
+	}
+	wait_for_completion(&vr->exited);
+	mmlab_vmalloc_purge();
+	KUNIT_EXPECT_EQ(test, mmlab_vmalloc_check_tree(), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_vmalloc_free_va(), mmlab_vmalloc_window_size());
+	KUNIT_EXPECT_EQ(test, free_region_pages(), before);
+}
+
 static struct kunit_case mmlab_vmalloc_cases[] = {
 	KUNIT_CASE(contents_test),
 	KUNIT_CASE(hole_reuse_test),
@@ -248,6 +316,7 @@ static struct kunit_case mmlab_vmalloc_cases[] = {
 	KUNIT_CASE(bad_args_test),
 	KUNIT_CASE(lazy_test),
 	KUNIT_CASE(threads_test),
+	KUNIT_CASE(vfree_race_test),
 	{}
 };
 

@@ -135,8 +135,7 @@ static inline u8 *redzone(struct mmlab_kmem_cache *s, void *obj)
 
 static inline unsigned int redzone_len(struct mmlab_kmem_cache *s)
 {
-	return s->inuse - s->object_size -
-	       (s->offset >= s->object_size ? sizeof(void *) : 0);
+	return s->inuse - s->object_size;
 }
 
 /**
@@ -150,7 +149,7 @@ static inline unsigned int redzone_len(struct mmlab_kmem_cache *s)
 struct mmlab_track *mmlab_get_track(struct mmlab_kmem_cache *s, void *obj,
 				    enum mmlab_track_item item)
 {
-	return (struct mmlab_track *)(obj + s->inuse) + item;
+	return (struct mmlab_track *)(obj + mmlab_info_end(s)) + item;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_get_track);
 
@@ -322,8 +321,9 @@ bool mmlab_debug_free(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 	     check_redzone(s, obj, SLUB_RED_INACTIVE) < 0) ||
 	    ((s->flags & MMLAB_SLAB_CONSISTENCY_CHECKS) &&
 	     on_freelist(s, slab, obj))) {
-		pr_err("%s: double free of object %p, first freed by %s\n",
-		       s->name, obj, who_freed(s, obj, buf, sizeof(buf)));
+		pr_err_ratelimited("%s: double free of object %p, first freed by %s\n",
+				   s->name, obj,
+				   who_freed(s, obj, buf, sizeof(buf)));
 		return false;
 	}
 	if (s->flags & MMLAB_SLAB_RED_ZONE) {

@@ -52,9 +52,14 @@ extern const char * const mmlab_stat_names[NR_MMLAB_STATS];
  * @inuse: objects not on @freelist (allocated or on a CPU freelist).
  * @objects: objects in the slab.
  * @frozen: the slab is a CPU slab or on a CPU partial list.
+ * @discarded: the slab has left its node and is being given back; a free
+ *	that finds it so (under the node lock) is a bad free.
  * @nid: region of the pages.
  * @list: on a node partial list or a CPU partial list.
  * @all: on the node list of every slab (for validate and destroy).
+ * @rcu: frees this structure a grace period after the slab's pages went
+ *	back, so that a racing free that found the slab through a page can
+ *	still read it.
  *
  * The 24-byte mmlab_page cannot hold this (struct slab in the kernel
  * overlays struct page); every page of the slab points here through
@@ -68,9 +73,11 @@ struct mmlab_slab {
 	unsigned int inuse;
 	unsigned int objects;
 	bool frozen;
+	bool discarded;
 	int nid;
 	struct list_head list;
 	struct list_head all;
+	struct rcu_head rcu;
 };
 
 /**
@@ -136,8 +143,10 @@ enum mmlab_track_item { TRACK_ALLOC, TRACK_FREE };
  * @cpu_partial_slabs: CPU partial slabs kept before draining to the node.
  * @size: bytes per object slot, metadata included.
  * @object_size: bytes the user asked for.
+ * @allocflags: MMLAB_GFP_* flags every slab of the cache is allocated with.
  * @offset: free pointer offset inside the slot.
- * @inuse: end of the object and its red zone and free pointer.
+ * @inuse: end of the object and its red zone; a free pointer placed
+ *	outside the object sits at @inuse (as mm/slub.c's s->inuse).
  * @align: object alignment.
  * @red_left: unused; kept 0 (no left red zone).
  * @order: slab order.
@@ -146,7 +155,8 @@ enum mmlab_track_item { TRACK_ALLOC, TRACK_FREE };
  * @ctor: constructor, or NULL.
  * @name: the cache name.
  * @refcount: users (1; kmalloc caches are never destroyed by users).
- * @list: on the cache list.
+ * @list: on the cache list (mmlab_slab_caches) from creation until a
+ *	destroy that found no object left.
  * @debugfs: the cache's debugfs directory.
  * @node: one per region.
  */
@@ -155,6 +165,7 @@ struct mmlab_kmem_cache {
 	unsigned long flags;
 	unsigned long min_partial;
 	unsigned int cpu_partial_slabs;
+	mmlab_gfp_t allocflags;
 	unsigned int size;
 	unsigned int object_size;
 	unsigned int offset;
@@ -194,6 +205,7 @@ int mmlab_slub_parse_debug(const char *str, const char *name,
 			   unsigned long *flags);
 int mmlab_cache_count_free(struct mmlab_kmem_cache *s, unsigned long *objs,
 			   unsigned long *partial_objs, unsigned long *cpu);
+bool mmlab_cache_listed(struct mmlab_kmem_cache *s);
 
 static inline void *mmlab_slab_obj(struct mmlab_kmem_cache *s,
 				   struct mmlab_slab *slab, unsigned int i)
@@ -204,6 +216,18 @@ static inline void *mmlab_slab_obj(struct mmlab_kmem_cache *s,
 static inline bool mmlab_cache_debug(const struct mmlab_kmem_cache *s)
 {
 	return s->flags & MMLAB_SLAB_DEBUG_FLAGS;
+}
+
+/* The free pointer sits after the object and its red zone. */
+static inline bool mmlab_freeptr_outside(const struct mmlab_kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+/* End of the object's metadata before the tracks (get_info_end()). */
+static inline unsigned int mmlab_info_end(const struct mmlab_kmem_cache *s)
+{
+	return mmlab_freeptr_outside(s) ? s->inuse + sizeof(void *) : s->inuse;
 }
 
 /* debug.c */

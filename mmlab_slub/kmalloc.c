@@ -135,6 +135,17 @@ static bool is_large_kmalloc(const struct mmlab_page *page, const void *obj)
 	       obj == mmlab_page_address(page);
 }
 
+/*
+ * Take the large kmalloc at @obj for freeing: of two racing kfree() calls
+ * only one clears the mark, the other is a bad free.
+ */
+static bool claim_large_kmalloc(struct mmlab_page *page, const void *obj)
+{
+	return is_large_kmalloc(page, obj) &&
+	       cmpxchg(&page->private, MMLAB_KMALLOC_LARGE, 0) ==
+	       MMLAB_KMALLOC_LARGE;
+}
+
 /**
  * mmlab_kfree() - free memory from mmlab_kmalloc().
  * @obj: the memory; NULL and ZERO_SIZE_PTR are ignored.
@@ -154,19 +165,21 @@ void mmlab_kfree(const void *obj)
 	trace_kfree(_RET_IP_, obj);
 	page = mmlab_virt_to_page(obj);
 	if (!page) {
-		pr_err("kfree of %p, not in a region\n", obj);
+		pr_err_ratelimited("kfree of %p, not in a region\n", obj);
 		return;
 	}
-	if (mmlab_page_owner(page) == MMLAB_OWNER_SLAB) {
-		slab = (struct mmlab_slab *)READ_ONCE(page->private);
-		__mmlab_slab_free(slab->cache, (void *)obj, _RET_IP_);
+	/* The slab stays readable until the unlock (see slub.c). */
+	rcu_read_lock();
+	slab = mmlab_virt_to_slab(obj);
+	if (slab)
+		__mmlab_slab_free(READ_ONCE(slab->cache), (void *)obj, _RET_IP_);
+	rcu_read_unlock();
+	if (slab)
+		return;
+	if (!claim_large_kmalloc(page, obj)) {
+		pr_err_ratelimited("kfree of %p, not a kmalloc object\n", obj);
 		return;
 	}
-	if (!is_large_kmalloc(page, obj)) {
-		pr_err("kfree of %p, not a kmalloc object\n", obj);
-		return;
-	}
-	WRITE_ONCE(page->private, 0);
 	mmlab_free_pages(page, mmlab_page_order(page));
 }
 EXPORT_SYMBOL_GPL(mmlab_kfree);
@@ -181,18 +194,23 @@ size_t mmlab_ksize(const void *obj)
 {
 	struct mmlab_page *page;
 	struct mmlab_slab *slab;
+	size_t size = 0;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return 0;
 	page = mmlab_virt_to_page(obj);
 	if (!page)
 		return 0;
-	if (mmlab_page_owner(page) == MMLAB_OWNER_SLAB) {
-		slab = (struct mmlab_slab *)READ_ONCE(page->private);
-		if (mmlab_cache_debug(slab->cache))
-			return slab->cache->object_size;
-		return slab->cache->size;
+	rcu_read_lock();
+	slab = mmlab_virt_to_slab(obj);
+	if (slab) {
+		struct mmlab_kmem_cache *s = READ_ONCE(slab->cache);
+
+		size = mmlab_cache_debug(s) ? s->object_size : s->size;
 	}
+	rcu_read_unlock();
+	if (slab)
+		return size;
 	if (is_large_kmalloc(page, obj))
 		return PAGE_SIZE << mmlab_page_order(page);
 	return 0;

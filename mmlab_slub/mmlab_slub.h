@@ -18,6 +18,7 @@ struct mmlab_kmem_cache;
 #define MMLAB_SLAB_POISON		BIT(2)	/* 'P': poison free objects */
 #define MMLAB_SLAB_STORE_USER		BIT(3)	/* 'U': alloc/free call sites */
 #define MMLAB_SLAB_HWCACHE_ALIGN	BIT(4)	/* align objects to cache lines */
+#define MMLAB_SLAB_RECLAIM_ACCOUNT	BIT(5)	/* objects a shrinker frees */
 #define MMLAB_SLAB_DEBUG_FLAGS		(MMLAB_SLAB_CONSISTENCY_CHECKS | \
 					 MMLAB_SLAB_RED_ZONE | \
 					 MMLAB_SLAB_POISON | \

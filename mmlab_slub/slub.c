@@ -33,18 +33,38 @@
  * list: only that CPU allocates from it, other CPUs only push frees onto its
  * freelist. inuse counts the objects not on slab->freelist.
  *
+ * CPU hotplug, as slub_cpu_dead(): a dynamic state in the PREPARE section
+ * (CPUHP_BP_PREPARE_DYN, the stage of the kernel's CPUHP_SLUB_DEAD) whose
+ * teardown runs on a control CPU once the CPU is dead and gives its CPU
+ * slab and CPU partial slabs back to the nodes of every listed cache.
+ * mmlab_buddy registers its per-CPU list drain in the same section before
+ * us, so it runs after us: slabs first, then the pages they freed.
+ * flush_all and destroy hold cpus_read_lock(), so a CPU cannot die between
+ * the flush and the end of a destroy.
+ *
+ * Slab pages are counted in mmlab_buddy's nr_slab_reclaimable (caches with
+ * MMLAB_SLAB_RECLAIM_ACCOUNT) or nr_slab_unreclaimable, as account_slab().
+ *
+ * A struct mmlab_slab is freed an RCU grace period after its pages, and
+ * the page-to-slab lookups of kfree and ksize run under rcu_read_lock(): a
+ * free racing with the slab's release reads a live structure and finds
+ * the slab discarded (a bad free, reported) instead of freed memory.
+ *
  * Lock order:
- *	mmlab_slab_mutex (cache list; create, destroy, shrinker, debugfs)
- *	  flush_mutex (per-CPU flush works)
- *	    cpu_slab->lock (local_lock, irq off)
- *	      node->list_lock (spinlock, per cache and region)
+ *	cpu_hotplug_lock (cpus_read_lock; the hotplug callback holds it)
+ *	  mmlab_slab_mutex (cache list; create, destroy, shrinker, debugfs,
+ *			    the hotplug callback)
+ *	    flush_mutex (per-CPU flush works)
+ *	      cpu_slab->lock (local_lock, irq off)
+ *	        node->list_lock (spinlock, per cache and region)
  * Slabs are given back to mmlab_buddy and new ones allocated with none of
- * these held (except the mutexes).
+ * these held (except the mutexes and cpu_hotplug_lock).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -67,6 +87,7 @@ static DEFINE_MMLAB_FAIL_ATTR(fail_slab, "fail_slab");
 LIST_HEAD(mmlab_slab_caches);
 
 static struct kmem_cache *slab_meta_cache;
+static int slub_cpuhp_state = -1;
 
 const char * const mmlab_stat_names[NR_MMLAB_STATS] = {
 	[ALLOC_FASTPATH]	= "alloc_fastpath",
@@ -232,10 +253,13 @@ static unsigned int calculate_align(unsigned long flags, unsigned int align,
 }
 
 /*
- * Slot layout: [object][red zone][free pointer if outside][tracks][pad].
- * The red zone runs from object_size to the next word (a full word when
- * the object ends on one); the free pointer sits in the middle of the
- * object unless poison or a ctor need the object intact while free.
+ * Slot layout, as calculate_sizes() in mm/slub.c:
+ * [object][red zone][free pointer if outside][tracks][pad]. The red zone
+ * runs from object_size to the next word (a full word when the object ends
+ * on one); inuse is its end. The free pointer sits in the middle of the
+ * object unless the object must stay intact while free (poison, a ctor) or
+ * is smaller than a pointer in a red-zoned cache, where the pointer would
+ * overwrite the red zone: then it goes after the red zone.
  */
 static int calculate_sizes(struct mmlab_kmem_cache *s)
 {
@@ -243,13 +267,15 @@ static int calculate_sizes(struct mmlab_kmem_cache *s)
 
 	if ((s->flags & MMLAB_SLAB_RED_ZONE) && size == s->object_size)
 		size += sizeof(void *);
-	if ((s->flags & MMLAB_SLAB_POISON) || s->ctor) {
+	s->inuse = size;
+	if ((s->flags & MMLAB_SLAB_POISON) || s->ctor ||
+	    ((s->flags & MMLAB_SLAB_RED_ZONE) &&
+	     s->object_size < sizeof(void *))) {
 		s->offset = size;
 		size += sizeof(void *);
 	} else {
 		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
 	}
-	s->inuse = size;
 	if (s->flags & MMLAB_SLAB_STORE_USER)
 		size += 2 * sizeof(struct mmlab_track);
 	s->size = ALIGN(size, s->align);
@@ -259,10 +285,20 @@ static int calculate_sizes(struct mmlab_kmem_cache *s)
 
 /* --- Slabs ------------------------------------------------------------------- */
 
+/* Slab pages in mmlab_buddy's vmstat counters, as account_slab(). */
+static void account_slab(struct mmlab_kmem_cache *s, long pages)
+{
+	mmlab_mod_vm_state(s->flags & MMLAB_SLAB_RECLAIM_ACCOUNT ?
+			   MMLAB_NR_SLAB_RECLAIMABLE :
+			   MMLAB_NR_SLAB_UNRECLAIMABLE, pages);
+}
+
 static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 					mmlab_gfp_t gfp, int nid)
 {
-	mmlab_gfp_t pgfp = gfp & ~__MMLAB_GFP_ZERO;
+	/* The caller's reclaim and zone modifiers, the cache's mobility. */
+	mmlab_gfp_t pgfp = (gfp & ~(__MMLAB_GFP_ZERO | MMLAB_GFP_MOVABLE_MASK)) |
+			   s->allocflags;
 	gfp_t kgfp = (gfp & __MMLAB_GFP_DIRECT_RECLAIM) ? GFP_KERNEL :
 							  GFP_NOWAIT;
 	struct mmlab_slab *slab;
@@ -305,6 +341,7 @@ static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 		prev = obj;
 	}
 	slab->freelist = prev;
+	account_slab(s, 1L << s->order);
 	return slab;
 }
 
@@ -317,10 +354,14 @@ static void node_add_slab(struct mmlab_kmem_cache_node *n,
 	n->total_objects += slab->objects;
 }
 
-/* Called with the node lock held: the slab leaves it for @discard. */
+/*
+ * Called with the node lock held: the slab leaves it for @discard. A free
+ * that raced with this and takes the node lock later finds it discarded.
+ */
 static void node_remove_slab(struct mmlab_kmem_cache_node *n,
 			     struct mmlab_slab *slab, struct list_head *discard)
 {
+	slab->discarded = true;
 	list_del(&slab->all);
 	n->nr_slabs--;
 	n->total_objects -= slab->objects;
@@ -341,6 +382,12 @@ static void remove_partial(struct mmlab_kmem_cache_node *n,
 	n->nr_partial--;
 }
 
+static void free_slab_meta(struct rcu_head *head)
+{
+	kmem_cache_free(slab_meta_cache,
+			container_of(head, struct mmlab_slab, rcu));
+}
+
 static void free_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
 {
 	struct mmlab_page *page = slab->page;
@@ -350,8 +397,9 @@ static void free_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
 		WRITE_ONCE(page[i].private, 0);
 		mmlab_page_set_owner(page + i, MMLAB_OWNER_KERNEL);
 	}
+	account_slab(s, -(1L << s->order));
 	mmlab_free_pages(page, s->order);
-	kmem_cache_free(slab_meta_cache, slab);
+	call_rcu(&slab->rcu, free_slab_meta);
 }
 
 /* Give back the slabs collected on @discard, with no lock held. */
@@ -620,6 +668,22 @@ static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 	return obj;
 }
 
+/* --- Bad frees ----------------------------------------------------------------- */
+
+static void report_double_free(struct mmlab_kmem_cache *s, void *obj)
+{
+	pr_err_ratelimited("%s: double free of object %p\n", s->name, obj);
+	stat(s, DEBUG_ERRORS);
+}
+
+/* A free that lost the race with the release of the object's slab. */
+static void report_discarded_free(struct mmlab_kmem_cache *s, void *obj)
+{
+	pr_err_ratelimited("%s: free of object %p whose slab was given back (double free)\n",
+			   s->name, obj);
+	stat(s, DEBUG_ERRORS);
+}
+
 /* --- Debug caches: every operation under the node lock ------------------------ */
 
 static void *alloc_single_from_node(struct mmlab_kmem_cache *s,
@@ -651,38 +715,62 @@ static void *alloc_single_from_node(struct mmlab_kmem_cache *s,
 	return obj;
 }
 
+/*
+ * Take the first object of a new debug slab and give the slab to its node,
+ * as alloc_single_from_new_slab(): the object comes from this slab even
+ * when the slab's region is not the one asked for (the buddy fell back to
+ * another), since a node is a preference, not a promise.
+ */
+static void *alloc_from_new_debug_slab(struct mmlab_kmem_cache *s,
+				       struct mmlab_slab *slab,
+				       unsigned long addr)
+{
+	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
+	void *obj = slab->freelist;
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	node_add_slab(n, slab);
+	if (mmlab_debug_alloc(s, slab, obj, addr)) {
+		slab->freelist = mmlab_get_freepointer(s, obj);
+		slab->inuse = 1;
+		if (slab->freelist)
+			add_partial(n, slab);
+	} else {
+		/* Cannot happen to a new slab; kept out of use if it does. */
+		slab->freelist = NULL;
+		slab->inuse = slab->objects;
+		obj = NULL;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return obj;
+}
+
 static void *slab_alloc_debug(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 			      int nid, unsigned long addr)
 {
-	struct mmlab_kmem_cache_node *n;
 	struct mmlab_slab *slab;
 	unsigned long flags;
 	void *obj = NULL;
 	int i;
 
 	stat(s, ALLOC_SLOWPATH);
-	for (;;) {
-		local_irq_save(flags);
-		for (i = 0; i < mmlab_nr_regions() && !obj; i++) {
-			if (nid != NUMA_NO_NODE && i != nid)
-				continue;
-			obj = alloc_single_from_node(s, &s->node[i], addr);
-		}
-		local_irq_restore(flags);
-		if (obj) {
-			stat(s, ALLOC_FROM_PARTIAL);
-			return obj;
-		}
-		slab = allocate_slab(s, gfp, nid);
-		if (!slab)
-			return NULL;
-		stat(s, ALLOC_SLAB);
-		n = slab_node(s, slab);
-		spin_lock_irqsave(&n->list_lock, flags);
-		node_add_slab(n, slab);
-		add_partial(n, slab);
-		spin_unlock_irqrestore(&n->list_lock, flags);
+	local_irq_save(flags);
+	for (i = 0; i < mmlab_nr_regions() && !obj; i++) {
+		if (nid != NUMA_NO_NODE && i != nid)
+			continue;
+		obj = alloc_single_from_node(s, &s->node[i], addr);
 	}
+	local_irq_restore(flags);
+	if (obj) {
+		stat(s, ALLOC_FROM_PARTIAL);
+		return obj;
+	}
+	slab = allocate_slab(s, gfp, nid);
+	if (!slab)
+		return NULL;
+	stat(s, ALLOC_SLAB);
+	return alloc_from_new_debug_slab(s, slab, addr);
 }
 
 static void slab_free_debug(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
@@ -694,6 +782,11 @@ static void slab_free_debug(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 
 	stat(s, FREE_SLOWPATH);
 	spin_lock_irqsave(&n->list_lock, flags);
+	if (unlikely(slab->discarded)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		report_discarded_free(s, obj);
+		return;
+	}
 	if (!mmlab_debug_free(s, slab, obj, addr)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		stat(s, DEBUG_ERRORS);
@@ -717,12 +810,6 @@ static void slab_free_debug(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 }
 
 /* --- Free ---------------------------------------------------------------------- */
-
-static void report_double_free(struct mmlab_kmem_cache *s, void *obj)
-{
-	pr_err("%s: double free of object %p\n", s->name, obj);
-	stat(s, DEBUG_ERRORS);
-}
 
 /* A full slab got a free object: CPU partial list, or node partial. */
 static void free_to_full_slab(struct mmlab_kmem_cache *s,
@@ -757,6 +844,11 @@ static void slab_free_slow(struct mmlab_kmem_cache *s,
 
 	stat(s, FREE_SLOWPATH);
 	spin_lock(&n->list_lock);
+	if (unlikely(slab->discarded)) {
+		spin_unlock(&n->list_lock);
+		report_discarded_free(s, obj);
+		return;
+	}
 	if (unlikely(obj == slab->freelist)) {
 		spin_unlock(&n->list_lock);
 		report_double_free(s, obj);
@@ -816,18 +908,19 @@ static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
 	unsigned long off;
 
 	if (unlikely(!slab)) {
-		pr_err("%s: free of %p, not a slab object\n", s->name, obj);
+		pr_err_ratelimited("%s: free of %p, not a slab object\n",
+				   s->name, obj);
 		goto bad;
 	}
 	if (unlikely(slab->cache != s)) {
-		pr_err("%s: free of object %p that belongs to cache %s\n",
-		       s->name, obj, slab->cache->name);
+		pr_err_ratelimited("%s: free of object %p that belongs to cache %s\n",
+				   s->name, obj, slab->cache->name);
 		goto bad;
 	}
 	off = obj - slab->base;
 	if (unlikely(off % s->size || off / s->size >= slab->objects)) {
-		pr_err("%s: free of %p, not the start of an object\n",
-		       s->name, obj);
+		pr_err_ratelimited("%s: free of %p, not the start of an object\n",
+				   s->name, obj);
 		goto bad;
 	}
 	return slab;
@@ -861,16 +954,22 @@ static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 	return obj;
 }
 
+/*
+ * The slab found through the object's page stays readable until
+ * rcu_read_unlock() even if a racing free gives it back meanwhile; the
+ * free paths then find it discarded under the node lock.
+ */
 static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
 {
-	struct mmlab_slab *slab = free_check(s, obj);
+	struct mmlab_slab *slab;
 
-	if (!slab)
-		return;
-	if (unlikely(mmlab_cache_debug(s)))
+	rcu_read_lock();
+	slab = free_check(s, obj);
+	if (slab && unlikely(mmlab_cache_debug(s)))
 		slab_free_debug(s, slab, obj, addr);
-	else
+	else if (slab)
 		slab_free_fast(s, slab, obj);
+	rcu_read_unlock();
 }
 
 /* kmalloc.c's way in: no kmem_cache tracepoint, the kmalloc one instead. */
@@ -1019,18 +1118,24 @@ struct slub_flush_work {
 static DEFINE_PER_CPU(struct slub_flush_work, slub_flush_works);
 static DEFINE_MUTEX(flush_mutex);
 
+/* Give back the CPU slab and CPU partial slabs of @c. Interrupts off. */
+static void flush_cpu_state(struct mmlab_kmem_cache *s,
+			    struct mmlab_kmem_cache_cpu *c,
+			    struct list_head *discard)
+{
+	if (c->slab)
+		stat(s, CPUSLAB_FLUSH);
+	deactivate_cpu_slab(s, c, discard);
+	unfreeze_partials(s, c, discard);
+}
+
 static void flush_this_cpu(struct mmlab_kmem_cache *s)
 {
-	struct mmlab_kmem_cache_cpu *c;
 	unsigned long flags;
 	LIST_HEAD(discard);
 
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	c = this_cpu_ptr(s->cpu_slab);
-	if (c->slab)
-		stat(s, CPUSLAB_FLUSH);
-	deactivate_cpu_slab(s, c, &discard);
-	unfreeze_partials(s, c, &discard);
+	flush_cpu_state(s, this_cpu_ptr(s->cpu_slab), &discard);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	discard_slabs(s, &discard);
 }
@@ -1040,14 +1145,11 @@ static void flush_cpu_work(struct work_struct *w)
 	flush_this_cpu(container_of(w, struct slub_flush_work, work)->s);
 }
 
-/**
- * mmlab_flush_all() - give every CPU slab and CPU partial slab back to the
- *	node lists.
- * @s: the cache.
- *
- * Context: process context; sleeps.
+/*
+ * Flush every online CPU; the caller holds cpus_read_lock() (the kernel's
+ * lockdep_assert_cpus_held() is not exported).
  */
-void mmlab_flush_all(struct mmlab_kmem_cache *s)
+static void flush_all_cpus_locked(struct mmlab_kmem_cache *s)
 {
 	struct slub_flush_work *fw;
 	int cpu;
@@ -1055,7 +1157,6 @@ void mmlab_flush_all(struct mmlab_kmem_cache *s)
 	if (mmlab_cache_debug(s))
 		return;		/* debug caches hold nothing per CPU */
 	mutex_lock(&flush_mutex);
-	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		fw = per_cpu_ptr(&slub_flush_works, cpu);
 		INIT_WORK(&fw->work, flush_cpu_work);
@@ -1064,10 +1165,52 @@ void mmlab_flush_all(struct mmlab_kmem_cache *s)
 	}
 	for_each_online_cpu(cpu)
 		flush_work(&per_cpu_ptr(&slub_flush_works, cpu)->work);
-	cpus_read_unlock();
 	mutex_unlock(&flush_mutex);
 }
+
+/**
+ * mmlab_flush_all() - give every CPU slab and CPU partial slab back to the
+ *	node lists.
+ * @s: the cache.
+ *
+ * Context: process context; sleeps; takes cpus_read_lock().
+ */
+void mmlab_flush_all(struct mmlab_kmem_cache *s)
+{
+	cpus_read_lock();
+	flush_all_cpus_locked(s);
+	cpus_read_unlock();
+}
 EXPORT_SYMBOL_IF_KUNIT(mmlab_flush_all);
+
+/*
+ * A dead CPU's slabs, from the control CPU: nothing runs on @cpu any more,
+ * so its per-CPU state is ours without its local lock (as the kernel's
+ * __flush_cpu_slab()); frees from other CPUs into those slabs meet us on
+ * the node locks, taken with interrupts off as everywhere.
+ */
+static void flush_dead_cpu(struct mmlab_kmem_cache *s, unsigned int cpu)
+{
+	unsigned long flags;
+	LIST_HEAD(discard);
+
+	local_irq_save(flags);
+	flush_cpu_state(s, per_cpu_ptr(s->cpu_slab, cpu), &discard);
+	local_irq_restore(flags);
+	discard_slabs(s, &discard);
+}
+
+/* CPUHP teardown of a dead CPU, as slub_cpu_dead(). */
+static int slub_cpu_dead(unsigned int cpu)
+{
+	struct mmlab_kmem_cache *s;
+
+	mutex_lock(&mmlab_slab_mutex);
+	list_for_each_entry(s, &mmlab_slab_caches, list)
+		flush_dead_cpu(s, cpu);
+	mutex_unlock(&mmlab_slab_mutex);
+	return 0;
+}
 
 /**
  * mmlab_cache_shrink_node() - free the empty partial slabs of one region.
@@ -1316,7 +1459,8 @@ static void set_partial_limits(struct mmlab_kmem_cache *s)
  * @size: object size, 1..MMLAB_KMALLOC_MAX_CACHE_SIZE * 4.
  * @align: minimum alignment, 0 or a power of two up to PAGE_SIZE.
  * @flags: MMLAB_SLAB_* flags; the mmlab_slub_debug parameter may add
- *	debug flags.
+ *	debug flags. MMLAB_SLAB_RECLAIM_ACCOUNT counts the slabs in
+ *	nr_slab_reclaimable and takes them from reclaimable pageblocks.
  * @ctor: called on every object when its slab is created, or NULL.
  *
  * Context: process context; sleeps.
@@ -1335,7 +1479,8 @@ mmlab_kmem_cache_create(const char *name, unsigned int size,
 	if (!name || !valid_cache_name(name) || !size ||
 	    size > 4 * MMLAB_KMALLOC_MAX_CACHE_SIZE ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~(MMLAB_SLAB_DEBUG_FLAGS | MMLAB_SLAB_HWCACHE_ALIGN))) {
+	    (flags & ~(MMLAB_SLAB_DEBUG_FLAGS | MMLAB_SLAB_HWCACHE_ALIGN |
+		       MMLAB_SLAB_RECLAIM_ACCOUNT))) {
 		pr_err("cache create: invalid arguments (name %s, size %u, align %u, flags %#lx)\n",
 		       name && valid_cache_name(name) ? name : "?", size,
 		       align, flags);
@@ -1351,6 +1496,8 @@ mmlab_kmem_cache_create(const char *name, unsigned int size,
 		s->flags &= ~MMLAB_SLAB_POISON;	/* as SLUB: ctor objects keep state */
 	s->object_size = size;
 	s->ctor = ctor;
+	if (s->flags & MMLAB_SLAB_RECLAIM_ACCOUNT)
+		s->allocflags = __MMLAB_GFP_RECLAIMABLE;
 	s->align = calculate_align(s->flags, align, size);
 	s->random = get_random_long();
 	s->refcount = 1;
@@ -1379,7 +1526,7 @@ fail:
 }
 EXPORT_SYMBOL_GPL(mmlab_kmem_cache_create);
 
-/* Free every slab with no object in use; count those left. */
+/* Free every slab with no object in use; count the objects left. */
 static unsigned long release_slabs(struct mmlab_kmem_cache *s)
 {
 	struct mmlab_slab *slab, *next;
@@ -1406,34 +1553,143 @@ static unsigned long release_slabs(struct mmlab_kmem_cache *s)
 	return left;
 }
 
+#define OBJECTS_REPORTED	8	/* objects listed by a refused destroy */
+
+/* Is @obj on the freelist of @slab? Node lock held. */
+static bool on_slab_freelist(struct mmlab_kmem_cache *s,
+			     struct mmlab_slab *slab, void *obj)
+{
+	unsigned int n = 0;
+	void *p;
+
+	for (p = slab->freelist; p && n < slab->objects;
+	     p = mmlab_get_freepointer(s, p), n++)
+		if (p == obj)
+			return true;
+	return false;
+}
+
+/* Log up to *@budget objects of @slab that are in use. Node lock held. */
+static void report_slab_objects(struct mmlab_kmem_cache *s,
+				struct mmlab_slab *slab, unsigned int *budget)
+{
+	unsigned int i;
+
+	for (i = 0; i < slab->objects && *budget; i++) {
+		void *obj = mmlab_slab_obj(s, slab, i);
+
+		if (on_slab_freelist(s, slab, obj))
+			continue;
+		(*budget)--;
+		if (s->flags & MMLAB_SLAB_STORE_USER)
+			pr_err("%s: object %p @offset=%tu allocated by %pS\n",
+			       s->name, obj, obj - slab->base,
+			       (void *)mmlab_get_track(s, obj, TRACK_ALLOC)->addr);
+		else
+			pr_err("%s: object %p @offset=%tu\n", s->name, obj,
+			       obj - slab->base);
+	}
+}
+
+/*
+ * The kernel's "Objects remaining in %s on __kmem_cache_shutdown()": one
+ * line for the cache, one for each of the first OBJECTS_REPORTED objects.
+ */
+static void report_remaining(struct mmlab_kmem_cache *s, unsigned long left)
+{
+	unsigned int budget = OBJECTS_REPORTED;
+	struct mmlab_slab *slab;
+	unsigned long flags;
+	int i;
+
+	pr_err("%s: objects remaining on destroy: %lu; cache kept\n", s->name,
+	       left);
+	for (i = 0; i < mmlab_nr_regions() && budget; i++) {
+		struct mmlab_kmem_cache_node *n = &s->node[i];
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->all_slabs, all) {
+			if (!budget)
+				break;
+			if (slab->inuse)
+				report_slab_objects(s, slab, &budget);
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+}
+
+/*
+ * Flush the CPUs and free the empty slabs, as __kmem_cache_shutdown().
+ * mmlab_slab_mutex and cpus_read_lock() held. Returns -EBUSY (objects
+ * reported) if objects are left.
+ */
+static int shutdown_cache(struct mmlab_kmem_cache *s)
+{
+	unsigned long left;
+
+	flush_all_cpus_locked(s);
+	left = release_slabs(s);
+	if (left) {
+		report_remaining(s, left);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * mmlab_cache_listed() - is @s on the cache list?
+ * @s: a cache.
+ *
+ * Return: true while it is (from creation to a destroy that succeeded).
+ */
+bool mmlab_cache_listed(struct mmlab_kmem_cache *s)
+{
+	struct mmlab_kmem_cache *t;
+	bool found = false;
+
+	mutex_lock(&mmlab_slab_mutex);
+	list_for_each_entry(t, &mmlab_slab_caches, list)
+		if (t == s)
+			found = true;
+	mutex_unlock(&mmlab_slab_mutex);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_cache_listed);
+
 /**
  * mmlab_kmem_cache_destroy() - destroy a cache.
  * @s: the cache, with no object allocated; NULL is ignored.
  *
- * As SLUB does, a cache that still has objects is reported with one log
- * line and left in place (its empty slabs freed), since freeing the rest
- * would turn the leak into a use after free.
+ * As kmem_cache_destroy(): the CPU slabs are flushed and the empty slabs
+ * freed; a cache that still has objects is refused: the objects are
+ * reported (the kernel's "objects remaining"), and the cache stays listed
+ * and usable, since freeing the rest would turn the leak into a use after
+ * free. Destroy it again once its objects are freed.
  *
  * Context: process context; sleeps.
  */
 void mmlab_kmem_cache_destroy(struct mmlab_kmem_cache *s)
 {
-	unsigned long left;
+	int err;
 
 	if (IS_ERR_OR_NULL(s))
 		return;
+	cpus_read_lock();
+	mutex_lock(&mmlab_slab_mutex);
+	err = shutdown_cache(s);
+	mutex_unlock(&mmlab_slab_mutex);
+	cpus_read_unlock();
+	if (err)
+		return;
+	/*
+	 * Its debugfs files (shrink, validate) take cpus_read_lock(): remove
+	 * them with no lock held, as the kernel releases a cache's sysfs
+	 * files. The cache stays listed meanwhile, empty, and keeps its name.
+	 */
+	mmlab_cache_debugfs_remove(s);
 	mutex_lock(&mmlab_slab_mutex);
 	list_del(&s->list);
-	mmlab_cache_debugfs_remove(s);
 	mutex_unlock(&mmlab_slab_mutex);
-
-	mmlab_flush_all(s);
-	left = release_slabs(s);
-	if (left) {
-		pr_err("%s: destroy with %lu objects still allocated; cache kept\n",
-		       s->name, left);
-		return;
-	}
 	free_percpu(s->cpu_slab);
 	kfree(s);
 }
@@ -1459,9 +1715,14 @@ static int __init mmlab_slub_init(void)
 		return -ENOMEM;
 	mmlab_slub_debugfs_init();
 	mmlab_fail_attr_register(&fail_slab);
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mmlab/slub:dead",
+					NULL, slub_cpu_dead);
+	if (ret < 0)
+		goto out_debugfs;
+	slub_cpuhp_state = ret;
 	ret = mmlab_kmalloc_init();
 	if (ret)
-		goto out_debugfs;
+		goto out_cpuhp;
 	ret = mmlab_vmalloc_init();
 	if (ret)
 		goto out_kmalloc;
@@ -1474,9 +1735,12 @@ out_vmalloc:
 	mmlab_vmalloc_exit();
 out_kmalloc:
 	mmlab_kmalloc_exit();
+out_cpuhp:
+	cpuhp_remove_state_nocalls(slub_cpuhp_state);
 out_debugfs:
 	mmlab_fail_attr_unregister(&fail_slab);
 	mmlab_slub_debugfs_exit();
+	rcu_barrier();
 	kmem_cache_destroy(slab_meta_cache);
 	return ret;
 }
@@ -1486,12 +1750,16 @@ static void __exit mmlab_slub_exit(void)
 	mmlab_unregister_shrinker(&slub_shrinker);
 	mmlab_vmalloc_exit();
 	mmlab_kmalloc_exit();
+	/* After the last cache: a CPU that dies before then is flushed. */
+	cpuhp_remove_state_nocalls(slub_cpuhp_state);
 	mmlab_fail_attr_unregister(&fail_slab);
 	mmlab_slub_debugfs_exit();
-	if (!list_empty(&mmlab_slab_caches))
+	if (!list_empty(&mmlab_slab_caches)) {
 		pr_err("unload with caches not destroyed; their slabs stay allocated\n");
-	else
-		kmem_cache_destroy(slab_meta_cache);
+		return;
+	}
+	rcu_barrier();	/* the slab structures freed after a grace period */
+	kmem_cache_destroy(slab_meta_cache);
 }
 
 module_init(mmlab_slub_init);

@@ -25,7 +25,9 @@
  * guard page longer than its mapping; the guard PTE is never set.
  *
  * Allocation backs an area with order-0 pages from mmlab_buddy (owner
- * MMLAB_OWNER_VMALLOC), page by page. Free clears the PTEs and gives the
+ * MMLAB_OWNER_VMALLOC), page by page. Free first takes the area out of the
+ * busy tree under vmap_mutex (of two racing frees of one area, one gets
+ * it and the other is a bad free), then clears the PTEs and gives the
  * pages back at once, but keeps the range out of the free tree on a purge
  * list without flushing the TLB (lazy, as the kernel's vmap_lazy_nr); when
  * more than lazy_max_pages are pending, or a range cannot be found, one
@@ -222,6 +224,13 @@ static void insert_busy(struct mmlab_vmap_area *va)
 	rb_insert_color(&va->rb_node, &busy_root);
 }
 
+static void unlink_busy(struct mmlab_vmap_area *va)
+{
+	mutex_lock(&vmap_mutex);
+	rb_erase(&va->rb_node, &busy_root);
+	mutex_unlock(&vmap_mutex);
+}
+
 static struct mmlab_vmap_area *find_busy(unsigned long addr)
 {
 	struct rb_node *node = busy_root.rb_node;
@@ -388,12 +397,14 @@ static struct mmlab_vmap_area *alloc_area(unsigned long size,
 	return va;
 }
 
-/* Unmap a busy area and put its range on the purge list. */
+/*
+ * Unmap an area already taken out of the busy tree and put its range on
+ * the purge list.
+ */
 static void release_area(struct mmlab_vmap_area *va)
 {
 	unmap_range(va->va_start, va->nr_pages << PAGE_SHIFT);
 	mutex_lock(&vmap_mutex);
-	rb_erase(&va->rb_node, &busy_root);
 	va->pages = NULL;
 	va->nr_pages = 0;
 	list_add_tail(&va->list, &purge_list);
@@ -463,6 +474,7 @@ void *mmlab_vmalloc(unsigned long size)
 	if (!va)
 		goto fail;
 	if (map_area(va, pages, nr)) {
+		unlink_busy(va);
 		release_area(va);
 		goto fail;
 	}
@@ -498,6 +510,7 @@ void *mmlab_vmap(struct mmlab_page **pages, unsigned int count)
 	if (!va)
 		goto fail;
 	if (map_area(va, copy, count)) {
+		unlink_busy(va);
 		release_area(va);
 		goto fail;
 	}
@@ -508,19 +521,28 @@ fail:
 }
 EXPORT_SYMBOL_GPL(mmlab_vmap);
 
-static struct mmlab_vmap_area *lookup_for_free(const void *addr,
-					       unsigned long flag,
-					       const char *what)
+/*
+ * Find the busy area that starts at @addr and take it out of the busy tree
+ * in one step under vmap_mutex, as the kernel's find_unlink_vmap_area():
+ * of two racing frees of one area only one gets it, the other finds no
+ * area and is a bad free (one log line).
+ */
+static struct mmlab_vmap_area *take_for_free(const void *addr,
+					     unsigned long flag,
+					     const char *what)
 {
 	struct mmlab_vmap_area *va;
 
 	mutex_lock(&vmap_mutex);
 	va = find_busy((unsigned long)addr);
+	if (va && va->va_start == (unsigned long)addr && (va->flags & flag))
+		rb_erase(&va->rb_node, &busy_root);
+	else
+		va = NULL;
 	mutex_unlock(&vmap_mutex);
-	if (!va || va->va_start != (unsigned long)addr || !(va->flags & flag)) {
-		pr_err("%s of %p: not an area it returned\n", what, addr);
-		return NULL;
-	}
+	if (!va)
+		pr_err_ratelimited("%s of %p: not an area it returned (or freed already)\n",
+				   what, addr);
 	return va;
 }
 
@@ -542,7 +564,7 @@ void mmlab_vfree(const void *addr)
 	might_sleep();
 	if (!addr)
 		return;
-	va = lookup_for_free(addr, VMAP_FLAG_ALLOC, "vfree");
+	va = take_for_free(addr, VMAP_FLAG_ALLOC, "vfree");
 	if (!va)
 		return;
 	pages = va->pages;
@@ -566,7 +588,7 @@ void mmlab_vunmap(const void *addr)
 	might_sleep();
 	if (!addr)
 		return;
-	va = lookup_for_free(addr, VMAP_FLAG_MAP, "vunmap");
+	va = take_for_free(addr, VMAP_FLAG_MAP, "vunmap");
 	if (!va)
 		return;
 	pages = va->pages;
