@@ -3,13 +3,17 @@
  * KUnit suite mmlab_cma: CMA bitmap and alignment, pageblock isolation and
  * its undo, migration of movable test pages (a test owner with its own
  * movable operations and checksummed contents), busy retry around an
- * unmovable page, release restoring the pageblocks, and compaction's
- * scanners bringing high-order blocks back after fragmenting a region.
+ * unmovable page, release restoring the pageblocks, compaction's scanners
+ * bringing high-order blocks back after fragmenting a region, and an
+ * owner's unregistration (its rmmod) waiting for a page it isolated.
  *
  * The suite declares its own CMA area in region 0 and removes it.
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -470,6 +474,89 @@ static void fragmentation_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlab_get_extfrag_threshold(), 500);
 }
 
+/* --- Unregistering an owner while one of its pages is isolated --------------- */
+
+struct unregister_call {
+	int id;
+	struct completion done;
+};
+
+static int unregister_thread(void *arg)
+{
+	struct unregister_call *call = arg;
+
+	mmlab_unregister_movable_ops(call->id);
+	complete(&call->done);
+	return 0;
+}
+
+/* A test page of owner id @id, not in the owner's table (never migrated). */
+static struct mmlab_page *loose_test_page(struct kunit *test, int id)
+{
+	struct mmlab_page *page;
+
+	page = mmlab_alloc_pages_owner(NUMA_NO_NODE, MMLAB_GFP_KERNEL, 0,
+				       MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	spin_lock(&owner.lock);
+	page->private = 1;
+	mmlab_page_set_movable(page, id);
+	spin_unlock(&owner.lock);
+	return page;
+}
+
+static void free_loose_test_page(struct mmlab_page *page)
+{
+	spin_lock(&owner.lock);
+	page->private = 0;
+	mmlab_page_set_movable(page, 0);
+	spin_unlock(&owner.lock);
+	mmlab_put_page(page);
+}
+
+/*
+ * rmmod of an owner while migration holds one of its pages: the id closes
+ * to new isolations at once, and mmlab_unregister_movable_ops() returns
+ * only once the isolated page went back through the owner's operations.
+ */
+static void unregister_waits_for_isolated(struct kunit *test)
+{
+	struct mmlab_page *page, *other;
+	struct unregister_call call;
+	struct task_struct *t;
+	int i, id;
+
+	id = mmlab_register_movable_ops(&test_ops);
+	KUNIT_ASSERT_GT(test, id, 0);
+	page = loose_test_page(test, id);
+	other = loose_test_page(test, id);
+	KUNIT_ASSERT_TRUE(test, mmlab_isolate_movable_page(page));
+
+	call.id = id;
+	init_completion(&call.done);
+	t = kthread_run(unregister_thread, &call, "mmlab-kunit-unreg");
+	if (IS_ERR(t)) {
+		mmlab_movable_putback(page);
+		mmlab_unregister_movable_ops(id);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		goto out;
+	}
+	for (i = 0; i < 500 && mmlab_page_movable_ops(other); i++)
+		msleep(10);
+	KUNIT_EXPECT_NULL(test, mmlab_page_movable_ops(other));
+	KUNIT_EXPECT_FALSE(test, mmlab_isolate_movable_page(other));
+	msleep(200);
+	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&call.done),
+			       "unregistered while a page is still isolated");
+	mmlab_movable_putback(page);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&call.done, 10 * HZ),
+			0UL);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+out:
+	free_loose_test_page(other);
+	free_loose_test_page(page);
+}
+
 static struct kunit_case mmlab_cma_cases[] = {
 	KUNIT_CASE(cma_declare_refusals),
 	KUNIT_CASE(cma_bitmap_alignment),
@@ -480,6 +567,7 @@ static struct kunit_case mmlab_cma_cases[] = {
 	KUNIT_CASE(release_restores_pageblocks),
 	KUNIT_CASE(fragmentation_index),
 	KUNIT_CASE(compaction_brings_high_orders_back),
+	KUNIT_CASE(unregister_waits_for_isolated),
 	{}
 };
 

@@ -351,5 +351,8 @@ void mmlab_unregister_movable_ops(int id);
 void mmlab_page_set_movable(struct mmlab_page *page, int ops_id);
 const struct mmlab_movable_operations *
 mmlab_page_movable_ops(const struct mmlab_page *page);
+bool mmlab_movable_isolate(struct mmlab_page *page);
+int mmlab_movable_migrate(struct mmlab_page *dst, struct mmlab_page *src);
+void mmlab_movable_putback(struct mmlab_page *page);
 
 #endif /* _MMLAB_BUDDY_H */

@@ -8,7 +8,9 @@
  * owner (which takes a reference and marks it MMLAB_PG_ISOLATED), get a
  * destination page, let the owner move contents and users
  * (ops->migrate_page), put the page back on failure. migrate_pages()
- * passes over the batch up to ten times while pages answer -EAGAIN.
+ * passes over the batch up to ten times while pages answer -EAGAIN. The
+ * calls go through mmlab_buddy's mmlab_movable_*() wrappers, which keep
+ * the owner's operations registered while one of its pages is isolated.
  *
  * A contiguous range is taken as alloc_contig_range() does: isolate the
  * pageblocks around it (MMLAB_MIGRATE_ISOLATE: freed pages stay out of
@@ -52,26 +54,14 @@ static DEFINE_MUTEX(mmlab_isolate_mutex);
  */
 bool mmlab_isolate_movable_page(struct mmlab_page *page)
 {
-	const struct mmlab_movable_operations *ops;
-
 	if (mmlab_page_test(page, MMLAB_PG_BUDDY | MMLAB_PG_PCP |
 			    MMLAB_PG_ISOLATED | MMLAB_PG_TAIL))
 		return false;
 	if (!mmlab_page_count(page))
 		return false;
-	ops = mmlab_page_movable_ops(page);
-	return ops && ops->isolate_page(page);
+	return mmlab_movable_isolate(page);
 }
 EXPORT_SYMBOL_GPL(mmlab_isolate_movable_page);
-
-static void putback_one(struct mmlab_page *page)
-{
-	const struct mmlab_movable_operations *ops = mmlab_page_movable_ops(page);
-
-	if (WARN_ON_ONCE(!ops))
-		return;
-	ops->putback_page(page);
-}
 
 /**
  * mmlab_putback_movable_pages - give back pages isolated but not migrated.
@@ -83,7 +73,7 @@ void mmlab_putback_movable_pages(struct mmlab_migrate_batch *batch)
 
 	for (i = 0; i < batch->nr; i++)
 		if (batch->pages[i])
-			putback_one(batch->pages[i]);
+			mmlab_movable_putback(batch->pages[i]);
 	batch->nr = 0;
 }
 EXPORT_SYMBOL_GPL(mmlab_putback_movable_pages);
@@ -101,21 +91,18 @@ static void free_new_page(struct mmlab_page *dst, mmlab_free_page_t put_new_page
 static int migrate_one(struct mmlab_page *src, mmlab_new_page_t get_new_page,
 		       mmlab_free_page_t put_new_page, unsigned long private)
 {
-	const struct mmlab_movable_operations *ops = mmlab_page_movable_ops(src);
 	struct mmlab_page *dst;
 	int rc;
 
-	if (!ops)
-		return -EINVAL;
 	/* Only the isolation reference is left: the owner freed it. */
 	if (mmlab_page_count(src) == 1) {
-		ops->putback_page(src);
+		mmlab_movable_putback(src);
 		return 0;
 	}
 	dst = get_new_page(src, private);
 	if (!dst)
 		return -ENOMEM;
-	rc = ops->migrate_page(dst, src);
+	rc = mmlab_movable_migrate(dst, src);
 	if (rc)
 		free_new_page(dst, put_new_page, private);
 	return rc;
