@@ -2,8 +2,9 @@
 /*
  * KUnit suite mmlab_fault: the fault-kind decision (do_anonymous_page,
  * wp_page_copy, wp_page_reuse and shmem's choices), the reverse map of user
- * pages, and their migration through the movable operations, on objects
- * that no process maps.
+ * pages, copy-on-write's replacement of a page in an object (under an
+ * injected failure too), and their migration through the movable
+ * operations, on objects that no process maps.
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
@@ -107,6 +108,59 @@ static void mmlab_rmap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_now(), free0);
 }
 
+/*
+ * Copy-on-write's object side: the copy enters before the old page leaves,
+ * and when it cannot enter (its rmap item fails) nothing changes at all.
+ */
+static void mmlab_replace_test(struct kunit *test)
+{
+	struct mmlab_fail_config once = {
+		.probability = 100, .interval = 1, .times = 1,
+	};
+	struct mmlab_page *old, *new;
+	struct mmlab_anon *a, *b;
+	unsigned long free0;
+
+	if (!mmlab_nr_regions())
+		kunit_skip(test, "no region");
+	free0 = free_now();
+	a = mmlab_anon_create(NULL, NULL, false);
+	b = mmlab_anon_create(NULL, NULL, false);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	old = user_page(test, 0x11);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 5, old, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, 5, old, GFP_KERNEL), 0);
+	mmlab_put_page(old);
+	new = user_page(test, 0x11);
+
+	KUNIT_ASSERT_EQ(test, mmlab_fail_configure("fail_rmap", &once), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, 5, old, new,
+						      GFP_KERNEL), -ENOMEM);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 5), (void *)old);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(old), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(old), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(old), 2);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(new), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(new), 0);
+
+	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, 5, old, new,
+						      GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 5), (void *)new);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&b->pages, 5), (void *)old);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(old), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(old), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(new), 1);
+	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(new), 1);
+	KUNIT_EXPECT_EQ(test, a->nr_pages, 1UL);
+	mmlab_put_page(new);	/* the object holds it now */
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(new), 1);
+
+	mmlab_anon_put(a);
+	mmlab_anon_put(b);
+	KUNIT_EXPECT_EQ(test, free_now(), free0);
+}
+
 static void mmlab_migrate_test(struct kunit *test)
 {
 	struct mmlab_page *src, *dst, *kpage;
@@ -167,6 +221,7 @@ static struct kunit_case mmlab_fault_cases[] = {
 	KUNIT_CASE(mmlab_decide_private_test),
 	KUNIT_CASE(mmlab_decide_shared_test),
 	KUNIT_CASE(mmlab_rmap_test),
+	KUNIT_CASE(mmlab_replace_test),
 	KUNIT_CASE(mmlab_migrate_test),
 	{}
 };

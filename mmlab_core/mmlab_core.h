@@ -67,7 +67,7 @@ enum mmlab_page_owner {
 #define MMLAB_PG_TAIL		BIT(3)	/* tail page of an allocated block */
 #define MMLAB_PG_ISOLATED	BIT(4)	/* taken aside for migration */
 #define MMLAB_PG_MOVABLE	BIT(5)	/* has movable operations */
-#define MMLAB_PG_DIRTY		BIT(6)	/* contents changed since mapped */
+#define MMLAB_PG_ICACHE_CLEAN	BIT(6)	/* user page: I-cache coherent (PG_dcache_clean) */
 #define MMLAB_PG_HWPOISON	BIT(7)	/* corrupted: never hand out again */
 #define MMLAB_PG_FLAG_BITS	8
 

@@ -17,6 +17,15 @@
  *    read-only and a write to a present pte goes through wp_pfn_shared() to
  *    ->pfn_mkwrite: returning 0 lets the core make the pte writable (reuse);
  *    to put another page there we zap_vma_ptes() and insert the new pfn;
+ *  - both decide from the pte actually there, read under its lock once the
+ *    object's lock is held, as the core re-checks orig_pte: ->fault backs
+ *    off if a racing fault installed a pte meanwhile (vmf_insert_pfn_prot()
+ *    would silently keep it), ->pfn_mkwrite backs off unless the pte is
+ *    still vmf->orig_pte, and then copies or replaces the page that pte
+ *    maps (the zero page, or a page shared after fork), never makes it
+ *    writable unless the object holds it alone;
+ *  - ->mprotect and the install path keep the I-cache coherent for
+ *    executable mappings (mmlab_user_sync_icache()).
  *  - mmap_region() pairs mapping_map_writable() by the flags it was called
  *    with, the i_mmap link and unlink pair mapping_allow_writable() and
  *    mapping_unmap_writable() by the vma's final flags: balanced.
@@ -41,6 +50,13 @@
  * page; with the vmas of each object it gives every (mm, address) mapping
  * the page. Migration unmaps through unmap_mapping_pages() on the device's
  * i_mmap, which is what keeps a vma's page tables alive while we zap.
+ *
+ * A copy-on-write copy enters the object before the page it replaces
+ * leaves it (mmlab_anon_replace_page()): a failure in between loses
+ * nothing. A fault that finds the region exhausted takes the OOM policy
+ * (stats.c); a task already killed gets VM_FAULT_OOM, so that a fault
+ * from the kernel (copy_to_user() into the mapping) fails instead of
+ * retrying for ever.
  *
  * Refused, with the error the kernel or we return (docs in README.md):
  * MADV_DONTNEED and MADV_FREE (EINVAL: madvise refuses VM_PFNMAP), growing
@@ -76,6 +92,8 @@ LIST_HEAD(mmlab_all_mms);
 
 /* debugfs mmlab/fail_fault/: each page a fault allocates counts as a call. */
 static DEFINE_MMLAB_FAIL_ATTR(fail_fault, "fail_fault");
+/* debugfs mmlab/fail_rmap/: each page entering an object counts as a call. */
+static DEFINE_MMLAB_FAIL_ATTR(fail_rmap, "fail_rmap");
 
 static struct mmlab_page *mmlab_zero_page;
 static unsigned long mmlab_next_pgoff = 1;	/* under mmlab_maps_lock */
@@ -134,11 +152,35 @@ struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
 }
 EXPORT_SYMBOL_GPL(mmlab_anon_create);
 
+/* The object's hold on a page: a reference, a mapcount, the global RSS. */
+static void mmlab_anon_hold_page(struct mmlab_page *page)
+{
+	mmlab_get_page(page);
+	if (atomic_inc_return(&page->_mapcount) == 0)
+		atomic_long_inc(&mmlab_user_pages);
+}
+
+static void mmlab_anon_unhold_page(struct mmlab_page *page)
+{
+	if (atomic_add_negative(-1, &page->_mapcount))
+		atomic_long_dec(&mmlab_user_pages);
+	mmlab_put_page(page);
+}
+
+/* The reverse-map item of a page entering an object; fail_rmap fails it. */
+static int mmlab_anon_rmap_add(struct mmlab_anon *anon, pgoff_t index,
+			       struct mmlab_page *page, gfp_t gfp)
+{
+	if (mmlab_should_fail(&fail_rmap, sizeof(void *)))
+		return -ENOMEM;
+	return mmlab_rmap_add(page, anon, index, gfp);
+}
+
 /**
  * mmlab_anon_add_page() - make an object hold a page at an index.
  * @anon: the object, locked or not yet visible.
  * @index: the pgoff, free in @anon.
- * @page: an order-0 user page; gets a reference and a mapping.
+ * @page: an order-0 user page; gets a reference and a mapcount.
  * @gfp: for the xarray node and the rmap item.
  *
  * Return: 0, or -ENOMEM/-EBUSY with nothing changed.
@@ -150,18 +192,53 @@ int mmlab_anon_add_page(struct mmlab_anon *anon, pgoff_t index,
 
 	if (err)
 		return err;
-	err = mmlab_rmap_add(page, anon, index, gfp);
+	err = mmlab_anon_rmap_add(anon, index, page, gfp);
 	if (err) {
 		xa_erase(&anon->pages, index);
 		return err;
 	}
-	mmlab_get_page(page);
-	if (atomic_inc_return(&page->_mapcount) == 0)
-		atomic_long_inc(&mmlab_user_pages);
+	mmlab_anon_hold_page(page);
 	anon->nr_pages++;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmlab_anon_add_page);
+
+/**
+ * mmlab_anon_replace_page() - put a new page in place of the one an object
+ *	holds at an index: the object's side of wp_page_copy().
+ * @anon: the object, locked.
+ * @index: the pgoff, where @anon holds @old.
+ * @old: the page there now.
+ * @new: an order-0 user page with @old's contents; gets a reference and a
+ *	mapcount.
+ * @gfp: for the rmap item.
+ *
+ * @new enters the reverse map and the object before @old leaves them, so
+ * the index is never empty and a failure leaves @old where it was: no data
+ * is lost and no freed page stays in the object. The ptes that map @old
+ * are the caller's to replace.
+ *
+ * Return: 0, or -ENOMEM with nothing changed.
+ */
+int mmlab_anon_replace_page(struct mmlab_anon *anon, pgoff_t index,
+			    struct mmlab_page *old, struct mmlab_page *new,
+			    gfp_t gfp)
+{
+	void *was;
+	int err;
+
+	err = mmlab_anon_rmap_add(anon, index, new, gfp);
+	if (err)
+		return err;
+	mmlab_anon_hold_page(new);
+	/* The slot exists: storing over it allocates nothing. */
+	was = xa_store(&anon->pages, index, new, gfp);
+	WARN_ON_ONCE(was != old);
+	mmlab_rmap_del(old, anon, index);
+	mmlab_anon_unhold_page(old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmlab_anon_replace_page);
 
 /* Drop the object's hold on the page at @index; frees it on the last. */
 static void mmlab_anon_drop_page(struct mmlab_anon *anon, pgoff_t index,
@@ -169,10 +246,8 @@ static void mmlab_anon_drop_page(struct mmlab_anon *anon, pgoff_t index,
 {
 	xa_erase(&anon->pages, index);
 	mmlab_rmap_del(page, anon, index);
-	if (atomic_add_negative(-1, &page->_mapcount))
-		atomic_long_dec(&mmlab_user_pages);
 	anon->nr_pages--;
-	mmlab_put_page(page);
+	mmlab_anon_unhold_page(page);
 }
 
 /**
@@ -298,6 +373,26 @@ unsigned long mmlab_vma_rss(struct mmlab_vma *mv)
 
 /* --- Faults ------------------------------------------------------------- */
 
+/*
+ * The pte at @addr of @mm, read under its lock; __pte(0) if none is
+ * present. Under the object's lock only the hardware's accessed and dirty
+ * bits of a pte of the object's vmas can change: every other change holds
+ * the object's lock (faults, fork), mmlab_fault_rwsem for write
+ * (migration) or the mmap_lock for write (mprotect, munmap).
+ */
+static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
+{
+	spinlock_t *ptl;	/* the pte's lock, from follow_pte() */
+	pte_t *ptep, pte;
+
+	if (follow_pte(mm, addr, &ptep, &ptl))
+		return __pte(0);
+	__acquire(ptl);	/* follow_pte() returned with it held */
+	pte = ptep_get(ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return pte;
+}
+
 static struct mmlab_page *mmlab_user_page_alloc(bool zero)
 {
 	mmlab_gfp_t gfp = MMLAB_GFP_USER | __MMLAB_GFP_NOWARN;
@@ -313,26 +408,17 @@ static struct mmlab_page *mmlab_user_page_alloc(bool zero)
 	return page;
 }
 
-/* Install @pfn at the fault address; @zap first if a pte is there. */
-static vm_fault_t mmlab_map_pfn(struct vm_fault *vmf, unsigned long pfn,
-				bool writable, bool zap)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	pgprot_t prot = writable ? vm_get_page_prot(vma->vm_flags) :
-				   vma->vm_page_prot;
-
-	if (zap)
-		zap_vma_ptes(vma, vmf->address, PAGE_SIZE);
-	return vmf_insert_pfn_prot(vma, vmf->address, pfn, prot);
-}
-
-/* Replace @old (or nothing) at @index by a new page: copy or zeroed. */
-static struct mmlab_page *mmlab_replace_page(struct mmlab_anon *anon,
-					     pgoff_t index,
-					     struct mmlab_page *old,
-					     vm_fault_t *ret)
+/*
+ * A new page for @index of @anon, zeroed (@old NULL) or a copy of @old that
+ * replaces it in the object. On failure: NULL, *ret set, @anon unchanged.
+ */
+static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
+					       pgoff_t index,
+					       struct mmlab_page *old,
+					       vm_fault_t *ret)
 {
 	struct mmlab_page *page = mmlab_user_page_alloc(!old);
+	int err;
 
 	if (!page) {
 		*ret = VM_FAULT_SIGBUS;
@@ -340,54 +426,142 @@ static struct mmlab_page *mmlab_replace_page(struct mmlab_anon *anon,
 	}
 	if (old) {
 		copy_page(mmlab_page_address(page), mmlab_page_address(old));
-		mmlab_anon_drop_page(anon, index, old);
+		err = mmlab_anon_replace_page(anon, index, old, page,
+					      GFP_KERNEL);
+	} else {
+		err = mmlab_anon_add_page(anon, index, page, GFP_KERNEL);
 	}
-	if (mmlab_anon_add_page(anon, index, page, GFP_KERNEL)) {
-		mmlab_put_page(page);
+	mmlab_put_page(page);	/* the object's reference keeps it, if any */
+	if (err) {
 		*ret = VM_FAULT_OOM;
 		return NULL;
 	}
-	mmlab_put_page(page);	/* the object's reference keeps it */
 	return page;
 }
 
-static vm_fault_t mmlab_fault_locked(struct vm_fault *vmf,
-				     struct mmlab_anon *anon, bool wp,
-				     enum mmlab_fault_kind *kindp,
-				     unsigned long *pfnp)
+/* Map @page at the fault address, where the caller saw no pte. */
+static vm_fault_t mmlab_map_page(struct vm_fault *vmf, struct mmlab_page *page,
+				 bool writable)
 {
-	bool write = wp || (vmf->flags & FAULT_FLAG_WRITE);
-	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	struct vm_area_struct *vma = vmf->vma;
+	pgprot_t prot = writable ? vm_get_page_prot(vma->vm_flags) :
+				   vma->vm_page_prot;
+
+	if (vma->vm_flags & VM_EXEC)
+		mmlab_user_sync_icache(page);
+	return vmf_insert_pfn_prot(vma, vmf->address, mmlab_page_to_pfn(page),
+				   prot);
+}
+
+/* Put @page writable at the fault address in place of the pte there. */
+static vm_fault_t mmlab_remap_page(struct vm_fault *vmf,
+				   struct mmlab_page *page)
+{
+	zap_vma_ptes(vmf->vma, vmf->address, PAGE_SIZE);
+	return mmlab_map_page(vmf, page, true);
+}
+
+/**
+ * struct mmlab_fault_result - what a fault did, for the counters.
+ * @kind: the kind, MMLAB_NR_FAULT_KINDS when it backed off.
+ * @page: the page it mapped or made writable.
+ */
+struct mmlab_fault_result {
+	enum mmlab_fault_kind kind;
+	struct mmlab_page *page;
+};
+
+/*
+ * ->fault: the core found no pte at the address. Another thread's fault may
+ * have installed one since; as do_anonymous_page() re-checks the pte under
+ * its lock, back off then and let the access retry: a write to a read-only
+ * pte comes back through ->pfn_mkwrite, which decides from that pte.
+ */
+static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
+				     struct mmlab_anon *anon,
+				     struct mmlab_fault_result *res)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	struct mmlab_page *page;
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret = 0;
 
+	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address)))
+		return VM_FAULT_NOPAGE;
+	page = xa_load(&anon->pages, vmf->pgoff);
 	kind = mmlab_fault_decide(anon->shared, write, page,
 				  page ? mmlab_page_mapcount(page) : 0);
-	*kindp = kind;
 	switch (kind) {
 	case MMLAB_FAULT_ZERO:
-		*pfnp = mmlab_page_to_pfn(mmlab_zero_page);
-		return mmlab_map_pfn(vmf, *pfnp, false, wp);
+		page = mmlab_zero_page;
+		break;
 	case MMLAB_FAULT_NEW:
 	case MMLAB_FAULT_COPY:
-		page = mmlab_replace_page(anon, vmf->pgoff, page, &ret);
+		page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
 		if (!page)
 			return ret;
-		*pfnp = mmlab_page_to_pfn(page);
-		return mmlab_map_pfn(vmf, *pfnp, write, wp);
-	case MMLAB_FAULT_REUSE:
-	case MMLAB_FAULT_MAP:
-	default:
-		*pfnp = mmlab_page_to_pfn(page);
-		if (wp)		/* finish_mkwrite_fault() makes it writable */
-			return 0;
-		return mmlab_map_pfn(vmf, *pfnp, write, false);
+		break;
+	default:	/* REUSE, MAP: the object's page as it is */
+		break;
 	}
+	res->kind = kind;
+	res->page = page;
+	return mmlab_map_page(vmf, page, write);
+}
+
+/*
+ * ->pfn_mkwrite: a write hit the read-only pte vmf->orig_pte. As
+ * do_wp_page() does, decide from that pte, not from what the object holds:
+ * if the pte changed meanwhile (a racing fault got there first), back off;
+ * if it maps the zero page, a zeroed page replaces it; if it maps a page
+ * other objects hold too, a copy replaces it (wp_page_copy()); if only this
+ * object holds it, return 0 and finish_mkwrite_fault() makes the pte
+ * writable once it has seen it is still orig_pte (wp_page_reuse()).
+ */
+static vm_fault_t mmlab_fault_wp(struct vm_fault *vmf, struct mmlab_anon *anon,
+				 struct mmlab_fault_result *res)
+{
+	pte_t pte = mmlab_pte_at(vmf->vma->vm_mm, vmf->address);
+	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	struct mmlab_page *mapped = page ? page : mmlab_zero_page;
+	enum mmlab_fault_kind kind;
+	vm_fault_t ret = 0;
+
+	if (!pte_present(pte) || pte_write(pte) ||
+	    pte_pfn(pte) != pte_pfn(vmf->orig_pte))
+		return VM_FAULT_NOPAGE;
+	if (WARN_ON_ONCE(pte_pfn(pte) != mmlab_page_to_pfn(mapped))) {
+		/* Not what the object holds: drop it, the retry maps that. */
+		zap_vma_ptes(vmf->vma, vmf->address, PAGE_SIZE);
+		return VM_FAULT_NOPAGE;
+	}
+	kind = mmlab_fault_decide(anon->shared, true, page,
+				  page ? mmlab_page_mapcount(page) : 0);
+	if (kind == MMLAB_FAULT_NEW || kind == MMLAB_FAULT_COPY) {
+		page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
+		if (!page)
+			return ret;
+		ret = mmlab_remap_page(vmf, page);
+	}
+	res->kind = kind;
+	res->page = page;
+	return ret;
 }
 
 static vm_fault_t mmlab_out_of_memory(struct vm_fault *vmf)
 {
+	/*
+	 * A task with SIGKILL pending (the victim we chose may be the
+	 * faulter itself) must not wait for memory: VM_FAULT_OOM lets a
+	 * user-mode fault return to die, and makes a kernel-mode one
+	 * (copy_to_user() into the mapping) fail with -EFAULT instead of
+	 * faulting again for ever.
+	 */
+	if (fatal_signal_pending(current))
+		return VM_FAULT_OOM;
 	if (mmlab_oom_kill_wanted() && mmlab_oom_kill()) {
+		if (fatal_signal_pending(current))
+			return VM_FAULT_OOM;
 		/* Let the victim exit, then fault again. */
 		schedule_timeout_killable(msecs_to_jiffies(20));
 		return VM_FAULT_NOPAGE;
@@ -400,18 +574,21 @@ static vm_fault_t mmlab_out_of_memory(struct vm_fault *vmf)
 
 static vm_fault_t mmlab_handle_fault(struct vm_fault *vmf, bool wp)
 {
+	struct mmlab_fault_result res = { .kind = MMLAB_NR_FAULT_KINDS };
 	struct mmlab_anon *anon = vmf->vma->vm_private_data;
-	enum mmlab_fault_kind kind;
-	unsigned long pfn = 0;
 	struct mmlab_vma *mv;
 	vm_fault_t ret;
 
 	down_read(&mmlab_fault_rwsem);
 	mutex_lock(&anon->lock);
-	ret = mmlab_fault_locked(vmf, anon, wp, &kind, &pfn);
+	if (wp)
+		ret = mmlab_fault_wp(vmf, anon, &res);
+	else
+		ret = mmlab_fault_absent(vmf, anon, &res);
 	mv = mmlab_find_vma(anon, vmf->vma);
-	if (!(ret & VM_FAULT_ERROR) && mv)
-		mmlab_count_fault(mv->mmm, kind, vmf->address, pfn);
+	if (!(ret & VM_FAULT_ERROR) && res.kind < MMLAB_NR_FAULT_KINDS && mv)
+		mmlab_count_fault(mv->mmm, res.kind, vmf->address,
+				  mmlab_page_to_pfn(res.page));
 	mutex_unlock(&anon->lock);
 	up_read(&mmlab_fault_rwsem);
 	if (ret & VM_FAULT_SIGBUS)
@@ -427,6 +604,29 @@ static vm_fault_t mmlab_vm_fault(struct vm_fault *vmf)
 static vm_fault_t mmlab_vm_pfn_mkwrite(struct vm_fault *vmf)
 {
 	return mmlab_handle_fault(vmf, true);
+}
+
+/*
+ * mprotect() adding PROT_EXEC: the pages already mapped become executable
+ * without a fault, so make each one's instruction cache coherent now.
+ */
+static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end, unsigned long newflags)
+{
+	struct mmlab_anon *anon = vma->vm_private_data;
+	pgoff_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	pgoff_t last = first + ((end - start) >> PAGE_SHIFT) - 1;
+	struct mmlab_page *page;
+	unsigned long index;
+
+	if (!(newflags & VM_EXEC) || (vma->vm_flags & VM_EXEC))
+		return 0;
+	mmlab_user_sync_icache(mmlab_zero_page);
+	mutex_lock(&anon->lock);
+	xa_for_each_range(&anon->pages, index, page, first, last)
+		mmlab_user_sync_icache(page);
+	mutex_unlock(&anon->lock);
+	return 0;
 }
 
 /* --- vma lifecycle ----------------------------------------------------- */
@@ -532,6 +732,7 @@ static const struct vm_operations_struct mmlab_vm_ops = {
 	.mremap		= mmlab_vm_mremap,
 	.fault		= mmlab_vm_fault,
 	.pfn_mkwrite	= mmlab_vm_pfn_mkwrite,
+	.mprotect	= mmlab_vm_mprotect,
 };
 
 /**
@@ -599,8 +800,7 @@ static int mmlab_page_info_locked(struct mm_struct *mm,
 				  struct mmlab_ioc_page_info *info)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, info->addr);
-	spinlock_t *ptl;	/* the pte's lock, from follow_pte() */
-	pte_t *ptep, pte;
+	pte_t pte;
 
 	if (!vma || vma->vm_ops != &mmlab_vm_ops) {
 		pr_warn_ratelimited("page_info: %#llx is not in a /dev/mmlab mapping\n",
@@ -609,13 +809,9 @@ static int mmlab_page_info_locked(struct mm_struct *mm,
 	}
 	info->pfn = 0;
 	info->flags = 0;
-	if (follow_pte(mm, info->addr, &ptep, &ptl))
-		return 0;	/* nothing mapped there */
-	__acquire(ptl);	/* follow_pte() returned with it held */
-	pte = *ptep;
-	pte_unmap_unlock(ptep, ptl);
+	pte = mmlab_pte_at(mm, info->addr);
 	if (!pte_present(pte))
-		return 0;
+		return 0;	/* nothing mapped there */
 	info->pfn = pte_pfn(pte);
 	info->flags = MMLAB_PAGE_PRESENT;
 	if (pte_write(pte))
@@ -669,6 +865,31 @@ long mmlab_user_pages_count(void)
 }
 
 /**
+ * mmlab_zero_page_check() - how many bytes of the zero page are not zero.
+ * @pfn: set to the zero page's pfn, 0 without one.
+ *
+ * Every private mapping's untouched pages read through the zero page: a
+ * byte that is not zero there is another process's data, leaked.
+ *
+ * Return: the number of non-zero bytes.
+ */
+unsigned long mmlab_zero_page_check(unsigned long *pfn)
+{
+	const u8 *p;
+	unsigned long n = 0;
+	size_t i;
+
+	*pfn = 0;
+	if (!mmlab_zero_page)
+		return 0;
+	*pfn = mmlab_page_to_pfn(mmlab_zero_page);
+	p = mmlab_page_address(mmlab_zero_page);
+	for (i = 0; i < PAGE_SIZE; i++)
+		n += READ_ONCE(p[i]) != 0;
+	return n;
+}
+
+/**
  * mmlab_mmap_init() - allocate the region's zero page.
  *
  * Return: 0; without a region mmap is refused but the module loads.
@@ -682,6 +903,7 @@ int mmlab_mmap_init(void)
 	if (!mmlab_zero_page)
 		pr_warn("no zero page: mmap of /dev/mmlab will fail\n");
 	mmlab_fail_attr_register(&fail_fault);
+	mmlab_fail_attr_register(&fail_rmap);
 	return 0;
 }
 
@@ -691,8 +913,13 @@ int mmlab_mmap_init(void)
  */
 void mmlab_mmap_exit(void)
 {
+	unsigned long pfn, dirty = mmlab_zero_page_check(&pfn);
+
+	mmlab_fail_attr_unregister(&fail_rmap);
 	mmlab_fail_attr_unregister(&fail_fault);
 	WARN_ON(atomic_long_read(&mmlab_user_pages));
+	WARN(dirty, "mmlab_fault: zero page pfn %#lx has %lu non-zero bytes\n",
+	     pfn, dirty);
 	mmlab_put_page(mmlab_zero_page);
 	mmlab_zero_page = NULL;
 }

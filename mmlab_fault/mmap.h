@@ -122,6 +122,10 @@ struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
 void mmlab_anon_put(struct mmlab_anon *anon);
 int mmlab_anon_add_page(struct mmlab_anon *anon, pgoff_t index,
 			struct mmlab_page *page, gfp_t gfp);
+int mmlab_anon_replace_page(struct mmlab_anon *anon, pgoff_t index,
+			    struct mmlab_page *old, struct mmlab_page *new,
+			    gfp_t gfp);
+unsigned long mmlab_zero_page_check(unsigned long *pfn);
 
 /* rmap.c */
 int mmlab_rmap_init(void);
@@ -138,6 +142,7 @@ int mmlab_rmap_walk(struct mmlab_page *page,
 bool mmlab_user_isolate(struct mmlab_page *page);
 int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src);
 void mmlab_user_putback(struct mmlab_page *page);
+void mmlab_user_sync_icache(struct mmlab_page *page);
 extern int mmlab_user_movable_id;
 
 /* stats.c */

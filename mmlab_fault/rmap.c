@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <asm/cacheflush.h>
 
 #include "mmlab_buddy/mmlab_buddy.h"
 #include "mmap.h"
@@ -169,6 +170,53 @@ int mmlab_rmap_walk(struct mmlab_page *page,
 }
 EXPORT_SYMBOL_GPL(mmlab_rmap_walk);
 
+/* --- Instruction cache ---------------------------------------------------- */
+
+#ifdef CONFIG_ARM64
+/*
+ * Clean the D-cache and invalidate the I-cache to the point of
+ * unification for the page's kernel alias (what sync_icache_aliases()
+ * does for a PIPT I-cache), then the whole I-cache for the user alias of
+ * a VIPT one, which the kernel alias does not reach. No IPI: returning to
+ * user space is a context synchronisation event.
+ */
+static void mmlab_sync_icache_range(unsigned long start, unsigned long end)
+{
+	caches_clean_inval_pou(start, end);
+	icache_inval_all_pou();
+}
+#else
+static void mmlab_sync_icache_range(unsigned long start, unsigned long end)
+{
+	flush_icache_range(start, end);
+}
+#endif
+
+/**
+ * mmlab_user_sync_icache() - make a user page's contents visible to
+ *	instruction fetch before an executable pte maps it.
+ * @page: a user page or the zero page.
+ *
+ * The kernel wrote the page (zeroed, copied or migrated it) through its
+ * own alias; the I-cache may still hold what the frame held before. As
+ * arm64's __sync_icache_dcache() does with PG_dcache_clean, the page is
+ * synchronised once, then MMLAB_PG_ICACHE_CLEAN says it is coherent;
+ * every page the kernel writes is a newly allocated one, whose flags start
+ * clear. The flag is set under mmlab_rmap_lock, which isolation also
+ * takes to write the flags of a user page.
+ */
+void mmlab_user_sync_icache(struct mmlab_page *page)
+{
+	unsigned long kaddr = (unsigned long)mmlab_page_address(page);
+
+	if (mmlab_page_test(page, MMLAB_PG_ICACHE_CLEAN))
+		return;
+	mmlab_sync_icache_range(kaddr, kaddr + PAGE_SIZE);
+	spin_lock(&mmlab_rmap_lock);
+	mmlab_page_set(page, MMLAB_PG_ICACHE_CLEAN);
+	spin_unlock(&mmlab_rmap_lock);
+}
+
 /* --- Movable operations --------------------------------------------------- */
 
 /**
@@ -182,17 +230,23 @@ EXPORT_SYMBOL_GPL(mmlab_rmap_walk);
  */
 bool mmlab_user_isolate(struct mmlab_page *page)
 {
-	bool ok = false;
+	bool ok;
 
-	if (mmlab_page_owner(page) != MMLAB_OWNER_USER)
+	/*
+	 * The reference first, as isolate_movable_page() takes one before
+	 * it looks: then the page cannot be freed and handed to another
+	 * owner while we check that it is a user page that objects hold.
+	 */
+	if (!atomic_inc_not_zero(&page->_refcount))
 		return false;
 	spin_lock(&mmlab_rmap_lock);
-	if (!mmlab_page_test(page, MMLAB_PG_ISOLATED) && *rmap_head(page) &&
-	    atomic_inc_not_zero(&page->_refcount)) {
+	ok = mmlab_page_owner(page) == MMLAB_OWNER_USER &&
+	     !mmlab_page_test(page, MMLAB_PG_ISOLATED) && *rmap_head(page);
+	if (ok)
 		mmlab_page_set(page, MMLAB_PG_ISOLATED);
-		ok = true;
-	}
 	spin_unlock(&mmlab_rmap_lock);
+	if (!ok)
+		mmlab_put_page(page);
 	return ok;
 }
 EXPORT_SYMBOL_GPL(mmlab_user_isolate);

@@ -8,6 +8,8 @@
  *               objects, each once), attached vmas, OOM kills
  *   procs       one line per process: pid comm, faults by kind, RSS
  *   mappings    one line per vma: pid comm start-end p|s pages rss
+ *   zero_page   "pfn 0x<pfn> nonzero_bytes <n>": the region's zero page,
+ *               which must stay all zeroes (n != 0 is a leak of user data)
  *   oom_policy  "sigbus" (default) or "kill": when the region cannot
  *               supply a page, SIGBUS the faulting process, or kill the
  *               process holding the most mmlab pages and retry
@@ -185,6 +187,15 @@ bool mmlab_oom_kill(void)
 
 /* --- debugfs ------------------------------------------------------------- */
 
+static int zero_page_show(struct seq_file *m, void *v)
+{
+	unsigned long pfn, dirty = mmlab_zero_page_check(&pfn);
+
+	seq_printf(m, "pfn 0x%lx nonzero_bytes %lu\n", pfn, dirty);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zero_page);
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct mmlab_vma *mv;
@@ -296,6 +307,8 @@ int mmlab_stats_init(void)
 	debugfs_create_file("procs", 0444, mmlab_fault_dir, NULL, &procs_fops);
 	debugfs_create_file("mappings", 0444, mmlab_fault_dir, NULL,
 			    &mappings_fops);
+	debugfs_create_file("zero_page", 0444, mmlab_fault_dir, NULL,
+			    &zero_page_fops);
 	debugfs_create_file("oom_policy", 0644, mmlab_fault_dir, NULL,
 			    &oom_policy_fops);
 	return 0;

@@ -17,7 +17,6 @@
 #include "testlib.h"
 
 #define STATS "/sys/kernel/debug/mmlab/fault/stats"
-#define DRAIN "/sys/kernel/debug/mmlab/drain"
 #define OOM_POLICY "/sys/kernel/debug/mmlab/fault/oom_policy"
 /* Read a byte the compiler cannot drop. */
 #define READ(x) ({ char __c = (x); asm volatile("" : : "r"(__c)); __c; })
@@ -69,31 +68,6 @@ static int stats_delta(const struct stats *before, const long *want)
 	return ok;
 }
 
-static void drain(void)
-{
-	int fd = open(DRAIN, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror("drain");
-		close(fd);
-	}
-}
-
-static long free_pages(void)
-{
-	struct mmlab_ioc_info info;
-	long n = 0;
-	unsigned int i;
-
-	drain();
-	memset(&info, 0, sizeof(info));
-	if (ioctl(devfd, MMLAB_IOC_INFO, &info))
-		return -1;
-	for (i = 0; i < info.nr_regions && i < MMLAB_UAPI_MAX_REGIONS; i++)
-		n += info.regions[i].free_pages;
-	return n;
-}
 
 static uint64_t pagemap_pfn(void *addr)
 {
@@ -160,7 +134,7 @@ static int all_zero(const char *p, size_t len)
 static void test_zero_page(void)
 {
 	const size_t n = 16;
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	struct stats s;
 	uint64_t pfn0;
 	int same = 1;
@@ -181,14 +155,14 @@ static void test_zero_page(void)
 	tap(all_zero(p, n * psz), "zero page: reads as zeroes");
 	tap(stats_delta(&s, (long[]){ n, 0, 0, 0, 0, 0 }),
 	    "zero page: counted as %zu zero faults, rss unchanged", n);
-	tap(free_pages() == fp, "zero page: region free pages unchanged");
+	tap(drained_free_pages() == fp, "zero page: region free pages unchanged");
 	munmap(p, n * psz);
 }
 
 static void test_write_faults(void)
 {
 	const size_t n = 8;
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	struct stats s;
 	int ok = 1, distinct = 1;
 	size_t i, j;
@@ -210,10 +184,10 @@ static void test_write_faults(void)
 	tap(ok && distinct, "write faults: %zu distinct pfns in the region", n);
 	tap(stats_delta(&s, (long[]){ 0, n, 0, 0, 0, n }),
 	    "write faults: %zu new faults, rss +%zu", n, n);
-	tap(free_pages() == fp - (long)n, "write faults: region lost %zu pages",
+	tap(drained_free_pages() == fp - (long)n, "write faults: region lost %zu pages",
 	    n);
 	munmap(p, n * psz);
-	tap(free_pages() == fp, "write faults: munmap gives them back");
+	tap(drained_free_pages() == fp, "write faults: munmap gives them back");
 }
 
 static void test_read_then_write(void)
@@ -370,7 +344,7 @@ static void test_reuse_after_child_exit(void)
 static void test_grandchildren(int order)
 {
 	const size_t n = 3;
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	int ok = 1, rc;
 	size_t i;
 	pid_t pid;
@@ -420,14 +394,14 @@ static void test_grandchildren(int order)
 		usleep(150000);	/* the orphaned grandchild */
 	if (p)
 		munmap(p, n * psz);
-	tap(free_pages() == fp, "grandchildren (exit order %d): no page left",
+	tap(drained_free_pages() == fp, "grandchildren (exit order %d): no page left",
 	    order);
 }
 
 static void test_partial_munmap(void)
 {
 	const size_t n = 8;
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	struct stats s;
 	char *p;
 
@@ -437,14 +411,14 @@ static void test_partial_munmap(void)
 	tap(!munmap(p + 3 * psz, 2 * psz), "partial munmap: the middle goes");
 	tap(stats_delta(&s, (long[]){ 0, 0, 0, 0, 0, -2 }),
 	    "partial munmap: rss -2");
-	tap(free_pages() == fp - (long)(n - 2),
+	tap(drained_free_pages() == fp - (long)(n - 2),
 	    "partial munmap: two pages back to the region");
 	tap(p[0] == 'x' && p[2 * psz] == 'x' && p[5 * psz] == 'x' &&
 	    p[7 * psz] == 'x', "partial munmap: the rest keeps its data");
 	p[7 * psz + 1] = 'y';
 	munmap(p, 3 * psz);
 	munmap(p + 5 * psz, 3 * psz);
-	tap(free_pages() == fp, "partial munmap: everything back after the rest");
+	tap(drained_free_pages() == fp, "partial munmap: everything back after the rest");
 }
 
 static void test_madvise_mremap(void)
@@ -512,7 +486,7 @@ static void test_mprotect(void)
 static void test_shared(void)
 {
 	const size_t n = 4;
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	uint64_t pfn[4];
 	int ok = 1;
 	size_t i;
@@ -544,7 +518,7 @@ static void test_shared(void)
 	tap(p[0] == 'k' && p[2 * psz] == 'k',
 	    "shared: partial munmap keeps the rest");
 	munmap(p, n * psz);
-	tap(free_pages() == fp, "shared: all pages back after the last unmap");
+	tap(drained_free_pages() == fp, "shared: all pages back after the last unmap");
 }
 
 static void on_bus(int sig)
@@ -554,7 +528,7 @@ static void on_bus(int sig)
 
 static void test_exhaustion(void)
 {
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	size_t n = (region_hi - region_lo) + 16, i;
 	pid_t pid;
 	char *p;
@@ -570,7 +544,7 @@ static void test_exhaustion(void)
 	}
 	rc = wait_child(pid);
 	tap(rc == 42, "exhaustion: SIGBUS when the region cannot supply a page");
-	tap(free_pages() == fp, "exhaustion: every page back after the exit");
+	tap(drained_free_pages() == fp, "exhaustion: every page back after the exit");
 	p = dev_map(2, MAP_PRIVATE);
 	p[0] = 1;
 	tap(p[0] == 1 && in_region(pfn_of(p)),
@@ -578,20 +552,9 @@ static void test_exhaustion(void)
 	munmap(p, 2 * psz);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return 0;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok;
-}
-
 static void test_oom_kill(void)
 {
-	long fp = free_pages();
+	long fp = drained_free_pages();
 	size_t big = fp * 6 / 10, i;
 	int go[2], rc_a, rc_b;
 	pid_t a, b;
@@ -628,9 +591,9 @@ static void test_oom_kill(void)
 	tap(rc_a == 128 + SIGKILL && rc_b == 0,
 	    "oom_policy kill: the biggest holder is killed, the faulter goes on (a %d, b %d)",
 	    rc_a, rc_b);
-	for (i = 0; i < 50 && free_pages() != fp; i++)
+	for (i = 0; i < 50 && drained_free_pages() != fp; i++)
 		usleep(20000);
-	tap(free_pages() == fp, "oom_policy kill: every page back");
+	tap(drained_free_pages() == fp, "oom_policy kill: every page back");
 	close(go[0]);
 	close(go[1]);
 }
@@ -675,7 +638,7 @@ int main(void)
 		return 0;
 	region_lo = strtoull(b, NULL, 16) / psz;
 	region_hi = region_lo + strtoull(s, NULL, 16) / psz;
-	fp0 = free_pages();
+	fp0 = drained_free_pages();
 	read_stats(&st0);
 	printf("# region pfns %#llx-%#llx, free pages %ld\n",
 	       (unsigned long long)region_lo, (unsigned long long)region_hi,
@@ -703,7 +666,7 @@ int main(void)
 		printf("# %s %ld\n", stat_names[i], st1.v[i] - st0.v[i]);
 	counted = st1.v[RSS] == st0.v[RSS];
 	tap(counted, "rss back to its start value");
-	fp1 = free_pages();
+	fp1 = drained_free_pages();
 	tap(fp1 == fp0, "nothing leaked: free pages %ld, at start %ld", fp1,
 	    fp0);
 	return tap_done();

@@ -88,6 +88,40 @@ static inline uint64_t dev_pfn(void *addr)
 	return pi.pfn;
 }
 
+/* Write @s to the file @path; 1 on success, 0 otherwise. */
+static inline int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok;
+}
+
+#define MMLAB_DRAIN	"/sys/kernel/debug/mmlab/drain"
+
+/*
+ * Free pages of every region, per-CPU lists drained first: pages a CPU
+ * freed last sit there, and are not counted free (as NR_FREE_PAGES).
+ * -1 if MMLAB_IOC_INFO fails.
+ */
+static inline long drained_free_pages(void)
+{
+	struct mmlab_ioc_info info;
+	unsigned int i;
+	long n = 0;
+
+	write_file(MMLAB_DRAIN, "1");
+	memset(&info, 0, sizeof(info));
+	if (ioctl(devfd, MMLAB_IOC_INFO, &info))
+		return -1;
+	for (i = 0; i < info.nr_regions && i < MMLAB_UAPI_MAX_REGIONS; i++)
+		n += info.regions[i].free_pages;
+	return n;
+}
+
 #define MMLAB_CMA_DIR	"/sys/kernel/debug/mmlab/cma"
 
 /* A number of CMA area @area's debugfs file @file, or -1. */

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_race: /dev/mmlab faults raced as a threaded program races them.
+ *
+ *  - zero page: threads read and write the same fresh pages of a private
+ *    mapping at once; every write must land in the process's own page
+ *    (none lost), and afterwards the region's zero page must still be all
+ *    zeroes, seen from another process's fresh mapping and from debugfs;
+ *  - copy-on-write: after fork, parent and child each race a reader and a
+ *    writer over the same inherited pages; each must see only its own
+ *    writes over what was there at fork, never the other's;
+ *  - a copy or a new page whose entry into the object fails (fail_rmap)
+ *    is retried and loses no byte;
+ *  - oom_policy kill, with the faulter itself the biggest holder and the
+ *    fault taken inside the kernel (read() into the mapping): the process
+ *    is killed or read() fails; it does not spin in the kernel for ever.
+ *
+ * RACE_SECONDS (default 4) bounds each race. TAP, plan first.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "tools/tests/testlib.h"
+
+#define DBG		"/sys/kernel/debug/mmlab"
+#define ZERO_PAGE	DBG "/fault/zero_page"
+#define OOM_POLICY	DBG "/fault/oom_policy"
+#define FAIL_RMAP	DBG "/fail_rmap"
+#define NR_CASES	12
+
+#define RACE_PAGES	32
+#define WRITERS		2
+#define READERS		2
+#define TAG(round, w, i)	(0x6d6d6c6100000000ULL | ((uint64_t)(round) << 20) | \
+				 ((uint64_t)(w) << 16) | (i))
+
+static double race_seconds = 4;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* nonzero_bytes of the zero page from debugfs; -1 if it cannot be read. */
+static long zero_page_dirty(void)
+{
+	unsigned long pfn;
+	long n = -1;
+	FILE *f = fopen(ZERO_PAGE, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "pfn %lx nonzero_bytes %ld", &pfn, &n) != 2)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/* Words that are not zero in a fresh private mapping, read by a child. */
+static long fresh_mapping_dirty_words(size_t n)
+{
+	int pipefd[2];
+	long words = -1;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		uint64_t *p = (uint64_t *)dev_map(n, MAP_PRIVATE);
+		size_t i;
+
+		words = 0;
+		for (i = 0; i < n * psz / 8; i++)
+			words += p[i] != 0;
+		if (write(pipefd[1], &words, sizeof(words)) != sizeof(words))
+			_exit(3);
+		_exit(0);
+	}
+	if (read(pipefd[0], &words, sizeof(words)) != sizeof(words))
+		words = -1;
+	waitpid(pid, NULL, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return words;
+}
+
+/* --- Readers and writers on fresh pages ------------------------------------ */
+
+struct race {
+	pthread_barrier_t start;
+	volatile uint64_t *map;
+	unsigned int round;
+	unsigned long foreign;	/* readers: non-zero words not a tag of ours */
+};
+
+struct worker {
+	struct race *race;
+	int id;
+	pthread_t thread;
+};
+
+static void *writer(void *arg)
+{
+	struct worker *w = arg;
+	struct race *r = w->race;
+	size_t words = psz / 8;
+	int i, k;
+
+	pthread_barrier_wait(&r->start);
+	for (k = 0; k < RACE_PAGES; k++) {
+		i = (k + w->id * RACE_PAGES / WRITERS) % RACE_PAGES;
+		r->map[i * words + w->id] = TAG(r->round, w->id, i);
+	}
+	return NULL;
+}
+
+static int is_our_tag(uint64_t v, unsigned int round, int i)
+{
+	int w;
+
+	for (w = 0; w < WRITERS; w++)
+		if (v == TAG(round, w, i))
+			return 1;
+	return 0;
+}
+
+static void *reader(void *arg)
+{
+	struct worker *w = arg;
+	struct race *r = w->race;
+	size_t words = psz / 8;
+	unsigned long bad = 0;
+	int i, k, j;
+
+	pthread_barrier_wait(&r->start);
+	for (k = 0; k < RACE_PAGES; k++) {
+		i = (RACE_PAGES - 1 - k + w->id * 5) % RACE_PAGES;
+		for (j = 0; j < WRITERS + 2; j++) {
+			uint64_t v = r->map[i * words + j];
+
+			if (v && !is_our_tag(v, r->round, i))
+				bad++;
+		}
+	}
+	__atomic_add_fetch(&r->foreign, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* One round: returns lost writes; *stray gets words that should be 0. */
+static unsigned long race_round(struct race *r, unsigned long *stray)
+{
+	struct worker w[WRITERS + READERS];
+	size_t words = psz / 8, i, j;
+	unsigned long lost = 0;
+	int t;
+
+	r->map = (volatile uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
+	pthread_barrier_init(&r->start, NULL, WRITERS + READERS);
+	for (t = 0; t < WRITERS + READERS; t++) {
+		w[t].race = r;
+		w[t].id = t < WRITERS ? t : t - WRITERS;
+		if (pthread_create(&w[t].thread, NULL,
+				   t < WRITERS ? writer : reader, &w[t]))
+			exit(2);
+	}
+	for (t = 0; t < WRITERS + READERS; t++)
+		pthread_join(w[t].thread, NULL);
+	pthread_barrier_destroy(&r->start);
+	for (i = 0; i < RACE_PAGES; i++) {
+		for (j = 0; j < words; j++) {
+			uint64_t v = r->map[i * words + j];
+
+			if (j < WRITERS)
+				lost += v != TAG(r->round, j, i);
+			else
+				*stray += v != 0;
+		}
+	}
+	munmap((void *)r->map, RACE_PAGES * psz);
+	return lost;
+}
+
+static void test_zero_page_race(void)
+{
+	unsigned long lost = 0, stray = 0, rounds = 0;
+	double end = now() + race_seconds;
+	struct race r = { 0 };
+	long dirty_words, dirty_bytes;
+
+	do {
+		r.round = rounds++ & 0xfff;
+		lost += race_round(&r, &stray);
+	} while (now() < end);
+	printf("# zero page race: %lu rounds of %d pages, %d writers, %d readers\n",
+	       rounds, RACE_PAGES, WRITERS, READERS);
+	tap(lost == 0, "racing readers and writers: no write lost (%lu lost)",
+	    lost);
+	tap(r.foreign == 0 && stray == 0,
+	    "racing readers and writers: no word but our writes (%lu read, %lu left)",
+	    r.foreign, stray);
+	dirty_words = fresh_mapping_dirty_words(RACE_PAGES);
+	tap(dirty_words == 0,
+	    "another process's fresh mapping reads zeroes (%ld words not)",
+	    dirty_words);
+	dirty_bytes = zero_page_dirty();
+	tap(dirty_bytes == 0, "the zero page is all zeroes (%ld bytes not)",
+	    dirty_bytes);
+}
+
+/* --- Copy-on-write races after fork ---------------------------------------- */
+
+#define BASE(i, j)	(0x62617365ULL << 32 | (uint64_t)(i) << 16 | (j))
+
+struct cow {
+	pthread_barrier_t start;
+	volatile uint64_t *map;
+	uint64_t tag;
+};
+
+static void *cow_writer(void *arg)
+{
+	struct cow *c = arg;
+	size_t words = psz / 8;
+	int i;
+
+	pthread_barrier_wait(&c->start);
+	for (i = 0; i < RACE_PAGES; i++)
+		c->map[i * words] = c->tag | i;
+	return NULL;
+}
+
+static void *cow_reader(void *arg)
+{
+	struct cow *c = arg;
+	size_t words = psz / 8;
+	uint64_t sum = 0;
+	int i;
+
+	pthread_barrier_wait(&c->start);
+	for (i = RACE_PAGES - 1; i >= 0; i--)
+		sum += c->map[i * words + 1];
+	return (void *)(uintptr_t)sum;
+}
+
+/* Race a reader and a writer; return words that are not ours or base. */
+static unsigned long cow_side(volatile uint64_t *map, uint64_t tag)
+{
+	struct cow c = { .map = map, .tag = tag };
+	size_t words = psz / 8, i, j;
+	unsigned long bad = 0;
+	pthread_t w, r;
+
+	pthread_barrier_init(&c.start, NULL, 2);
+	if (pthread_create(&w, NULL, cow_writer, &c) ||
+	    pthread_create(&r, NULL, cow_reader, &c))
+		exit(2);
+	pthread_join(w, NULL);
+	pthread_join(r, NULL);
+	pthread_barrier_destroy(&c.start);
+	for (i = 0; i < RACE_PAGES; i++)
+		for (j = 0; j < words; j++)
+			bad += map[i * words + j] != (j ? BASE(i, j) : (tag | i));
+	return bad;
+}
+
+/* One fork: parent and child race on their sides, then check. */
+static int cow_round(unsigned long *parent_bad, unsigned long *child_bad)
+{
+	volatile uint64_t *map;
+	size_t words = psz / 8, i, j;
+	int status, go[2];
+	pid_t pid;
+	char c = 0;
+
+	map = (volatile uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
+	for (i = 0; i < RACE_PAGES; i++)
+		for (j = 0; j < words; j++)
+			map[i * words + j] = BASE(i, j);
+	if (pipe(go))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		unsigned long bad = cow_side(map, 0x6368696cULL << 32);
+
+		/* Check again once the parent has written too. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		bad += cow_side(map, 0x6368696cULL << 32) != 0;
+		_exit(bad ? 1 : 0);
+	}
+	*parent_bad += cow_side(map, 0x70617265ULL << 32);
+	if (write(go[1], &c, 1) != 1)
+		exit(2);
+	waitpid(pid, &status, 0);
+	*child_bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	close(go[0]);
+	close(go[1]);
+	munmap((void *)map, RACE_PAGES * psz);
+	return 0;
+}
+
+static void test_cow_race(void)
+{
+	unsigned long parent_bad = 0, child_bad = 0, rounds = 0;
+	double end = now() + race_seconds;
+
+	do {
+		cow_round(&parent_bad, &child_bad);
+		rounds++;
+	} while (now() < end);
+	printf("# cow race: %lu forks of %d pages\n", rounds, RACE_PAGES);
+	tap(parent_bad == 0,
+	    "after fork, the parent sees only its writes and what was there (%lu words not)",
+	    parent_bad);
+	tap(child_bad == 0,
+	    "after fork, the child sees only its writes and what was there (%lu rounds not)",
+	    child_bad);
+}
+
+/* --- Copies under injected failure ----------------------------------------- */
+
+static int set_fail_rmap(const char *prob, const char *interval,
+			 const char *times)
+{
+	return write_file(FAIL_RMAP "/verbose", "0") &&
+	       write_file(FAIL_RMAP "/interval", interval) &&
+	       write_file(FAIL_RMAP "/times", times) &&
+	       write_file(FAIL_RMAP "/probability", prob);
+}
+
+static long fail_rmap_injected(void)
+{
+	FILE *f = fopen(FAIL_RMAP "/injected", "r");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+static void test_copy_under_failure(void)
+{
+	const size_t n = 64;
+	size_t words = psz / 8, i, j;
+	unsigned long bad = 0, child_bad = 0;
+	volatile uint64_t *map;
+	long injected0;
+	int status, go[2];
+	pid_t pid;
+	char c = 0;
+
+	if (access(FAIL_RMAP, F_OK)) {
+		tap(1, "copies under fail_rmap lose no byte # SKIP no %s",
+		    FAIL_RMAP);
+		tap(1, "fresh pages under fail_rmap # SKIP no %s", FAIL_RMAP);
+		return;
+	}
+	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			map[i * words + j] = BASE(i, j);
+	if (pipe(go))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		/* Hold every page (copy-on-write) until the parent is done. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		for (i = 0; i < n; i++)
+			for (j = 0; j < words; j++)
+				child_bad += map[i * words + j] != BASE(i, j);
+		_exit(child_bad ? 1 : 0);
+	}
+	injected0 = fail_rmap_injected();
+	/* Every other page entering an object fails: half the copies. */
+	if (!set_fail_rmap("100", "2", "-1"))
+		exit(2);
+	for (i = 0; i < n; i++)
+		map[i * words + 1] = ~BASE(i, 1);
+	set_fail_rmap("0", "1", "0");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			bad += map[i * words + j] !=
+			       (j == 1 ? ~BASE(i, 1) : BASE(i, j));
+	if (write(go[1], &c, 1) != 1)
+		exit(2);
+	waitpid(pid, &status, 0);
+	printf("# fail_rmap injected %ld failures\n",
+	       fail_rmap_injected() - injected0);
+	tap(bad == 0 && WIFEXITED(status) && !WEXITSTATUS(status) &&
+	    fail_rmap_injected() > injected0,
+	    "copies under fail_rmap lose no byte (parent %lu words wrong, child status %#x)",
+	    bad, status);
+	munmap((void *)map, n * psz);
+	close(go[0]);
+	close(go[1]);
+
+	/* New pages over the zero page, same failures. */
+	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	bad = 0;
+	for (i = 0; i < n; i++)
+		bad += map[i * words + 2] != 0;
+	if (!set_fail_rmap("100", "2", "-1"))
+		exit(2);
+	for (i = 0; i < n; i++)
+		map[i * words + 2] = BASE(i, 2);
+	set_fail_rmap("0", "1", "0");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			bad += map[i * words + j] != (j == 2 ? BASE(i, 2) : 0);
+	tap(bad == 0, "fresh pages under fail_rmap: every write kept, the rest zero (%lu words not)",
+	    bad);
+	munmap((void *)map, n * psz);
+}
+
+/* --- OOM kill of the faulter, the fault taken in the kernel --------------- */
+
+static void test_oom_kill_in_kernel(void)
+{
+	long fp = drained_free_pages();
+	/* Half the region in user mode, the rest must come inside read(). */
+	size_t fill = fp > 0 ? fp / 2 : 0, more = fp > 0 ? fp : 0, i;
+	int status = 0, zfd, done = 0;
+	double end;
+	pid_t pid;
+
+	if (!fill || !write_file(OOM_POLICY, "kill")) {
+		tap(1, "oom kill of a faulter inside read() # SKIP no %s or region too small",
+		    OOM_POLICY);
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		char *p = dev_map(fill + more, MAP_PRIVATE);
+		ssize_t r;
+
+		for (i = 0; i < fill; i++)
+			p[i * psz] = 1;
+		zfd = open("/dev/zero", O_RDONLY);
+		/* The region runs out inside this read: a kernel-mode fault. */
+		r = read(zfd, p + fill * psz, more * psz);
+		_exit(r < 0 ? 10 : 11);
+	}
+	end = now() + 60;
+	while (now() < end) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			done = 1;
+			break;
+		}
+		usleep(50000);
+	}
+	write_file(OOM_POLICY, "sigbus");
+	if (!done) {
+		kill(pid, SIGKILL);
+		printf("# the child still runs after 60 s: spinning in the kernel\n");
+	}
+	tap(done && ((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
+		     (WIFEXITED(status) && WEXITSTATUS(status) == 10)),
+	    "oom kill of a faulter inside read(): killed or EFAULT, no endless retry (status %#x)",
+	    status);
+	for (i = 0; i < 100 && drained_free_pages() != fp; i++)
+		usleep(20000);
+	tap(drained_free_pages() == fp, "oom kill inside read(): every page back");
+}
+
+int main(void)
+{
+	const char *s = getenv("RACE_SECONDS");
+	long fp0, dirty;
+
+	if (s && atof(s) > 0)
+		race_seconds = atof(s);
+	if (test_open_dev())
+		return 0;
+	printf("1..%d\n", NR_CASES);
+	fp0 = drained_free_pages();
+	test_zero_page_race();
+	test_cow_race();
+	test_copy_under_failure();
+	test_oom_kill_in_kernel();
+	dirty = fresh_mapping_dirty_words(RACE_PAGES);
+	tap(dirty == 0 && zero_page_dirty() == 0,
+	    "at the end the zero page is still all zeroes");
+	tap(drained_free_pages() == fp0, "nothing leaked: free pages %ld, at start %ld",
+	    drained_free_pages(), fp0);
+	if (tap_n != NR_CASES)
+		printf("# reported %d cases, planned %d\n", tap_n, NR_CASES);
+	return tap_failed || tap_n != NR_CASES;
+}
