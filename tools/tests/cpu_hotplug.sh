@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# CPU hotplug while mmlab_slub is busy. First a race: cpu1 goes offline and
+# online again and again while groups of processes pinned to cpu0 and to
+# cpu1 (slub_race race --sessions) allocate and free objects of several
+# caches, kmalloc objects and vmalloc areas, and end sessions (destroying
+# their caches), pinning themselves again after each offline. Then the
+# case that used to leak: a process on cpu1 holds objects of its own cache
+# (cpu1's CPU slab and CPU partial slabs) and kmalloc objects
+# (slub_race hold), cpu1 goes offline, the process frees everything and
+# closes its file while cpu1 is offline. Each time, once every cache is
+# shrunk and the buddy drained, the region must have every page back, no
+# cache of the workers is left, and the nr_slab_* counters must equal the
+# slab pages slabinfo lists - with cpu1 still offline, and again once it
+# is back. Needs a writable /sys/devices/system/cpu/cpu1/online (else
+# SKIP). RACE_SECONDS sets the race's length (default 3).
+
+. ./lib.sh
+
+D=/sys/kernel/debug/mmlab
+S=$D/slab
+ON=/sys/devices/system/cpu/cpu1/online
+secs=${RACE_SECONDS:-3}
+pids=
+
+cleanup() {
+	reap
+	[ -w "$ON" ] && echo 1 > "$ON" 2>/dev/null
+}
+trap cleanup EXIT
+
+settle() {
+	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
+	echo 1 > $D/drain
+}
+
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
+}
+
+slabinfo_pages() {
+	awk 'NR > 2 { t += $15 * $6 } END { print t + 0 }' $D/slabinfo
+}
+
+# state: the numbers that must come back, on one line.
+state() {
+	settle
+	echo "free=$(buddy_free)" \
+	     "slab=$(slabinfo_pages)" \
+	     "counters=$(($(vmstat nr_slab_unreclaimable) + $(vmstat nr_slab_reclaimable)))" \
+	     "caches=$(grep -c '^race-' $D/slabinfo)"
+}
+
+cpu1() {
+	echo "$1" > "$ON" 2>/dev/null
+}
+
+if [ ! -e "$ON" ]; then
+	skip "cpu1 offline and online" "no $ON (one CPU, or cpu1 cannot go offline)"
+	done_testing
+	exit
+fi
+if ! cpu1 1 || ! cpu1 0; then
+	skip "cpu1 offline and online" "cpu1 cannot be taken offline on this kernel"
+	cpu1 1
+	done_testing
+	exit
+fi
+cpu1 1
+ok "cpu1 goes offline and online"
+
+mark=$(dmesg_mark)
+before=$(state)
+diag "before: $before"
+
+# --- The race ------------------------------------------------------------------
+slub_race race --procs 2 --threads 2 --cpu 0 --sessions --seconds "$secs" > r0.out 2>&1 &
+p0=$!
+slub_race race --procs 2 --threads 2 --cpu 1 --sessions --seconds "$secs" > r1.out 2>&1 &
+p1=$!
+pids="$p0 $p1"
+flips=0
+while kill -0 $p0 2>/dev/null || kill -0 $p1 2>/dev/null; do
+	cpu1 0 && flips=$((flips + 1))
+	sleep 0.1
+	cpu1 1
+	sleep 0.1
+done
+wait $p0
+rc0=$?
+wait $p1
+rc1=$?
+pids=
+grep -v '^1\.\.' r0.out | sed 's/^\(not \)*ok [0-9]* - /&cpu0: /'
+grep -v '^1\.\.' r1.out | sed 's/^\(not \)*ok [0-9]* - /&cpu1: /'
+is "the group pinned to cpu0 exits 0" "$rc0" 0
+is "the group pinned to cpu1 exits 0" "$rc1" 0
+check "cpu1 went offline during the race ($flips times)" test "$flips" -gt 0
+check "cpu1 is online again" grep -q 1 "$ON"
+after=$(state)
+diag "after the race: $after"
+is "after the race: every page back, counters right, no cache left" \
+	"$after" "$before"
+
+# --- Objects held on cpu1, freed while it is offline ----------------------------
+slub_race hold --cpu 1 > hold.out 2>&1 &
+ph=$!
+pids=$ph
+check "a process on cpu1 holds objects" wait_holding hold.out $ph
+diag "$(cat hold.out)"
+check "cpu1 goes offline under it" cpu1 0
+kill -USR1 $ph
+wait $ph
+rc=$?
+pids=
+is "it frees everything and exits 0 with cpu1 offline" "$rc" 0
+offline=$(state)
+diag "cpu1 offline: $offline"
+is "cpu1 offline: every page back, counters right, no cache left" \
+	"$offline" "$before"
+check "cpu1 comes back" cpu1 1
+online=$(state)
+diag "cpu1 back: $online"
+is "cpu1 back: every page back, counters right, no cache left" \
+	"$online" "$before"
+
+check "the kernel log still holds everything since the start" \
+	sh -c "dmesg | grep -q '$mark'"
+log=$(dmesg_since "$mark")
+check "no cache destroy was refused" \
+	sh -c "! echo \"\$1\" | grep -qE 'objects remaining|still allocated'" - "$log"
+check "the log shows no splat" \
+	sh -c "! echo \"\$1\" | grep -qE 'BUG:|WARNING:|Oops|Call Trace|KASAN|INFO: |circular locking|possible recursive'" - "$log"
+done_testing

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mmlab_slub raced from user space (slub_race.c): processes of several
+# threads, each thread with its own /dev/mmlab file, create and destroy
+# caches, allocate and free objects of several caches and kmalloc sizes and
+# vmalloc areas at once on every CPU, then the same with two groups pinned
+# to cpu0 and cpu1 and sessions ending (their caches destroyed) while the
+# others run. Afterwards: no cache of theirs is left, every kmalloc cache
+# has its objects back, each cache validates, the region has every page
+# back, and nr_slab_unreclaimable + nr_slab_reclaimable are the slab pages
+# slabinfo lists, settled and while a process holds objects. Also: objects
+# smaller than a pointer in a red-zoned cache keep their red zone through
+# free and reuse (slub_race redzone).
+# RACE_SECONDS sets each run's length (default 3).
+
+. ./lib.sh
+
+D=/sys/kernel/debug/mmlab
+S=$D/slab
+secs=${RACE_SECONDS:-3}
+pids=
+trap reap EXIT
+
+settle() {
+	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
+	echo 1 > $D/drain
+}
+
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
+}
+
+# Pages of every slab slabinfo lists: num_slabs x pagesperslab.
+slabinfo_pages() {
+	awk 'NR > 2 { t += $15 * $6 } END { print t + 0 }' $D/slabinfo
+}
+
+# "name active_objs" of the kmalloc caches.
+kmalloc_objs() {
+	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' $D/slabinfo
+}
+
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+diag "$cpus CPUs online, $secs s per run"
+mark=$(dmesg_mark)
+settle
+free0=$(buddy_free)
+objs0=$(kmalloc_objs)
+
+slub_race redzone
+
+slub_race race --procs 3 --threads 3 --seconds "$secs"
+rc=$?
+is "race on every CPU: exit 0" "$rc" 0
+
+if [ "$cpus" -ge 2 ]; then
+	slub_race race --procs 2 --threads 2 --cpu 0 --sessions --seconds "$secs" > r0.out 2>&1 &
+	p0=$!
+	slub_race race --procs 2 --threads 2 --cpu 1 --sessions --seconds "$secs" > r1.out 2>&1 &
+	p1=$!
+	wait $p0
+	rc0=$?
+	wait $p1
+	rc1=$?
+	grep -v '^1\.\.' r0.out | sed 's/^\(not \)*ok [0-9]* - /&cpu0: /'
+	grep -v '^1\.\.' r1.out | sed 's/^\(not \)*ok [0-9]* - /&cpu1: /'
+	is "the group pinned to cpu0 exits 0" "$rc0" 0
+	is "the group pinned to cpu1 exits 0" "$rc1" 0
+else
+	skip "groups pinned to cpu0 and cpu1" "one CPU"
+fi
+
+is "no race-* or rz-* cache is left" \
+	"$(grep -cE '^(race|rz)-' $D/slabinfo)" 0
+is "every kmalloc cache has its objects back" "$(kmalloc_objs)" "$objs0"
+bad=
+for c in $(ls $S); do
+	echo 1 > $S/$c/validate 2>/dev/null || bad="$bad $c"
+done
+is "every cache validates" "${bad:-none}" none
+settle
+free1=$(buddy_free)
+diag "free pages before: $free0, after: $free1"
+is "the region has every page back" "$free1" "$free0"
+counters() {
+	echo $(($(vmstat nr_slab_unreclaimable) + $(vmstat nr_slab_reclaimable)))
+}
+is "settled: nr_slab_* is slabinfo's slab pages ($(slabinfo_pages))" \
+	"$(counters)" "$(slabinfo_pages)"
+
+# The counters while objects are held: slabs exist, each page counted.
+slub_race hold > hold.out 2>&1 &
+ph=$!
+pids=$ph
+if wait_holding hold.out $ph; then
+	slab=$(slabinfo_pages)
+	check "holding objects, slabinfo lists slab pages ($slab)" test "$slab" -gt 0
+	is "holding: nr_slab_unreclaimable + nr_slab_reclaimable is slabinfo's slab pages" \
+		"$(counters)" "$slab"
+else
+	not_ok "a process holds objects"
+	diag "$(cat hold.out)"
+fi
+kill -USR1 $ph
+wait $ph
+is "it frees them and exits 0" "$?" 0
+pids=
+settle
+is "released: the counters are slabinfo's slab pages again" \
+	"$(counters)" "$(slabinfo_pages)"
+
+check "the kernel log still holds everything since the start" \
+	sh -c "dmesg | grep -q '$mark'"
+log=$(dmesg_since "$mark")
+check "the log shows no splat" \
+	sh -c "! echo \"\$1\" | grep -qE 'BUG:|WARNING:|Oops|Call Trace|KASAN|INFO: |circular locking|possible recursive'" - "$log"
+done_testing
