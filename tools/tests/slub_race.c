@@ -381,26 +381,19 @@ static long slab_value(const char *cache, const char *file)
 	return v;
 }
 
-static volatile sig_atomic_t released;
-
-static void on_usr1(int sig)
-{
-	released = 1;
-}
-
 static int cmd_hold(void)
 {
 	struct worker w;
 	char name[40];
-	long per_slab;
 	unsigned int i;
-	sigset_t set, old;
+	long per_slab;
+	sigset_t set;
+	int sig;
 
 	memset(&w, 0, sizeof(w));
-	signal(SIGUSR1, on_usr1);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	pin(opt_cpu);
 	w.fd = open(MMLAB_DEV_PATH, O_RDWR);
 	if (w.fd < 0) {
@@ -436,8 +429,8 @@ static int cmd_hold(void)
 	}
 	printf("holding pid %d cache %s objects %u\n", getpid(), name, w.nobj);
 	fflush(stdout);
-	while (!released)
-		sigsuspend(&old);
+	while (sigwait(&set, &sig) || sig != SIGUSR1)
+		;
 	close(w.fd);		/* frees the objects, destroys the cache */
 	printf("released\n");
 	return 0;
@@ -499,7 +492,7 @@ static int cmd_redzone(void)
 	return tap_done();
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: slub_race race [--seconds S] [--procs P] [--threads T] [--cpu C] [--sessions]\n"
@@ -516,12 +509,12 @@ int main(int argc, char **argv)
 	if (env && atoi(env) > 0)
 		opt_seconds = atoi(env);
 	if (argc < 2)
-		usage();
+		bad_usage();
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--sessions"))
 			opt_sessions = 1;
 		else if (i + 1 >= argc)
-			usage();
+			bad_usage();
 		else if (!strcmp(argv[i], "--seconds"))
 			opt_seconds = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--procs"))
@@ -531,10 +524,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--cpu"))
 			opt_cpu = atoi(argv[++i]);
 		else
-			usage();
+			bad_usage();
 	}
 	if (opt_procs < 1 || opt_threads < 1 || opt_seconds < 1)
-		usage();
+		bad_usage();
 	if (test_open_dev())
 		return 0;
 	if (!strcmp(argv[1], "race"))
@@ -543,6 +536,6 @@ int main(int argc, char **argv)
 		return cmd_hold();
 	if (!strcmp(argv[1], "redzone"))
 		return cmd_redzone();
-	usage();
+	bad_usage();
 	return 2;
 }
