@@ -4,6 +4,7 @@
 # on fresh pages and after fork, fails copies with fail_rmap and takes the
 # OOM kill from inside the kernel; this wrapper adds that the log shows no
 # splat. RACE_SECONDS bounds each race (make stress passes a long one).
+# mmlab-race: yes
 
 . ./lib.sh
 
