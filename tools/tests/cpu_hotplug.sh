@@ -14,6 +14,7 @@
 # slab pages slabinfo lists - with cpu1 still offline, and again once it
 # is back. Needs a writable /sys/devices/system/cpu/cpu1/online (else
 # SKIP). RACE_SECONDS sets the race's length (default 3).
+# mmlab-race: yes
 
 . ./lib.sh
 

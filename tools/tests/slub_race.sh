@@ -12,6 +12,7 @@
 # smaller than a pointer in a red-zoned cache keep their red zone through
 # free and reuse (slub_race redzone).
 # RACE_SECONDS sets each run's length (default 3).
+# mmlab-race: yes
 
 . ./lib.sh
 
