@@ -4,7 +4,7 @@
  * /dev/mmlab ioctls. Modes:
  *
  *   slub_race race [--seconds S] [--procs P] [--threads T] [--cpu C]
- *		    [--sessions]
+ *		    [--sessions] [--name RUN]
  *	P processes of T threads each, every thread with its own open file
  *	(the ioctls of one file are serialized), run for S seconds (default
  *	$RACE_SECONDS, else 3): cache create and destroy, OBJ_ALLOC and
@@ -15,7 +15,7 @@
  *	--sessions closes and reopens the file now and then, so that the
  *	last close frees what the file holds and destroys its caches. One
  *	TAP line: every call succeeded or failed only for lack of memory,
- *	and no process died.
+ *	and no process died; "# report RUN calls N" lines for make stress.
  *
  *   slub_race hold [--cpu C]
  *	On CPU C: a cache with three full slabs and a partial one, objects
@@ -52,6 +52,7 @@ static const struct {
 
 static int opt_seconds = 3, opt_procs = 2, opt_threads = 3, opt_cpu = -1;
 static int opt_sessions;
+static const char *opt_name = "race";
 
 /* What one thread holds: object handles, area handles, its caches. */
 struct worker {
@@ -356,6 +357,8 @@ static int cmd_race(void)
 	}
 	printf("# %lu calls, %lu refused for lack of memory, %lu unexpected errors%s\n",
 	       ops, nomem, errors, first);
+	printf("# report %s calls %lu\n", opt_name, ops);
+	printf("# report %s calls_refused_nomem %lu\n", opt_name, nomem);
 	tap(!died && reports == opt_procs && !errors && ops > 0,
 	    "race: %d processes x %d threads%s%s for %d s: %lu calls, no unexpected error, no process died",
 	    opt_procs, opt_threads, opt_cpu >= 0 ? " pinned to a CPU" : "",
@@ -495,7 +498,7 @@ static int cmd_redzone(void)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: slub_race race [--seconds S] [--procs P] [--threads T] [--cpu C] [--sessions]\n"
+		"usage: slub_race race [--seconds S] [--procs P] [--threads T] [--cpu C] [--sessions] [--name RUN]\n"
 		"       slub_race hold [--cpu C]\n"
 		"       slub_race redzone\n");
 	exit(2);
@@ -523,6 +526,8 @@ int main(int argc, char **argv)
 			opt_threads = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--cpu"))
 			opt_cpu = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--name"))
+			opt_name = argv[++i];
 		else
 			bad_usage();
 	}
