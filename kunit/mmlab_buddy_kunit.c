@@ -2,7 +2,7 @@
 /*
  * KUnit suite mmlab_buddy: the invariants of the buddy allocator on the
  * live region 0 (split and merge, fallback and stealing, per-CPU lists,
- * watermarks and reserves, kswapd, concurrency).
+ * watermarks and reserves, kswapd and its counters, concurrency).
  *
  * Each test leaves the zone as it found it: every page it takes is freed,
  * the tunables it changes are restored. The watermark tests log one
@@ -716,12 +716,13 @@ static bool kswapd_settled(struct mmlab_zone *zone)
 
 /*
  * Below low, an allocation wakes kswapd; kswapd reclaims from the
- * shrinker until the zone is at high, then sleeps.
+ * shrinker until the zone is at high, then sleeps. It found the zone
+ * balanced and was not woken early: neither *_wmark_hit_quickly counts.
  */
 static void mmlab_buddy_kswapd_test(struct kunit *test)
 {
 	struct mmlab_zone *zone = test_zone(test);
-	long runs0 = mmlab_vm_state(MMLAB_PAGEOUTRUN);
+	long runs0 = mmlab_vm_state(MMLAB_PAGEOUTRUN), high0, low0;
 	struct test_shrinker *ts;
 	struct free_snapshot before;
 	struct wmark_state saved;
@@ -750,6 +751,8 @@ static void mmlab_buddy_kswapd_test(struct kunit *test)
 	KUNIT_ASSERT_LT(test, READ_ONCE(zone->free_pages), low);
 	KUNIT_ASSERT_EQ(test, mmlab_register_shrinker(&ts->shrinker), 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(zone->kswapd_sleeping));
+	high0 = mmlab_vm_state(MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	low0 = mmlab_vm_state(MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY);
 
 	/* This one may wake kswapd. */
 	page = mmlab_alloc_pages_owner(TEST_NID, MMLAB_GFP_NOWAIT | NOWAIT |
@@ -766,6 +769,10 @@ static void mmlab_buddy_kswapd_test(struct kunit *test)
 	KUNIT_EXPECT_GE(test, READ_ONCE(zone->free_pages),
 			zone->watermark[MMLAB_WMARK_HIGH]);
 	KUNIT_EXPECT_TRUE(test, kswapd_settled(zone));
+	KUNIT_EXPECT_EQ(test, mmlab_vm_state(MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY),
+			high0);
+	KUNIT_EXPECT_EQ(test, mmlab_vm_state(MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY),
+			low0);
 
 	mmlab_unregister_shrinker(&ts->shrinker);
 	test_scan(&ts->shrinker, TEST_NID, ULONG_MAX);
@@ -1070,6 +1077,67 @@ static void mmlab_buddy_bad_input_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* --- kswapd's counters ------------------------------------------------------- */
+
+static bool kswapd_counted_high(long high0)
+{
+	return mmlab_vm_state(MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY) > high0;
+}
+
+/* kswapd ran since PAGEOUTRUN was @runs, and went back to sleep. */
+static bool kswapd_ran_and_settled(struct mmlab_zone *zone, long runs)
+{
+	return mmlab_vm_state(MMLAB_PAGEOUTRUN) > runs && kswapd_settled(zone);
+}
+
+/*
+ * kswapd that finds the zone below high when it tries to sleep counts
+ * kswapd_high_wmark_hit_quickly, as 6.1's kswapd_try_to_sleep() does: here
+ * no shrinker can give anything, so every run leaves the zone below low.
+ * Nothing wakes it early, so kswapd_low_wmark_hit_quickly stays.
+ */
+static void mmlab_buddy_kswapd_high_wmark_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long high0, low0, runs;
+	struct free_snapshot before;
+	struct wmark_state saved;
+	LIST_HEAD(held);
+	int i;
+
+	snapshot(zone, &before);
+	raise_watermarks(test, zone, &saved);
+	mmlab_wakeup_kswapd(TEST_NID, 0);	/* forget earlier failures */
+	for (i = 0; i < 100 && !kswapd_settled(zone); i++)
+		msleep(20);
+	KUNIT_ASSERT_TRUE(test, kswapd_settled(zone));
+
+	fill_below_low(zone, &held);
+	KUNIT_ASSERT_LT(test, READ_ONCE(zone->free_pages),
+			zone->watermark[MMLAB_WMARK_LOW]);
+	high0 = mmlab_vm_state(MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	low0 = mmlab_vm_state(MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY);
+	runs = mmlab_vm_state(MMLAB_PAGEOUTRUN);
+	mmlab_wakeup_kswapd(TEST_NID, 0);
+
+	for (i = 0; i < 250 && !kswapd_counted_high(high0); i++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, kswapd_counted_high(high0));
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_PAGEOUTRUN), runs);
+	KUNIT_EXPECT_EQ(test, mmlab_vm_state(MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY),
+			low0);
+
+	/* Balanced again: kswapd's next run (on its back-off timer) sleeps. */
+	give_list(test, &held, 0);
+	restore_watermarks(test, &saved);
+	runs = mmlab_vm_state(MMLAB_PAGEOUTRUN);
+	for (i = 0; i < 250 && !kswapd_ran_and_settled(zone, runs); i++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, kswapd_ran_and_settled(zone, runs));
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_initial_state_test),
 	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
@@ -1080,6 +1148,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_watermark_test),
 	KUNIT_CASE(mmlab_buddy_highatomic_test),
 	KUNIT_CASE(mmlab_buddy_kswapd_test),
+	KUNIT_CASE(mmlab_buddy_kswapd_high_wmark_test),
 	KUNIT_CASE(mmlab_buddy_direct_reclaim_test),
 	KUNIT_CASE(mmlab_buddy_direct_compact_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),

@@ -11,7 +11,7 @@
  * zone is below low; it drains the per-CPU lists, asks the registered
  * shrinkers for pages and the compaction hook for high-order blocks until
  * the zone is back at high, then sleeps (after a short nap, as kswapd's
- * kswapd_try_to_sleep() does, to count premature wakeups).
+ * kswapd_try_to_sleep() does, to count premature wakeups: see there).
  *
  * Locks: mmlab_shrinker_rwsem and mmlab_compact_rwsem are held for read
  * around callbacks, which may sleep and may allocate or free pages, and
@@ -352,35 +352,69 @@ static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int order)
 }
 
 /*
- * Sleep until woken. A short nap first: woken during it means the zone
- * went below low again soon (low_wmark_hit_quickly), otherwise it stayed
- * balanced (high_wmark_hit_quickly), as kswapd_try_to_sleep() counts.
+ * May kswapd go to sleep? Not with a wakeup pending; yes once the zone is
+ * balanced, or hopeless (prepare_kswapd_sleep(): the shrinkers gave
+ * nothing for MMLAB_KSWAPD_MAX_FAILURES runs in a row).
+ */
+static bool kswapd_can_sleep(struct mmlab_zone *zone)
+{
+	if (READ_ONCE(zone->kswapd_pending))
+		return false;
+	return zone_balanced(zone, 0) ||
+	       READ_ONCE(zone->kswapd_failures) >= MMLAB_KSWAPD_MAX_FAILURES;
+}
+
+static void kswapd_sleep(struct mmlab_zone *zone, long timeout)
+{
+	trace_mm_vmscan_kswapd_sleep(zone->nid);
+	WRITE_ONCE(zone->kswapd_sleeping, true);
+	if (!kthread_should_stop())
+		schedule_timeout(timeout);
+	WRITE_ONCE(zone->kswapd_sleeping, false);
+}
+
+/*
+ * kswapd tried to sleep and could not: count why, as 6.1's
+ * kswapd_try_to_sleep() does. Woken during its nap, the zone went below
+ * low soon after kswapd balanced it (low_wmark_hit_quickly); not woken,
+ * the zone is below high already (high_wmark_hit_quickly). A zone still
+ * balanced, with a wakeup pending, counts nothing: kswapd just runs again.
+ */
+static void kswapd_count_no_sleep(struct mmlab_zone *zone, long remaining)
+{
+	if (remaining)
+		mmlab_count_vm_event(MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY);
+	else if (!zone_balanced(zone, 0))
+		mmlab_count_vm_event(MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+}
+
+/*
+ * Sleep until woken. When kswapd may sleep it naps first (HZ/10); after a
+ * full nap, if it still may, it sleeps until woken and counts nothing.
+ * Otherwise it counts (above) and goes back to work, at once if woken or
+ * with a wakeup pending; after a run that left the zone below high, the
+ * kernel runs again at once too, mmlab backs off for a second, to retry on
+ * a timer rather than loop over shrinkers that give nothing.
  */
 static void kswapd_try_to_sleep(struct mmlab_zone *zone)
 {
 	long remaining = 0;
 	DEFINE_WAIT(wait);
 
-	if (kthread_should_stop())
+	if (freezing(current) || kthread_should_stop())
 		return;
 	prepare_to_wait(&zone->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
-	if (!READ_ONCE(zone->kswapd_pending) && zone_balanced(zone, 0)) {
+	if (kswapd_can_sleep(zone)) {
 		remaining = schedule_timeout(HZ / 10);
-		mmlab_count_vm_event(remaining ?
-				     MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY :
-				     MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+		finish_wait(&zone->kswapd_wait, &wait);
 		prepare_to_wait(&zone->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
 	}
-	if (!READ_ONCE(zone->kswapd_pending) && !kthread_should_stop()) {
-		trace_mm_vmscan_kswapd_sleep(zone->nid);
-		WRITE_ONCE(zone->kswapd_sleeping, true);
-		/* Back off after failed runs: retry on a timer, not a loop. */
-		if (!zone_balanced(zone, 0) &&
-		    zone->kswapd_failures < MMLAB_KSWAPD_MAX_FAILURES)
-			schedule_timeout(HZ);
-		else
-			schedule();
-		WRITE_ONCE(zone->kswapd_sleeping, false);
+	if (!remaining && kswapd_can_sleep(zone)) {
+		kswapd_sleep(zone, MAX_SCHEDULE_TIMEOUT);
+	} else if (!kthread_should_stop()) {
+		kswapd_count_no_sleep(zone, remaining);
+		if (!remaining && !READ_ONCE(zone->kswapd_pending))
+			kswapd_sleep(zone, HZ);
 	}
 	finish_wait(&zone->kswapd_wait, &wait);
 }

@@ -167,11 +167,15 @@ static void mmlab_anon_unhold_page(struct mmlab_page *page)
 	mmlab_put_page(page);
 }
 
-/* The reverse-map item of a page entering an object; fail_rmap fails it. */
+/*
+ * The reverse-map item of a page entering an object; fail_rmap fails it,
+ * unless the caller cannot fail (fork: __GFP_NOFAIL).
+ */
 static int mmlab_anon_rmap_add(struct mmlab_anon *anon, pgoff_t index,
 			       struct mmlab_page *page, gfp_t gfp)
 {
-	if (mmlab_should_fail(&fail_rmap, sizeof(void *)))
+	if (!(gfp & __GFP_NOFAIL) &&
+	    mmlab_should_fail(&fail_rmap, sizeof(void *)))
 		return -ENOMEM;
 	return mmlab_rmap_add(page, anon, index, gfp);
 }
@@ -652,7 +656,7 @@ static void mmlab_fork_private(struct vm_area_struct *vma,
 
 	mutex_lock(&parent->lock);
 	xa_for_each_range(&parent->pages, index, page, first, last)
-		mmlab_anon_add_page(child, index, page, gfp);
+		WARN_ON(mmlab_anon_add_page(child, index, page, gfp));
 	/* Write-protect the parent: dup_mmap() holds its mmap_lock. */
 	list_for_each_entry(mv, &parent->vmas, anon_node)
 		if (mv->vma->vm_start == vma->vm_start &&

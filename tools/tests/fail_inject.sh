@@ -13,7 +13,7 @@
 
 D=/sys/kernel/debug/mmlab
 NODE=0
-POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault"
+POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault fail_rmap"
 KNOBS="probability interval times space verbose"
 
 # Free pages in buddyinfo after draining the per-CPU lists.
@@ -117,6 +117,15 @@ clear_point fail_fault
 is "fail_fault cleared: every write works" \
 	"$(fail_test touch 8)" "touched 8 sigbus 0"
 is "fault path: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
+
+# fail_rmap: a page that cannot enter its object; the fault is retried.
+inj0=$(injected fail_rmap)
+set_point fail_rmap 100 2 3
+is "fail_rmap interval 2 times 3: every write works (the faults retry)" \
+	"$(fail_test touch 8)" "touched 8 sigbus 0"
+is "fail_rmap: 3 failures injected" "$(($(injected fail_rmap) - inj0))" 3
+clear_point fail_rmap
+is "fail_rmap: free pages back to $free0" "$(drained_buddy_free $NODE)" "$free0"
 
 # fail_page_alloc also reaches the fault path.
 set_point fail_page_alloc 100 1 -1

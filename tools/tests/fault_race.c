@@ -10,7 +10,7 @@
  *    writer over the same inherited pages; each must see only its own
  *    writes over what was there at fork, never the other's;
  *  - a copy or a new page whose entry into the object fails (fail_rmap)
- *    is retried and loses no byte;
+ *    is retried and loses no byte; fork, which cannot fail, is immune;
  *  - oom_policy kill, with the faulter itself the biggest holder and the
  *    fault taken inside the kernel (read() into the mapping): the process
  *    is killed or read() fails; it does not spin in the kernel for ever.
@@ -28,7 +28,7 @@
 #define ZERO_PAGE	DBG "/fault/zero_page"
 #define OOM_POLICY	DBG "/fault/oom_policy"
 #define FAIL_RMAP	DBG "/fail_rmap"
-#define NR_CASES	12
+#define NR_CASES	13
 
 #define RACE_PAGES	32
 #define WRITERS		2
@@ -422,6 +422,42 @@ static void test_copy_under_failure(void)
 	munmap((void *)map, n * psz);
 }
 
+/* fork() cannot fail a page's entry into the child's object. */
+static void test_fork_under_failure(void)
+{
+	const size_t n = 32;
+	size_t words = psz / 8, i, j;
+	volatile uint64_t *map;
+	int status;
+	pid_t pid;
+
+	if (access(FAIL_RMAP, F_OK)) {
+		tap(1, "fork under fail_rmap # SKIP no %s", FAIL_RMAP);
+		return;
+	}
+	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			map[i * words + j] = BASE(i, j);
+	if (!set_fail_rmap("100", "1", "-1"))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		unsigned long bad = 0;
+
+		for (i = 0; i < n; i++)
+			for (j = 0; j < words; j++)
+				bad += map[i * words + j] != BASE(i, j);
+		_exit(bad ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	set_fail_rmap("0", "1", "0");
+	tap(WIFEXITED(status) && !WEXITSTATUS(status),
+	    "fork with fail_rmap failing every call: the child inherits every page (status %#x)",
+	    status);
+	munmap((void *)map, n * psz);
+}
+
 /* --- OOM kill of the faulter, the fault taken in the kernel --------------- */
 
 static void test_oom_kill_in_kernel(void)
@@ -486,6 +522,7 @@ int main(void)
 	test_zero_page_race();
 	test_cow_race();
 	test_copy_under_failure();
+	test_fork_under_failure();
 	test_oom_kill_in_kernel();
 	dirty = fresh_mapping_dirty_words(RACE_PAGES);
 	tap(dirty == 0 && zero_page_dirty() == 0,

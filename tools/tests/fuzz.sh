@@ -16,7 +16,7 @@
 D=/sys/kernel/debug/mmlab
 AREA=fuzz
 SECS=${FUZZ_SECONDS:-20}
-POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault"
+POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault fail_rmap"
 
 settle() {
 	for c in $(ls $D/slab); do echo 1 > $D/slab/$c/shrink; done

@@ -20,7 +20,7 @@ SECS=${STRESS_SECONDS:-20}
 FSECS=${STRESS_FAIL_SECONDS:-6}
 FPROB=${STRESS_FAIL_PROB:-2}
 NPROC=${STRESS_NPROC:-3}
-POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault"
+POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault fail_rmap"
 pids=
 
 cleanup() {
