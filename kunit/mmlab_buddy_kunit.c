@@ -2,11 +2,14 @@
 /*
  * KUnit suite mmlab_buddy: the invariants of the buddy allocator on the
  * live region 0 (split and merge, fallback and stealing, per-CPU lists,
- * watermarks and reserves, kswapd and its counters, concurrency).
+ * watermarks and reserves, kswapd and its counters, bad page checks,
+ * concurrency).
  *
  * Each test leaves the zone as it found it: every page it takes is freed,
- * the tunables it changes are restored. The watermark tests log one
- * allocation-failure line or none (they pass __MMLAB_GFP_NOWARN).
+ * the tunables it changes are restored, a block the bad page checks take
+ * out is repaired and freed. The watermark tests log one allocation-failure
+ * line or none (they pass __MMLAB_GFP_NOWARN); each bad page test logs the
+ * "bad page state" lines it provokes, one per case.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -272,14 +275,26 @@ static void mmlab_buddy_random_split_merge_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
-/* Chain held pages through lru; the owner may use it while allocated. */
+/*
+ * Unlink a held page chained through lru, which the owner may use while
+ * the page is allocated; lru shares its words with private and _mapcount,
+ * so give them back the values of an unmapped page before freeing it.
+ */
+static void unchain(struct mmlab_page *page)
+{
+	list_del(&page->lru);
+	page->private = 0;
+	atomic_set(&page->_mapcount, -1);
+	page->_pad = 0;
+}
+
 static void give_list(struct kunit *test, struct list_head *list,
 		      unsigned int order)
 {
 	struct mmlab_page *page, *next;
 
 	list_for_each_entry_safe(page, next, list, lru) {
-		list_del(&page->lru);
+		unchain(page);
 		mmlab_free_pages(page, order);
 	}
 }
@@ -695,7 +710,7 @@ static unsigned long test_scan(struct mmlab_shrinker *s, int nid,
 		page = list_first_entry_or_null(&ts->pages, struct mmlab_page,
 						lru);
 		if (page) {
-			list_del(&page->lru);
+			unchain(page);
 			ts->nr--;
 		}
 		spin_unlock(&ts->lock);
@@ -1138,6 +1153,258 @@ static void mmlab_buddy_kswapd_high_wmark_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* --- Bad page checks ------------------------------------------------------- */
+
+struct bad_state {
+	long reports;
+	long pages;
+};
+
+static void bad_read(struct mmlab_zone *zone, struct bad_state *b)
+{
+	b->reports = atomic_long_read(&zone->bad_page_reports);
+	b->pages = atomic_long_read(&zone->nr_bad_pages);
+}
+
+/* @reports reports and @pages pages taken out since @b0. */
+static void expect_bad(struct kunit *test, struct mmlab_zone *zone,
+		       const struct bad_state *b0, long reports, long pages,
+		       const char *what)
+{
+	struct bad_state b;
+
+	bad_read(zone, &b);
+	KUNIT_EXPECT_EQ_MSG(test, b.reports - b0->reports, reports,
+			    "%s: reports", what);
+	KUNIT_EXPECT_EQ_MSG(test, b.pages - b0->pages, pages,
+			    "%s: pages taken out", what);
+}
+
+/*
+ * A block the checks took out, once the test undid what it broke: give
+ * it back as the allocated block it was, then free it.
+ */
+static void put_back_bad_block(struct kunit *test, struct mmlab_zone *zone,
+			       struct mmlab_page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		KUNIT_EXPECT_TRUE(test, mmlab_page_test(page + i, MMLAB_PG_BAD));
+		KUNIT_EXPECT_FALSE(test, mmlab_page_test(page + i, MMLAB_PG_BUDDY |
+							 MMLAB_PG_PCP));
+		mmlab_page_clear(page + i, MMLAB_PG_BAD);
+		atomic_set(&page[i]._mapcount, -1);
+	}
+	atomic_set(&page->_refcount, 1);
+	atomic_long_sub(1L << order, &zone->nr_bad_pages);
+	mmlab_free_pages(page, order);
+}
+
+/*
+ * A double free is reported once and ignored, wherever the block went:
+ * onto a per-CPU list, a free list, or into a bigger free block.
+ */
+static void mmlab_buddy_bad_double_free_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct mmlab_page *page;
+	unsigned long free0;
+	struct bad_state b0;
+
+	snapshot(zone, &before);
+	bad_read(zone, &b0);
+
+	/* On a per-CPU list. */
+	page = take(test, zone, NOWAIT, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	mmlab_free_pages(page, 0);
+	free0 = READ_ONCE(zone->free_pages) + pcp_total(zone);
+	mmlab_free_pages(page, 0);
+	expect_bad(test, zone, &b0, 1, 0, "freed twice, per-CPU list");
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages) + pcp_total(zone),
+			free0);
+
+	/* On a free list: orders above the per-CPU ones go there directly. */
+	page = take(test, zone, NOWAIT, MMLAB_PCP_MAX_ORDER + 2);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	mmlab_free_pages(page, MMLAB_PCP_MAX_ORDER + 2);
+	free0 = READ_ONCE(zone->free_pages);
+	mmlab_free_pages(page, MMLAB_PCP_MAX_ORDER + 2);
+	expect_bad(test, zone, &b0, 2, 0, "freed twice, free list");
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+
+	/* Inside a free block: the tail of a block merged after a drain. */
+	page = take(test, zone, NOWAIT, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	mmlab_free_pages(page, 1);
+	mmlab_drain_all_pages(TEST_NID);
+	free0 = READ_ONCE(zone->free_pages);
+	mmlab_free_pages(page + 1, 0);
+	mmlab_put_page(page + 1);
+	expect_bad(test, zone, &b0, 4, 0, "freed twice, inside a free block");
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/*
+ * A block whose last reference goes while a page of it is still mapped is
+ * reported once and taken out of circulation, never merged; on both free
+ * paths, head or tail mapped. Frees of it afterwards are ignored quietly.
+ */
+static void mmlab_buddy_bad_mapped_free_test(struct kunit *test)
+{
+	static const struct {
+		unsigned int order;
+		unsigned int mapped;	/* which page of the block */
+	} cases[] = {
+		{ 0, 0 },			/* per-CPU path */
+		{ 2, 3 },			/* per-CPU path, a tail */
+		{ MMLAB_PCP_MAX_ORDER + 2, 0 },	/* direct path */
+		{ MMLAB_PCP_MAX_ORDER + 2, 5 },	/* direct path, a tail */
+	};
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct bad_state b0;
+	int i;
+
+	snapshot(zone, &before);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned int order = cases[i].order;
+		struct mmlab_page *page, *mapped;
+		unsigned long free0;
+
+		page = take(test, zone, NOWAIT, order);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		mapped = page + cases[i].mapped;
+		atomic_set(&mapped->_mapcount, 0);	/* one mapping */
+		bad_read(zone, &b0);
+		free0 = READ_ONCE(zone->free_pages) + pcp_total(zone);
+
+		mmlab_free_pages(page, order);
+		expect_bad(test, zone, &b0, 1, 1L << order, "freed mapped");
+		KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages) +
+				pcp_total(zone), free0);
+		KUNIT_EXPECT_TRUE(test, mmlab_page_test(mapped, MMLAB_PG_BAD));
+		mmlab_put_page(page);
+		mmlab_free_pages(page, order);
+		expect_bad(test, zone, &b0, 1, 1L << order, "freed again");
+		check_free_lists(test, zone);
+
+		put_back_bad_block(test, zone, page, order);
+		expect_bad(test, zone, &b0, 1, 0, "given back");
+	}
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/*
+ * Frees with the wrong order, of a tail page, of a page still on a free
+ * list are each reported once and change nothing: the block stays with
+ * its owner, the free block stays on its list.
+ */
+static void mmlab_buddy_bad_wrong_free_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct free_snapshot before;
+	struct mmlab_page *page;
+	struct bad_state b0;
+	unsigned long flags;
+	int order, mt;
+
+	snapshot(zone, &before);
+	bad_read(zone, &b0);
+	page = take(test, zone, NOWAIT, 2);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	mmlab_free_pages(page, 1);
+	mmlab_free_pages(page, 3);
+	mmlab_free_pages(page, MMLAB_MAX_ORDER + 4);
+	expect_bad(test, zone, &b0, 3, 0, "wrong order");
+	mmlab_free_pages(page + 1, 0);
+	mmlab_put_page(page + 3);
+	expect_bad(test, zone, &b0, 5, 0, "tail page");
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+	KUNIT_EXPECT_TRUE(test, mmlab_page_test(page, MMLAB_PG_HEAD));
+	KUNIT_EXPECT_TRUE(test, mmlab_page_test(page + 1, MMLAB_PG_TAIL));
+	give(test, page, 2);
+	expect_bad(test, zone, &b0, 5, 0, "freed right");
+	expect_same_free(test, zone, &before);
+
+	/* The biggest free block: nothing else in the suite takes it now. */
+	page = NULL;
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = MMLAB_MAX_ORDER - 1; order >= 0 && !page; order--)
+		for (mt = 0; mt < MMLAB_MIGRATE_PCPTYPES && !page; mt++)
+			page = list_first_entry_or_null(&zone->free_area[order].free_list[mt],
+							struct mmlab_page, lru);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	order++;
+	mmlab_free_pages(page, order);
+	mmlab_free_pages(page, 0);
+	mmlab_put_page(page);
+	expect_bad(test, zone, &b0, 8, 0, "free block");
+	KUNIT_EXPECT_TRUE(test, mmlab_page_test(page, MMLAB_PG_BUDDY));
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+/*
+ * A page written after it was freed (here: given a reference) is found
+ * when an allocation takes it off this CPU's list, reported once and taken
+ * out; the allocation gets another page. With CONFIG_DEBUG_VM, as the
+ * kernel's check_new_pcp(); without it the check runs at refill only.
+ */
+static void mmlab_buddy_bad_alloc_test(struct kunit *test)
+{
+	const mmlab_gfp_t gfp = NOWAIT | __MMLAB_GFP_MOVABLE | __MMLAB_GFP_THISNODE;
+	struct mmlab_zone *zone = test_zone(test);
+	struct mmlab_page *page, *other;
+	struct free_snapshot before;
+	struct bad_state b0;
+	int mt;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_VM))
+		kunit_skip(test, "without CONFIG_DEBUG_VM, checked at refill only");
+	snapshot(zone, &before);
+	bad_read(zone, &b0);
+	preempt_disable();	/* one CPU's list throughout */
+	page = mmlab_alloc_pages_owner(TEST_NID, gfp, 0, MMLAB_OWNER_TEST);
+	mt = page ? mmlab_get_pageblock_migratetype(page) : -1;
+	if (mt != MMLAB_MIGRATE_MOVABLE && mt != MMLAB_MIGRATE_CMA) {
+		preempt_enable();
+		mmlab_free_pages(page, 0);
+		kunit_skip(test, "no page from a movable pageblock");
+	}
+	/* Freed to the head of the list the next allocation takes from. */
+	mmlab_free_pages(page, 0);
+	atomic_set(&page->_refcount, 1);
+	other = mmlab_alloc_pages_owner(TEST_NID, gfp, 0, MMLAB_OWNER_TEST);
+	preempt_enable();
+
+	KUNIT_EXPECT_NOT_NULL(test, other);
+	KUNIT_EXPECT_PTR_NE(test, other, page);
+	expect_bad(test, zone, &b0, 1, 1, "written after free");
+	KUNIT_EXPECT_TRUE(test, mmlab_page_test(page, MMLAB_PG_BAD));
+	if (other)
+		mmlab_free_pages(other, 0);
+
+	/* Repaired as an allocated page: its lru words were list links. */
+	WRITE_ONCE(page->flags, (page->flags & MMLAB_PG_REGION_MASK) |
+		   (MMLAB_OWNER_TEST << MMLAB_PG_OWNER_SHIFT));
+	page->private = 0;
+	atomic_set(&page->_mapcount, -1);
+	page->_pad = 0;
+	atomic_long_dec(&zone->nr_bad_pages);
+	mmlab_free_pages(page, 0);
+	expect_bad(test, zone, &b0, 1, 0, "given back");
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_initial_state_test),
 	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
@@ -1153,6 +1420,10 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_direct_compact_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),
 	KUNIT_CASE(mmlab_buddy_page_state_test),
+	KUNIT_CASE(mmlab_buddy_bad_double_free_test),
+	KUNIT_CASE(mmlab_buddy_bad_mapped_free_test),
+	KUNIT_CASE(mmlab_buddy_bad_wrong_free_test),
+	KUNIT_CASE(mmlab_buddy_bad_alloc_test),
 	KUNIT_CASE(mmlab_buddy_speed_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),
 	{}

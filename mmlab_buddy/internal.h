@@ -78,6 +78,7 @@ void mmlab_buddy_debugfs_exit(void);
 
 /* pageinfo.c */
 extern const struct file_operations mmlab_pageinfo_fops;
+const char *mmlab_owner_name(u32 flags);
 
 /* movable.c */
 void mmlab_movable_ops_exit(void);

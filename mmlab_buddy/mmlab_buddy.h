@@ -158,6 +158,9 @@ enum mmlab_zone_wmark {
  * @kswapd_pending: a wakeup is pending.
  * @kswapd_sleeping: kswapd is asleep (racy, for tests and debugfs).
  * @kswapd_failures: balance runs in a row that freed nothing.
+ * @nr_bad_pages: pages the bad page checks took out of circulation, as
+ *	the kernel's bad_page() leaks them: never freed, never handed out.
+ * @bad_page_reports: bad pages found, reported or rate-limited.
  */
 struct mmlab_zone {
 	spinlock_t lock;	/* see above */
@@ -184,6 +187,8 @@ struct mmlab_zone {
 	bool kswapd_pending;
 	bool kswapd_sleeping;
 	int kswapd_failures;
+	atomic_long_t nr_bad_pages;
+	atomic_long_t bad_page_reports;
 };
 
 struct mmlab_zone *mmlab_zone(int nid);

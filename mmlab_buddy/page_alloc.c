@@ -22,6 +22,18 @@
  * kswapd-like thread per zone is woken (reclaim.c). Counters and debugfs
  * files are in vmstat.c, the movable operations registry in movable.c.
  *
+ * Bad pages, as the kernel's free_pages_prepare() and check_new_pages():
+ * a free of a page that is not an allocated head of that order, or that is
+ * free already, is reported and ignored; a block whose last reference goes
+ * while a page of it is still mapped or a tail is damaged is reported and
+ * taken out of circulation (MMLAB_PG_BAD, counted in nr_bad_pages) instead
+ * of being merged into the free lists; so is a block that an allocation
+ * finds written to while it was free (checked when it leaves the buddy
+ * lists, and when it leaves a per-CPU list with CONFIG_DEBUG_VM). The
+ * free-side checks run on every free, on both the per-CPU and the direct
+ * path. No dump_stack() and no taint: the report is one line naming the
+ * caller, and the kernel's own pages are not at stake.
+ *
  * Lock order:
  *   shrinker/compaction rwsems (sleeping; never under the locks below)
  *     mmlab_per_cpu_pages::lock (interrupts off)
@@ -38,6 +50,7 @@
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -267,6 +280,184 @@ static unsigned long move_freepages_block(struct mmlab_zone *zone,
 	return moved;
 }
 
+/* --- Bad pages --------------------------------------------------------------- */
+
+/*
+ * Flags a block never has while it is free, besides the allocator's own
+ * (BUDDY, PCP, the order and migratetype of its head) and the region id:
+ * finding one, or a reference, on a block being handed out means someone
+ * wrote to its descriptor after freeing it (the kernel's
+ * PAGE_FLAGS_CHECK_AT_PREP). The other pages of a free block carry the
+ * region id only. The mapcount of a free page is not checked: it shares
+ * its word with the list links.
+ */
+#define MMLAB_PG_CHECK_AT_PREP	(~(MMLAB_PG_BUDDY | MMLAB_PG_PCP |	\
+				   MMLAB_PG_ORDER_MASK | MMLAB_PG_MT_MASK | \
+				   MMLAB_PG_REGION_MASK))
+
+/* As bad_page(): a burst of 60 reports, then quiet for the rest of the minute. */
+static DEFINE_RATELIMIT_STATE(bad_page_rs, 60 * HZ, 60);
+
+#define BAD_PAGE_FMT	"bad page state in process %s pfn:%05lx: %s (refcount:%d mapcount:%d flags:%#x owner:%s order:%u)"
+
+/*
+ * Report one bad page in one line: its state, and the caller of the free
+ * (@ip) or the allocation that found it (@ip 0), as bad_page() dumps the
+ * page and the stack.
+ */
+static void report_bad_page(struct mmlab_page *page, const char *reason,
+			    unsigned int order, unsigned long ip)
+{
+	u32 flags = READ_ONCE(page->flags);
+	unsigned long pfn = mmlab_page_to_pfn(page);
+	int ref = mmlab_page_count(page), map = mmlab_page_mapcount(page);
+
+	atomic_long_inc(&mmlab_page_zone(page)->bad_page_reports);
+	if (!__ratelimit(&bad_page_rs))
+		return;
+	if (ip)
+		pr_alert(BAD_PAGE_FMT " freed by %pS\n", current->comm, pfn,
+			 reason, ref, map, flags, mmlab_owner_name(flags),
+			 order, (void *)ip);
+	else
+		pr_alert(BAD_PAGE_FMT " found by an allocation\n",
+			 current->comm, pfn, reason, ref, map, flags,
+			 mmlab_owner_name(flags), order);
+}
+
+/*
+ * Take a block out of circulation, as the kernel leaks a bad page: its
+ * descriptors keep what they showed (for pageinfo and a post-mortem) and
+ * get MMLAB_PG_BAD; frees of it are ignored from now on.
+ */
+static void take_out_bad_block(struct mmlab_page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++)
+		WRITE_ONCE(page[i].flags, (page[i].flags &
+					   ~(MMLAB_PG_BUDDY | MMLAB_PG_PCP)) |
+			   MMLAB_PG_BAD);
+	atomic_long_add(1UL << order, &mmlab_page_zone(page)->nr_bad_pages);
+}
+
+/*
+ * Why a free of @page as a block of @order must not go ahead, NULL if it
+ * may: checked before the reference is dropped, since only an allocated
+ * head of that order has one to drop (a free block, a page on a per-CPU
+ * list or inside a free block has none).
+ */
+static const char *free_refused_reason(const struct mmlab_page *page,
+				       unsigned int order)
+{
+	u32 flags = READ_ONCE(page->flags);
+	unsigned int head_order = flags & MMLAB_PG_HEAD ?
+		(flags & MMLAB_PG_ORDER_MASK) >> MMLAB_PG_ORDER_SHIFT : 0;
+
+	if (flags & MMLAB_PG_BUDDY)
+		return "already free, on a free list";
+	if (flags & MMLAB_PG_PCP)
+		return "already free, on a per-CPU list";
+	if (flags & MMLAB_PG_TAIL)
+		return "tail page of a block";
+	if (mmlab_page_count(page) <= 0)
+		return "already free, zero refcount";
+	if (order >= MMLAB_MAX_ORDER || order != head_order)
+		return "freed with another order than allocated";
+	return NULL;
+}
+
+/* What is wrong with page @i of a block whose last reference went. */
+static const char *freed_page_bad_reason(const struct mmlab_page *page,
+					 unsigned long i)
+{
+	if (mmlab_page_mapcount(page))
+		return "still mapped, nonzero mapcount";
+	if (!i)
+		return NULL;
+	if (!mmlab_page_test(page, MMLAB_PG_TAIL))
+		return "tail page without its tail flag";
+	if (mmlab_page_count(page))
+		return "tail page with a nonzero refcount";
+	return NULL;
+}
+
+/*
+ * The block at @page lost its last reference: if a page of it is bad,
+ * report the first one, take the block out and return true (free_pages_prepare()'s
+ * free_page_is_bad() and free_tail_pages_check()).
+ */
+static bool free_block_is_bad(struct mmlab_page *page, unsigned int order,
+			      unsigned long ip)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		const char *reason = freed_page_bad_reason(page + i, i);
+
+		if (likely(!reason))
+			continue;
+		report_bad_page(page + i, reason, order, ip);
+		take_out_bad_block(page, order);
+		return true;
+	}
+	return false;
+}
+
+/* What is wrong with page @i of a free block being handed out, or NULL. */
+static const char *new_page_bad_reason(const struct mmlab_page *page,
+				       unsigned long i)
+{
+	u32 unexpected = i ? ~MMLAB_PG_REGION_MASK : MMLAB_PG_CHECK_AT_PREP;
+
+	if (mmlab_page_count(page))
+		return "free page with a nonzero refcount";
+	if (READ_ONCE(page->flags) & unexpected)
+		return "free page with flags set";
+	return NULL;
+}
+
+/*
+ * A block taken off a free or per-CPU list, about to be handed out: if a
+ * page of it is bad, report the first one, take the block out and return
+ * true; the caller takes another (check_new_pages()).
+ */
+static bool check_new_pages(struct mmlab_page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		const char *reason = new_page_bad_reason(page + i, i);
+
+		if (likely(!reason))
+			continue;
+		report_bad_page(page + i, reason, order, 0);
+		take_out_bad_block(page, order);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Where the allocation-side checks run, as the kernel places them: with
+ * CONFIG_DEBUG_VM on every block leaving a per-CPU list, otherwise on
+ * every block entering one (a refill); debug_pagealloc asks for both.
+ * Blocks taken from the buddy lists directly are always checked.
+ */
+static bool check_pcp_refill(struct mmlab_page *page, unsigned int order)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && !debug_pagealloc_enabled_static())
+		return false;
+	return check_new_pages(page, order);
+}
+
+static bool check_new_pcp(struct mmlab_page *page, unsigned int order)
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_VM) && !debug_pagealloc_enabled_static())
+		return false;
+	return check_new_pages(page, order);
+}
+
 /* --- Taking blocks off the lists ------------------------------------------- */
 
 static struct mmlab_page *__rmqueue_smallest(struct mmlab_zone *zone,
@@ -440,18 +631,23 @@ static struct mmlab_page *rmqueue_buddy(struct mmlab_zone *zone,
 					unsigned int order,
 					unsigned int alloc_flags, int mt)
 {
-	struct mmlab_page *page = NULL;
+	struct mmlab_page *page;
 	unsigned long flags;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	if (alloc_flags & MMLAB_ALLOC_HIGHATOMIC)
-		page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_HIGHATOMIC);
-	if (!page)
-		page = __rmqueue(zone, order, mt, alloc_flags);
-	/* Failing an atomic allocation now is worse than a future one. */
-	if (!page && (alloc_flags & MMLAB_ALLOC_NON_BLOCK))
-		page = __rmqueue_smallest(zone, order, MMLAB_MIGRATE_HIGHATOMIC);
-	spin_unlock_irqrestore(&zone->lock, flags);
+	do {
+		page = NULL;
+		spin_lock_irqsave(&zone->lock, flags);
+		if (alloc_flags & MMLAB_ALLOC_HIGHATOMIC)
+			page = __rmqueue_smallest(zone, order,
+						  MMLAB_MIGRATE_HIGHATOMIC);
+		if (!page)
+			page = __rmqueue(zone, order, mt, alloc_flags);
+		/* Failing an atomic allocation now is worse than a future one. */
+		if (!page && (alloc_flags & MMLAB_ALLOC_NON_BLOCK))
+			page = __rmqueue_smallest(zone, order,
+						  MMLAB_MIGRATE_HIGHATOMIC);
+		spin_unlock_irqrestore(&zone->lock, flags);
+	} while (page && check_new_pages(page, order));
 	return page;
 }
 
@@ -474,13 +670,17 @@ static int pcp_index(int mt, unsigned int order)
 	return mt * (MMLAB_PCP_MAX_ORDER + 1) + order;
 }
 
-/* Take up to @count blocks for a per-CPU list; returns how many. */
+/*
+ * Take up to @count blocks for a per-CPU list; returns how many went on
+ * it (a bad block found on the way is taken off the free lists but not
+ * put on the list).
+ */
 static int rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
 			int count, struct list_head *list, int mt,
 			unsigned int alloc_flags)
 {
 	unsigned long flags;
-	int i;
+	int i, listed = 0;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	for (i = 0; i < count; i++) {
@@ -488,11 +688,14 @@ static int rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
 
 		if (!page)
 			break;
+		if (unlikely(check_pcp_refill(page, order)))
+			continue;
 		mmlab_page_set(page, MMLAB_PG_PCP);
 		list_add_tail(&page->lru, list);
+		listed++;
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
-	return i;
+	return listed;
 }
 
 /*
@@ -550,18 +753,20 @@ static struct mmlab_page *rmqueue_pcplist(struct mmlab_zone *zone,
 	pcp = this_cpu_ptr(zone->pcp);
 	spin_lock(&pcp->lock);
 	list = &pcp->lists[pcp_index(mt, order)];
-	if (list_empty(list)) {
-		int batch = READ_ONCE(pcp->batch);
-		int n = order ? max(batch >> order, 2) : batch;
+	do {
+		if (list_empty(list)) {
+			int batch = READ_ONCE(pcp->batch);
+			int n = order ? max(batch >> order, 2) : batch;
 
-		n = rmqueue_bulk(zone, order, n, list, mt, alloc_flags);
-		pcp->count += n << order;
-	}
-	page = list_first_entry_or_null(list, struct mmlab_page, lru);
-	if (page) {
+			n = rmqueue_bulk(zone, order, n, list, mt, alloc_flags);
+			pcp->count += n << order;
+		}
+		page = list_first_entry_or_null(list, struct mmlab_page, lru);
+		if (!page)
+			break;
 		list_del(&page->lru);
 		pcp->count -= 1 << order;
-	}
+	} while (check_new_pcp(page, order));
 	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	return page;
@@ -1056,10 +1261,17 @@ EXPORT_SYMBOL_GPL(mmlab_alloc_pages);
 
 /* --- Freeing ----------------------------------------------------------------------- */
 
-static void free_pages_prepare(struct mmlab_page *page, unsigned int order)
+/*
+ * The block lost its last reference: check it (both free paths), then make
+ * every page of it a free page. Returns false if it was bad and is out.
+ */
+static bool free_pages_prepare(struct mmlab_page *page, unsigned int order,
+			       unsigned long ip)
 {
 	unsigned long i;
 
+	if (unlikely(free_block_is_bad(page, order, ip)))
+		return false;
 	for (i = 1; i < (1UL << order); i++) {
 		struct mmlab_page *tail = page + i;
 
@@ -1068,32 +1280,57 @@ static void free_pages_prepare(struct mmlab_page *page, unsigned int order)
 	}
 	set_page_free_tail(page);
 	mmlab_count_vm_events(MMLAB_PGFREE, 1UL << order);
+	return true;
 }
 
-static void __mmlab_free_pages(struct mmlab_page *page, unsigned int order)
+static void __mmlab_free_pages(struct mmlab_page *page, unsigned int order,
+			       unsigned long ip)
 {
 	struct mmlab_zone *zone = mmlab_page_zone(page);
 	unsigned long pfn = zone_page_pfn(zone, page);
 
 	trace_mm_page_free(pfn, order);
-	free_pages_prepare(page, order);
+	if (!free_pages_prepare(page, order, ip))
+		return;
 	if (order <= MMLAB_PCP_MAX_ORDER)
 		free_unref_page(zone, page, pfn, order);
 	else
 		free_one_page(zone, pfn, order);
 }
 
-static bool free_order_ok(struct mmlab_page *page, unsigned int order)
+/*
+ * Drop a reference to the block at @page; free it on the last. A free the
+ * block's state refuses is reported (with @ip, the caller) and ignored; a
+ * block already taken out as bad is ignored quietly, it was reported then.
+ */
+static void free_pages_ip(struct mmlab_page *page, unsigned int order,
+			  unsigned long ip)
 {
-	unsigned int head_order = mmlab_page_test(page, MMLAB_PG_HEAD) ?
-				  mmlab_page_order(page) : 0;
+	const char *reason;
+	int ref;
 
-	if (order < MMLAB_MAX_ORDER && head_order == order &&
-	    !mmlab_page_test(page, MMLAB_PG_BUDDY | MMLAB_PG_PCP | MMLAB_PG_TAIL))
-		return true;
-	pr_err("bad page freed: pfn %#lx order %u (allocated order %u, flags %#x)\n",
-	       mmlab_page_to_pfn(page), order, head_order, page->flags);
-	return false;
+	if (unlikely(mmlab_page_test(page, MMLAB_PG_BAD)))
+		return;
+	reason = free_refused_reason(page, order);
+	if (unlikely(reason)) {
+		report_bad_page(page, reason, order, ip);
+		return;
+	}
+	ref = atomic_dec_return(&page->_refcount);
+	if (likely(ref > 0))
+		return;
+	/*
+	 * Below zero: another free of the same reference won the race and
+	 * freed the block. It is not given the count back: the block may be
+	 * handed out again already, and the allocation check reports a
+	 * block that is still at -1.
+	 */
+	if (unlikely(ref < 0)) {
+		report_bad_page(page, "already free, refcount below zero",
+				order, ip);
+		return;
+	}
+	__mmlab_free_pages(page, order, ip);
 }
 
 /**
@@ -1101,21 +1338,26 @@ static bool free_order_ok(struct mmlab_page *page, unsigned int order)
  * @page: the head page, as returned by an allocation.
  * @order: the order it was allocated with.
  *
- * A block freed with the wrong order, or a page that is not an allocated
- * head, is reported and left alone.
+ * As the kernel's __free_pages() with its bad page checks: a free with the
+ * wrong order, of a tail page or of a page that is free already is
+ * reported ("bad page state") and ignored; a block whose last reference
+ * goes while a page of it is still mapped, or with a damaged tail, is
+ * reported and taken out of circulation instead of being freed. An owner
+ * that linked a page through mmlab_page::lru gives it back with
+ * _mapcount at -1, as it got it: that word shares the links.
  */
 void mmlab_free_pages(struct mmlab_page *page, unsigned int order)
 {
-	if (!page || !free_order_ok(page, order))
-		return;
-	if (mmlab_put_page_testzero(page))
-		__mmlab_free_pages(page, order);
+	if (page)
+		free_pages_ip(page, order, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmlab_free_pages);
 
 /**
  * mmlab_put_page - drop a reference to a block; free it on the last.
  * @page: the head page of an allocated block of any order.
+ *
+ * The order is the one the head records; checks as mmlab_free_pages().
  */
 void mmlab_put_page(struct mmlab_page *page)
 {
@@ -1124,7 +1366,7 @@ void mmlab_put_page(struct mmlab_page *page)
 	if (!page)
 		return;
 	order = mmlab_page_test(page, MMLAB_PG_HEAD) ? mmlab_page_order(page) : 0;
-	mmlab_free_pages(page, order);
+	free_pages_ip(page, order, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmlab_put_page);
 
@@ -1635,12 +1877,16 @@ static void mmlab_buddy_teardown(void)
 		mmlab_kswapd_stop(mmlab_zones[i]);
 	for (i = 0; i < mmlab_nr_zones; i++) {
 		struct mmlab_zone *zone = mmlab_zones[i];
+		unsigned long bad = atomic_long_read(&zone->nr_bad_pages);
 
 		mmlab_zone_drain(zone);
-		if (zone->free_pages != zone->managed_pages)
+		if (bad)
+			pr_warn("%s: %lu bad pages were taken out of circulation\n",
+				zone->region->name, bad);
+		if (zone->free_pages + bad != zone->managed_pages)
 			pr_warn("%s: %lu pages still allocated at unload\n",
 				zone->region->name,
-				zone->managed_pages - zone->free_pages);
+				zone->managed_pages - zone->free_pages - bad);
 		zone_free(zone);
 		mmlab_zones[i] = NULL;
 	}

@@ -16,6 +16,9 @@
  * The walk takes the zone lock one pageblock at a time, so the free lists
  * are seen consistently within a pageblock; per-CPU lists and allocated
  * frames are a racy snapshot, as /proc/kpageflags is.
+ *
+ * A frame the bad page checks took out of circulation is "bad", with the
+ * owner it had as detail.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -44,7 +47,7 @@ struct pageinfo_run {
 };
 
 static const char * const pageinfo_owner_names[MMLAB_NR_OWNERS] = {
-	[MMLAB_OWNER_FREE]	= "busy",
+	[MMLAB_OWNER_FREE]	= "free",
 	[MMLAB_OWNER_RESERVED]	= "reserved",
 	[MMLAB_OWNER_KERNEL]	= "kernel",
 	[MMLAB_OWNER_SLAB]	= "slab",
@@ -55,12 +58,21 @@ static const char * const pageinfo_owner_names[MMLAB_NR_OWNERS] = {
 	[MMLAB_OWNER_TEST]	= "test",
 };
 
-static const char *owner_name(u32 flags)
+/* The owner recorded in @flags, by the name pageinfo gives its frames. */
+const char *mmlab_owner_name(u32 flags)
 {
 	unsigned int owner = (flags & MMLAB_PG_OWNER_MASK) >>
 			     MMLAB_PG_OWNER_SHIFT;
 
 	return owner < MMLAB_NR_OWNERS ? pageinfo_owner_names[owner] : "unknown";
+}
+
+/* An allocated frame's state: its owner; "busy" while it changes hands. */
+static const char *owner_name(u32 flags)
+{
+	if (!(flags & MMLAB_PG_OWNER_MASK))
+		return "busy";
+	return mmlab_owner_name(flags);
 }
 
 static const char *mt_name(u32 flags)
@@ -125,7 +137,10 @@ static unsigned long frame_state(struct mmlab_zone *zone, unsigned long pfn,
 		p->state = "reserved";
 		return zone->first_usable_pfn - pfn;
 	}
-	if (flags & MMLAB_PG_HWPOISON) {
+	if (flags & MMLAB_PG_BAD) {
+		strscpy(p->detail, mmlab_owner_name(flags), sizeof(p->detail));
+		p->state = "bad";
+	} else if (flags & MMLAB_PG_HWPOISON) {
 		p->state = "hwpoison";
 	} else if (flags & MMLAB_PG_BUDDY) {
 		p->state = free_state(flags, p);

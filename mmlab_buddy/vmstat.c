@@ -11,6 +11,9 @@
  * Counters are per-CPU and summed on read. The files read nr_free without
  * the zone lock, as the kernel's do; pagetypeinfo takes the lock once per
  * (type, order) to count one list, capped as the kernel caps it.
+ *
+ * nr_bad_pages (zoneinfo and vmstat) counts the pages the bad page checks
+ * took out of circulation: they are neither free nor held by anyone.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -310,6 +313,16 @@ DEFINE_SHOW_ATTRIBUTE(unusable_index);
 
 /* --- zoneinfo and vmstat ------------------------------------------------------------ */
 
+static long total_bad(void)
+{
+	long sum = 0;
+	int i;
+
+	for (i = 0; i < mmlab_nr_zones; i++)
+		sum += atomic_long_read(&mmlab_zones[i]->nr_bad_pages);
+	return sum;
+}
+
 static unsigned long total_free(bool cma)
 {
 	unsigned long sum = 0;
@@ -340,6 +353,8 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 		   READ_ONCE(zone->free_pages));
 	seq_printf(m, "\n      %-12s %lu", "nr_free_cma",
 		   READ_ONCE(zone->free_cma));
+	seq_printf(m, "\n      %-12s %ld", "nr_bad_pages",
+		   atomic_long_read(&zone->nr_bad_pages));
 	seq_puts(m, "\n  pagesets");
 	for_each_online_cpu(cpu) {
 		struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
@@ -373,6 +388,7 @@ static int vmstat_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "nr_free_pages %lu\n", total_free(false));
 	seq_printf(m, "nr_free_cma %lu\n", total_free(true));
+	seq_printf(m, "nr_bad_pages %ld\n", total_bad());
 	for (i = 0; i < MMLAB_NR_VM_ITEMS; i++)
 		seq_printf(m, "%s %ld\n", mmlab_vm_item_names[i],
 			   mmlab_vm_state(i));

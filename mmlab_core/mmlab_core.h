@@ -75,6 +75,7 @@ enum mmlab_page_owner {
 #define MMLAB_PG_ORDER_MASK	GENMASK(11, 8)
 #define MMLAB_PG_MT_SHIFT	12	/* migratetype, while on a per-CPU list */
 #define MMLAB_PG_MT_MASK	GENMASK(14, 12)
+#define MMLAB_PG_BAD		BIT(15)	/* bad state seen: out of circulation */
 #define MMLAB_PG_OWNER_SHIFT	16
 #define MMLAB_PG_OWNER_MASK	GENMASK(19, 16)
 #define MMLAB_PG_MOVOPS_SHIFT	20	/* index of registered movable ops */

@@ -68,7 +68,7 @@ check "debugfs pageinfo exists" test -r $D/pageinfo
 check "pageinfo reads" sh -c "cat $D/pageinfo >pi.out"
 diag "$(head -8 pi.out)"
 is "runs tile every region exactly once" "$(pageinfo_tiles pi.out)" ok
-bad=$(awk '!/^#/ && $5 !~ /^(reserved|free|cma-free|isolated|pcp|hwpoison|busy|kernel|slab|vmalloc|user|zero|cma-used|test)$/' pi.out | head -3)
+bad=$(awk '!/^#/ && $5 !~ /^(reserved|free|cma-free|isolated|pcp|hwpoison|bad|busy|kernel|slab|vmalloc|user|zero|cma-used|test)$/' pi.out | head -3)
 is "every state is a known one" "$bad" ""
 rsv=$(awk '!/^#/ && $1 == 0 && $5 == "reserved" { s += $4 } END { print s + 0 }' pi.out)
 want=$(awk 'NR == 2 { print $5 }' $D/regions)
