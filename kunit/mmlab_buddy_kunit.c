@@ -2,21 +2,24 @@
 /*
  * KUnit suite mmlab_buddy: the invariants of the buddy allocator on the
  * live region 0 (split and merge, fallback and stealing, per-CPU lists,
- * watermarks and reserves, kswapd and its counters, bad page checks,
- * concurrency).
+ * watermarks and reserves, kswapd and its counters, bad page checks, CPU
+ * hotplug, concurrency).
  *
  * Each test leaves the zone as it found it: every page it takes is freed,
- * the tunables it changes are restored, a block the bad page checks take
- * out is repaired and freed. The watermark tests log one allocation-failure
- * line or none (they pass __MMLAB_GFP_NOWARN); each bad page test logs the
- * "bad page state" lines it provokes, one per case.
+ * the tunables it changes are restored, a CPU it takes offline is brought
+ * back, a block the bad page checks take out is repaired and freed. The
+ * watermark tests log one allocation-failure line or none (they pass
+ * __MMLAB_GFP_NOWARN); each bad page test logs the "bad page state" lines
+ * it provokes, one per case.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 
 #include "mmlab_buddy/mmlab_buddy.h"
 
@@ -469,7 +472,7 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 	struct mmlab_per_cpu_pages *pcp;
 	struct mmlab_page *page, **pages;
 	unsigned long free0, flags;
-	int batch, high, count, i, n, listed, over = 0;
+	int batch, high, count, i, n, listed, over = 0, unmarked = 0;
 
 	mmlab_drain_all_pages(TEST_NID);
 	KUNIT_EXPECT_EQ(test, pcp_total(zone), 0UL);
@@ -494,12 +497,15 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 		struct mmlab_page *p;
 
 		list_for_each_entry(p, &pcp->lists[i], lru) {
-			KUNIT_EXPECT_TRUE(test, mmlab_page_test(p, MMLAB_PG_PCP));
+			unmarked += !mmlab_page_test(p, MMLAB_PG_PCP);
 			listed += 1 << mmlab_page_order(p);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, listed, pcp->count);
+	count = pcp->count;
 	spin_unlock_irqrestore(&pcp->lock, flags);
+	/* Asserted outside the lock: a failure allocates. */
+	KUNIT_EXPECT_EQ(test, unmarked, 0);
+	KUNIT_EXPECT_EQ(test, listed, count);
 
 	mmlab_free_pages(page, 0);
 	mmlab_drain_all_pages(TEST_NID);
@@ -1405,6 +1411,245 @@ static void mmlab_buddy_bad_alloc_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* --- CPU hotplug --------------------------------------------------------------- */
+
+/* An online CPU that can go offline while another stays, or -1. */
+static int victim_cpu(void)
+{
+	int cpu, victim = -1;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		if (cpu_is_hotpluggable(cpu))
+			victim = cpu;
+	if (num_online_cpus() < 2)
+		victim = -1;
+	cpus_read_unlock();
+	return victim;
+}
+
+static struct mmlab_per_cpu_pages *cpu_pcp(struct mmlab_zone *zone, int cpu)
+{
+	return per_cpu_ptr(zone->pcp, cpu);
+}
+
+/* Every list of @cpu's lists empty, and the count says so. */
+static void expect_pcp_empty(struct kunit *test, struct mmlab_zone *zone,
+			     int cpu, const char *when)
+{
+	struct mmlab_per_cpu_pages *pcp = cpu_pcp(zone, cpu);
+	int i, count, listed = 0;
+	unsigned long flags;
+
+	/* Look under the lock, assert outside it: a failure allocates. */
+	spin_lock_irqsave(&pcp->lock, flags);
+	for (i = 0; i < MMLAB_NR_PCP_LISTS; i++)
+		listed += !list_empty(&pcp->lists[i]);
+	count = pcp->count;
+	spin_unlock_irqrestore(&pcp->lock, flags);
+	KUNIT_EXPECT_EQ_MSG(test, count, 0, "cpu %d %s", cpu, when);
+	KUNIT_EXPECT_EQ_MSG(test, listed, 0, "cpu %d %s", cpu, when);
+}
+
+struct ipi_storm {
+	struct mmlab_zone *zone;
+	int cpu;
+	atomic_t landed;
+	atomic_t landed_inactive;
+};
+
+/* On the CPU going down, from an interrupt: one page through its lists. */
+static void storm_alloc_free(void *data)
+{
+	struct ipi_storm *s = data;
+	struct mmlab_page *page;
+
+	page = mmlab_alloc_pages_owner(s->zone->nid, NOWAIT | __MMLAB_GFP_MOVABLE |
+				       __MMLAB_GFP_THISNODE, 0,
+				       MMLAB_OWNER_TEST);
+	if (page)
+		mmlab_free_pages(page, 0);
+	atomic_inc(&s->landed);
+	if (!cpu_active(smp_processor_id()))
+		atomic_inc(&s->landed_inactive);
+}
+
+/* Interrupt the victim CPU with allocations until it is gone. */
+static int storm_fn(void *data)
+{
+	struct ipi_storm *s = data;
+
+	while (!kthread_should_stop()) {
+		smp_call_function_single(s->cpu, storm_alloc_free, s, 1);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A CPU that allocates and frees right up to its death leaves nothing on
+ * its lists: they are drained after it is dead (the kernel's
+ * page_alloc_cpu_dead()), not on its way down, when interrupts still
+ * refill them. It comes back with empty lists and the high it had; the
+ * counters keep what it counted.
+ */
+static void mmlab_buddy_cpu_dead_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	int cpu = victim_cpu(), high, ret, i;
+	struct free_snapshot before;
+	struct task_struct *storm;
+	struct ipi_storm *s;
+	long allocs;
+
+	if (cpu < 0)
+		kunit_skip(test, "no second CPU that can go offline");
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->zone = zone;
+	s->cpu = cpu;
+	snapshot(zone, &before);
+	high = READ_ONCE(cpu_pcp(zone, cpu)->high);
+
+	storm = kthread_create(storm_fn, s, "mmlab_storm");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(storm));
+	kthread_bind(storm, cpumask_any_but(cpu_online_mask, cpu));
+	wake_up_process(storm);
+	for (i = 0; i < 250 && atomic_read(&s->landed) < 64; i++)
+		msleep(20);
+	KUNIT_EXPECT_GE(test, atomic_read(&s->landed), 64);
+	KUNIT_EXPECT_GT(test, READ_ONCE(cpu_pcp(zone, cpu)->count), 0);
+
+	allocs = mmlab_vm_state(MMLAB_PGALLOC_NORMAL);
+	ret = remove_cpu(cpu);
+	kthread_stop(storm);
+	if (ret)
+		kunit_skip(test, "cpu %d cannot go offline: %d", cpu, ret);
+	kunit_info(test, "cpu %d: %d allocations from interrupts, %d while going down\n",
+		   cpu, atomic_read(&s->landed), atomic_read(&s->landed_inactive));
+	expect_pcp_empty(test, zone, cpu, "offline");
+	KUNIT_EXPECT_GE(test, mmlab_vm_state(MMLAB_PGALLOC_NORMAL), allocs);
+
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	expect_pcp_empty(test, zone, cpu, "back online");
+	KUNIT_EXPECT_EQ(test, READ_ONCE(cpu_pcp(zone, cpu)->high), high);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
+#define RACE_WORKERS	2
+#define RACE_CYCLES	6
+#define RACE_SLOTS	32
+
+struct race_worker {
+	struct kunit *test;
+	struct mmlab_zone *zone;
+	u32 seed;
+	unsigned long allocs;
+	struct held held[RACE_SLOTS];
+};
+
+/* Blocks of every order, of every per-CPU type, until told to stop. */
+static int race_worker_fn(void *data)
+{
+	static const mmlab_gfp_t types[] = {
+		0, __MMLAB_GFP_MOVABLE, __MMLAB_GFP_RECLAIMABLE,
+	};
+	struct race_worker *w = data;
+	u32 rnd = w->seed;
+	int i;
+
+	while (!kthread_should_stop()) {
+		struct held *slot = &w->held[next_rand(&rnd) % RACE_SLOTS];
+
+		if (slot->page) {
+			give(w->test, slot->page, slot->order);
+			slot->page = NULL;
+		} else {
+			slot->order = next_rand(&rnd) % MMLAB_MAX_ORDER;
+			slot->page = take(w->test, w->zone, NOWAIT |
+					  types[next_rand(&rnd) % ARRAY_SIZE(types)],
+					  slot->order);
+			w->allocs += !!slot->page;
+		}
+		cond_resched();
+	}
+	for (i = 0; i < RACE_SLOTS; i++)
+		if (w->held[i].page)
+			give(w->test, w->held[i].page, w->held[i].order);
+	return 0;
+}
+
+/* Drains and watermark changes (per-CPU high follows low) meanwhile. */
+static int race_tuner_fn(void *data)
+{
+	int kb = *(int *)data, n = 0;
+
+	while (!kthread_should_stop()) {
+		mmlab_drain_all_pages(TEST_NID);
+		mmlab_set_min_free_kbytes(n++ & 1 ? kb : kb * 2);
+		usleep_range(500, 1000);
+	}
+	mmlab_set_min_free_kbytes(kb);
+	return 0;
+}
+
+/*
+ * CPU hotplug while both CPUs allocate and free blocks of every order and
+ * another thread drains and changes the watermarks: each time the CPU is
+ * down its lists are empty; afterwards every page is back, the lists are
+ * consistent and every CPU has the high of the CPUs online (lockdep and
+ * KASAN watch the locking).
+ */
+static void mmlab_buddy_hotplug_race_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct task_struct *tasks[RACE_WORKERS + 1];
+	int cpu = victim_cpu(), kb, i, c, high;
+	struct free_snapshot before;
+	struct race_worker *w;
+
+	if (cpu < 0)
+		kunit_skip(test, "no second CPU that can go offline");
+	w = kunit_kcalloc(test, RACE_WORKERS, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	snapshot(zone, &before);
+	high = READ_ONCE(cpu_pcp(zone, cpu)->high);
+	kb = mmlab_get_min_free_kbytes();
+	for (i = 0; i < RACE_WORKERS; i++) {
+		w[i].test = test;
+		w[i].zone = zone;
+		w[i].seed = 0x85ebca6b * (i + 1);
+		tasks[i] = kthread_run(race_worker_fn, &w[i], "mmlab_race%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(tasks[i]));
+	}
+	tasks[i] = kthread_run(race_tuner_fn, &kb, "mmlab_race_tuner");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tasks[i]));
+
+	for (c = 0; c < RACE_CYCLES; c++) {
+		int ret = remove_cpu(cpu);
+
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		if (ret)
+			break;
+		expect_pcp_empty(test, zone, cpu, "offline");
+		msleep(20);
+		KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+		msleep(20);
+	}
+	for (i = 0; i <= RACE_WORKERS; i++)
+		kthread_stop(tasks[i]);
+	for (i = 0; i < RACE_WORKERS; i++)
+		KUNIT_EXPECT_GT(test, w[i].allocs, 0UL);
+
+	KUNIT_EXPECT_EQ(test, mmlab_get_min_free_kbytes(), kb);
+	for_each_possible_cpu(c)
+		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(cpu_pcp(zone, c)->high), high,
+				    "cpu %d", c);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_initial_state_test),
 	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
@@ -1424,6 +1669,8 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_bad_mapped_free_test),
 	KUNIT_CASE(mmlab_buddy_bad_wrong_free_test),
 	KUNIT_CASE(mmlab_buddy_bad_alloc_test),
+	KUNIT_CASE(mmlab_buddy_cpu_dead_test),
+	KUNIT_CASE(mmlab_buddy_hotplug_race_test),
 	KUNIT_CASE(mmlab_buddy_speed_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),
 	{}

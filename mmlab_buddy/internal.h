@@ -61,6 +61,7 @@ bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
 
 /* reclaim.c */
 int mmlab_setup_watermarks(void);
+void mmlab_setup_watermarks_cpuslocked(void);
 void mmlab_init_min_free_kbytes(void);
 int mmlab_kswapd_run(struct mmlab_zone *zone);
 void mmlab_kswapd_stop(struct mmlab_zone *zone);

@@ -22,6 +22,16 @@
  * kswapd-like thread per zone is woken (reclaim.c). Counters and debugfs
  * files are in vmstat.c, the movable operations registry in movable.c.
  *
+ * CPU hotplug, as the kernel's page_alloc_cpu_dead() at CPUHP_PAGE_ALLOC:
+ * a dynamic state of the PREPARE section, whose callbacks run on a control
+ * CPU while the CPU they are about is not running. Its teardown drains the
+ * dead CPU's lists once nothing can refill them any more (an interrupt or
+ * a bound thread could, after a drain done by the CPU itself on its way
+ * down); its startup shares high with the CPU before the CPU runs. Modules
+ * loaded later (mmlab_slub) register their own PREPARE states later, so
+ * their teardowns, which may free pages, run before this drain. Counters
+ * need no folding: they are summed over every possible CPU (vmstat.c).
+ *
  * Bad pages, as the kernel's free_pages_prepare() and check_new_pages():
  * a free of a page that is not an allocated head of that order, or that is
  * free already, is reported and ignored; a block whose last reference goes
@@ -36,6 +46,7 @@
  *
  * Lock order:
  *   shrinker/compaction rwsems (sleeping; never under the locks below)
+ *   cpu_hotplug_lock (held by the hotplug callbacks)
  *     mmlab_per_cpu_pages::lock (interrupts off)
  *       mmlab_zone::lock (interrupts off)
  *
@@ -46,6 +57,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
@@ -832,6 +844,12 @@ void mmlab_zone_drain_cpu(struct mmlab_zone *zone, int cpu)
 	spin_unlock_irqrestore(&pcp->lock, flags);
 }
 
+/*
+ * Drain every possible CPU's lists of @zone (an offline CPU's are empty
+ * but cost only a lock). No cpus_read_lock(), as drain_all_pages() takes
+ * none: a CPU dying meanwhile is drained by mmlab_cpu_dead() under the
+ * same pcp->lock, one coming up starts with empty lists.
+ */
 void mmlab_zone_drain(struct mmlab_zone *zone)
 {
 	int cpu;
@@ -861,6 +879,11 @@ static int zone_highsize(struct mmlab_zone *zone, int batch, int cpus)
 	return max(high, batch << 2);
 }
 
+/*
+ * Set every CPU's batch and high for @cpus CPUs sharing the zone. Caller
+ * holds the hotplug lock (a hotplug callback, or cpus_read_lock()), so
+ * @cpus stays true and two updates never interleave.
+ */
 void mmlab_zone_update_pcp(struct mmlab_zone *zone, int cpus)
 {
 	int batch = zone_batchsize(zone);
@@ -1843,29 +1866,58 @@ static struct mmlab_zone *zone_create(struct mmlab_region *r)
 	return zone;
 }
 
-/* A CPU came online: the per-CPU high is shared by one more CPU. */
-static int mmlab_cpu_online(unsigned int cpu)
+/*
+ * CPUHP_BP_PREPARE_DYN startup, on a control CPU before @cpu runs: it will
+ * share the per-CPU high, and is not in the online mask yet. Its lists
+ * were drained when it died (or never used) and nothing ran on it since.
+ */
+static int mmlab_cpu_up_prepare(unsigned int cpu)
 {
 	int i;
 
-	for (i = 0; i < mmlab_nr_zones; i++)
-		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus());
+	for (i = 0; i < mmlab_nr_zones; i++) {
+		WARN_ON_ONCE(per_cpu_ptr(mmlab_zones[i]->pcp, cpu)->count);
+		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus() + 1);
+	}
 	return 0;
 }
 
 /*
- * A CPU goes offline (it is still in the online mask here): give its
- * per-CPU pages back, as the kernel's page_alloc_cpu_dead() does, and
- * share high between the CPUs that stay.
+ * CPUHP_BP_PREPARE_DYN teardown, on a control CPU after @cpu is dead (or
+ * when bringing it up failed): nothing can refill its lists any more, so
+ * give them back, as the kernel's page_alloc_cpu_dead() does, and share
+ * high between the CPUs left.
  */
-static int mmlab_cpu_offline(unsigned int cpu)
+static int mmlab_cpu_dead(unsigned int cpu)
 {
 	int i;
 
 	for (i = 0; i < mmlab_nr_zones; i++) {
 		mmlab_zone_drain_cpu(mmlab_zones[i], cpu);
-		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus() - 1);
+		mmlab_zone_update_pcp(mmlab_zones[i], num_online_cpus());
 	}
+	return 0;
+}
+
+/*
+ * Watermarks and per-CPU high from the CPUs online now, and the hotplug
+ * state that follows them, under one hold of the hotplug lock: no CPU can
+ * come or go in between unseen.
+ */
+static int mmlab_buddy_cpus_init(void)
+{
+	int ret;
+
+	cpus_read_lock();
+	mmlab_setup_watermarks_cpuslocked();
+	ret = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_BP_PREPARE_DYN,
+						   "mmlab/buddy:prepare",
+						   mmlab_cpu_up_prepare,
+						   mmlab_cpu_dead);
+	cpus_read_unlock();
+	if (ret < 0)
+		return ret;
+	mmlab_cpuhp_state = ret;
 	return 0;
 }
 
@@ -1873,12 +1925,17 @@ static void mmlab_buddy_teardown(void)
 {
 	int i;
 
+	if (mmlab_cpuhp_state >= 0) {
+		cpuhp_remove_state_nocalls(mmlab_cpuhp_state);
+		mmlab_cpuhp_state = -1;
+	}
 	for (i = 0; i < mmlab_nr_zones; i++)
 		mmlab_kswapd_stop(mmlab_zones[i]);
 	for (i = 0; i < mmlab_nr_zones; i++) {
 		struct mmlab_zone *zone = mmlab_zones[i];
 		unsigned long bad = atomic_long_read(&zone->nr_bad_pages);
 
+		/* Every possible CPU: an offline one's lists are empty. */
 		mmlab_zone_drain(zone);
 		if (bad)
 			pr_warn("%s: %lu bad pages were taken out of circulation\n",
@@ -1912,17 +1969,14 @@ static int __init mmlab_buddy_init(void)
 		pr_info("no region: nothing to manage\n");
 
 	mmlab_init_min_free_kbytes();
-	mmlab_setup_watermarks();
+	ret = mmlab_buddy_cpus_init();
+	if (ret)
+		goto fail;
 	for (i = 0; i < mmlab_nr_zones; i++) {
 		ret = mmlab_kswapd_run(mmlab_zones[i]);
 		if (ret)
 			goto fail;
 	}
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mmlab/buddy:online",
-					mmlab_cpu_online, mmlab_cpu_offline);
-	if (ret < 0)
-		goto fail;
-	mmlab_cpuhp_state = ret;
 	mmlab_buddy_debugfs_init();
 	mmlab_fail_attr_register(&fail_page_alloc);
 
@@ -1946,8 +2000,6 @@ static void __exit mmlab_buddy_exit(void)
 {
 	mmlab_fail_attr_unregister(&fail_page_alloc);
 	mmlab_buddy_debugfs_exit();
-	if (mmlab_cpuhp_state >= 0)
-		cpuhp_remove_state_nocalls(mmlab_cpuhp_state);
 	mmlab_movable_ops_exit();
 	mmlab_buddy_teardown();
 }

@@ -13,6 +13,10 @@
  * the zone is back at high, then sleeps (after a short nap, as kswapd's
  * kswapd_try_to_sleep() does, to count premature wakeups: see there).
  *
+ * Watermarks and the per-CPU high that follows low are set under
+ * mmlab_wmark_mutex, then cpu_hotplug_lock for read (the number of CPUs
+ * online must hold while high is shared between them).
+ *
  * Locks: mmlab_shrinker_rwsem and mmlab_compact_rwsem are held for read
  * around callbacks, which may sleep and may allocate or free pages, and
  * for write to change the registrations. Neither is taken under a spinlock.
@@ -23,6 +27,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/freezer.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -104,11 +109,12 @@ static void zone_setup_watermarks(struct mmlab_zone *zone,
 }
 
 /**
- * mmlab_setup_watermarks - recompute every zone's watermarks.
+ * mmlab_setup_watermarks_cpuslocked - recompute every zone's watermarks.
  *
- * Return: 0.
+ * And the per-CPU high that follows low, for the CPUs online: the caller
+ * holds cpus_read_lock() so that no CPU comes or goes unseen meanwhile.
  */
-int mmlab_setup_watermarks(void)
+void mmlab_setup_watermarks_cpuslocked(void)
 {
 	unsigned long pages_min = mmlab_min_free_kbytes >> (PAGE_SHIFT - 10);
 	unsigned long total = total_managed_pages();
@@ -116,6 +122,18 @@ int mmlab_setup_watermarks(void)
 
 	for (i = 0; i < mmlab_nr_zones; i++)
 		zone_setup_watermarks(mmlab_zones[i], pages_min, total);
+}
+
+/**
+ * mmlab_setup_watermarks - recompute every zone's watermarks.
+ *
+ * Return: 0.
+ */
+int mmlab_setup_watermarks(void)
+{
+	cpus_read_lock();
+	mmlab_setup_watermarks_cpuslocked();
+	cpus_read_unlock();
 	return 0;
 }
 

@@ -8,9 +8,14 @@
  * min_free_kbytes and watermark_scale_factor. A region is a node; its zone
  * is named after it.
  *
- * Counters are per-CPU and summed on read. The files read nr_free without
- * the zone lock, as the kernel's do; pagetypeinfo takes the lock once per
- * (type, order) to count one list, capped as the kernel caps it.
+ * Counters are per-CPU and summed on read over every possible CPU, so the
+ * counts of a CPU that went offline stay in the sums: unlike the kernel's
+ * vm events, summed over the online CPUs, they need no folding into a live
+ * CPU when a CPU dies (vm_events_fold_cpu()). The files read nr_free
+ * without the zone lock, as the kernel's do; pagetypeinfo takes the lock
+ * once per (type, order) to count one list, capped as the kernel caps it.
+ * zoneinfo's pagesets are those of the online CPUs, as the kernel's: a CPU
+ * that went offline had its lists drained when it died.
  *
  * nr_bad_pages (zoneinfo and vmstat) counts the pages the bad page checks
  * took out of circulation: they are neither free nor held by anyone.
