@@ -1754,11 +1754,12 @@ static void __exit mmlab_slub_exit(void)
 	cpuhp_remove_state_nocalls(slub_cpuhp_state);
 	mmlab_fail_attr_unregister(&fail_slab);
 	mmlab_slub_debugfs_exit();
+	/* The slab structures freed after a grace period: our code runs them. */
+	rcu_barrier();
 	if (!list_empty(&mmlab_slab_caches)) {
 		pr_err("unload with caches not destroyed; their slabs stay allocated\n");
 		return;
 	}
-	rcu_barrier();	/* the slab structures freed after a grace period */
 	kmem_cache_destroy(slab_meta_cache);
 }
 
