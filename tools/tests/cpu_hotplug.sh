@@ -16,7 +16,6 @@
 # SKIP). RACE_SECONDS sets the race's length (default 3). The kernel log
 # is read from /dev/kmsg as it comes, so a long run cannot lose its start.
 # mmlab-race: yes
-# mmlab-race: yes
 
 . ./lib.sh
 

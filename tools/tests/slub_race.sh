@@ -14,7 +14,6 @@
 # RACE_SECONDS sets each run's length (default 3). The kernel log is read
 # from /dev/kmsg as it comes, so a long run cannot lose its start.
 # mmlab-race: yes
-# mmlab-race: yes
 
 . ./lib.sh
 
