@@ -541,8 +541,8 @@ static void unregister_waits_for_isolated(struct kunit *test)
 		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
 		goto out;
 	}
-	for (i = 0; i < 500 && mmlab_page_movable_ops(other); i++)
-		msleep(10);
+	for (i = 0; i < 250 && mmlab_page_movable_ops(other); i++)
+		msleep(20);
 	KUNIT_EXPECT_NULL(test, mmlab_page_movable_ops(other));
 	KUNIT_EXPECT_FALSE(test, mmlab_isolate_movable_page(other));
 	msleep(200);

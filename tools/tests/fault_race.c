@@ -38,6 +38,17 @@
 
 static double race_seconds = 4;
 
+/* Each access really made, in program order of its thread: no volatile. */
+static inline uint64_t rd(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void wr(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -94,7 +105,7 @@ static long fresh_mapping_dirty_words(size_t n)
 
 struct race {
 	pthread_barrier_t start;
-	volatile uint64_t *map;
+	uint64_t *map;
 	unsigned int round;
 	unsigned long foreign;	/* readers: non-zero words not a tag of ours */
 };
@@ -115,7 +126,7 @@ static void *writer(void *arg)
 	pthread_barrier_wait(&r->start);
 	for (k = 0; k < RACE_PAGES; k++) {
 		i = (k + w->id * RACE_PAGES / WRITERS) % RACE_PAGES;
-		r->map[i * words + w->id] = TAG(r->round, w->id, i);
+		wr(&r->map[i * words + w->id], TAG(r->round, w->id, i));
 	}
 	return NULL;
 }
@@ -142,7 +153,7 @@ static void *reader(void *arg)
 	for (k = 0; k < RACE_PAGES; k++) {
 		i = (RACE_PAGES - 1 - k + w->id * 5) % RACE_PAGES;
 		for (j = 0; j < WRITERS + 2; j++) {
-			uint64_t v = r->map[i * words + j];
+			uint64_t v = rd(&r->map[i * words + j]);
 
 			if (v && !is_our_tag(v, r->round, i))
 				bad++;
@@ -160,7 +171,7 @@ static unsigned long race_round(struct race *r, unsigned long *stray)
 	unsigned long lost = 0;
 	int t;
 
-	r->map = (volatile uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
+	r->map = (uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
 	pthread_barrier_init(&r->start, NULL, WRITERS + READERS);
 	for (t = 0; t < WRITERS + READERS; t++) {
 		w[t].race = r;
@@ -174,7 +185,7 @@ static unsigned long race_round(struct race *r, unsigned long *stray)
 	pthread_barrier_destroy(&r->start);
 	for (i = 0; i < RACE_PAGES; i++) {
 		for (j = 0; j < words; j++) {
-			uint64_t v = r->map[i * words + j];
+			uint64_t v = rd(&r->map[i * words + j]);
 
 			if (j < WRITERS)
 				lost += v != TAG(r->round, j, i);
@@ -182,7 +193,7 @@ static unsigned long race_round(struct race *r, unsigned long *stray)
 				*stray += v != 0;
 		}
 	}
-	munmap((void *)r->map, RACE_PAGES * psz);
+	munmap(r->map, RACE_PAGES * psz);
 	return lost;
 }
 
@@ -219,7 +230,7 @@ static void test_zero_page_race(void)
 
 struct cow {
 	pthread_barrier_t start;
-	volatile uint64_t *map;
+	uint64_t *map;
 	uint64_t tag;
 };
 
@@ -231,7 +242,7 @@ static void *cow_writer(void *arg)
 
 	pthread_barrier_wait(&c->start);
 	for (i = 0; i < RACE_PAGES; i++)
-		c->map[i * words] = c->tag | i;
+		wr(&c->map[i * words], c->tag | i);
 	return NULL;
 }
 
@@ -244,12 +255,12 @@ static void *cow_reader(void *arg)
 
 	pthread_barrier_wait(&c->start);
 	for (i = RACE_PAGES - 1; i >= 0; i--)
-		sum += c->map[i * words + 1];
+		sum += rd(&c->map[i * words + 1]);
 	return (void *)(uintptr_t)sum;
 }
 
 /* Race a reader and a writer; return words that are not ours or base. */
-static unsigned long cow_side(volatile uint64_t *map, uint64_t tag)
+static unsigned long cow_side(uint64_t *map, uint64_t tag)
 {
 	struct cow c = { .map = map, .tag = tag };
 	size_t words = psz / 8, i, j;
@@ -265,23 +276,23 @@ static unsigned long cow_side(volatile uint64_t *map, uint64_t tag)
 	pthread_barrier_destroy(&c.start);
 	for (i = 0; i < RACE_PAGES; i++)
 		for (j = 0; j < words; j++)
-			bad += map[i * words + j] != (j ? BASE(i, j) : (tag | i));
+			bad += rd(&map[i * words + j]) != (j ? BASE(i, j) : (tag | i));
 	return bad;
 }
 
 /* One fork: parent and child race on their sides, then check. */
 static int cow_round(unsigned long *parent_bad, unsigned long *child_bad)
 {
-	volatile uint64_t *map;
+	uint64_t *map;
 	size_t words = psz / 8, i, j;
 	int status, go[2];
 	pid_t pid;
 	char c = 0;
 
-	map = (volatile uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
+	map = (uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
 	for (i = 0; i < RACE_PAGES; i++)
 		for (j = 0; j < words; j++)
-			map[i * words + j] = BASE(i, j);
+			wr(&map[i * words + j], BASE(i, j));
 	if (pipe(go))
 		exit(2);
 	pid = fork();
@@ -301,7 +312,7 @@ static int cow_round(unsigned long *parent_bad, unsigned long *child_bad)
 	*child_bad += !WIFEXITED(status) || WEXITSTATUS(status);
 	close(go[0]);
 	close(go[1]);
-	munmap((void *)map, RACE_PAGES * psz);
+	munmap(map, RACE_PAGES * psz);
 	return 0;
 }
 
@@ -352,7 +363,7 @@ static void test_copy_under_failure(void)
 	const size_t n = 64;
 	size_t words = psz / 8, i, j;
 	unsigned long bad = 0, child_bad = 0;
-	volatile uint64_t *map;
+	uint64_t *map;
 	long injected0;
 	int status, go[2];
 	pid_t pid;
@@ -364,10 +375,10 @@ static void test_copy_under_failure(void)
 		tap(1, "fresh pages under fail_rmap # SKIP no %s", FAIL_RMAP);
 		return;
 	}
-	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	map = (uint64_t *)dev_map(n, MAP_PRIVATE);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < words; j++)
-			map[i * words + j] = BASE(i, j);
+			wr(&map[i * words + j], BASE(i, j));
 	if (pipe(go))
 		exit(2);
 	pid = fork();
@@ -377,7 +388,7 @@ static void test_copy_under_failure(void)
 			_exit(2);
 		for (i = 0; i < n; i++)
 			for (j = 0; j < words; j++)
-				child_bad += map[i * words + j] != BASE(i, j);
+				child_bad += rd(&map[i * words + j]) != BASE(i, j);
 		_exit(child_bad ? 1 : 0);
 	}
 	injected0 = fail_rmap_injected();
@@ -385,11 +396,11 @@ static void test_copy_under_failure(void)
 	if (!set_fail_rmap("100", "2", "-1"))
 		exit(2);
 	for (i = 0; i < n; i++)
-		map[i * words + 1] = ~BASE(i, 1);
+		wr(&map[i * words + 1], ~BASE(i, 1));
 	set_fail_rmap("0", "1", "0");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < words; j++)
-			bad += map[i * words + j] !=
+			bad += rd(&map[i * words + j]) !=
 			       (j == 1 ? ~BASE(i, 1) : BASE(i, j));
 	if (write(go[1], &c, 1) != 1)
 		exit(2);
@@ -400,26 +411,27 @@ static void test_copy_under_failure(void)
 	    fail_rmap_injected() > injected0,
 	    "copies under fail_rmap lose no byte (parent %lu words wrong, child status %#x)",
 	    bad, status);
-	munmap((void *)map, n * psz);
+	munmap(map, n * psz);
 	close(go[0]);
 	close(go[1]);
 
 	/* New pages over the zero page, same failures. */
-	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	map = (uint64_t *)dev_map(n, MAP_PRIVATE);
 	bad = 0;
 	for (i = 0; i < n; i++)
-		bad += map[i * words + 2] != 0;
+		bad += rd(&map[i * words + 2]) != 0;
 	if (!set_fail_rmap("100", "2", "-1"))
 		exit(2);
 	for (i = 0; i < n; i++)
-		map[i * words + 2] = BASE(i, 2);
+		wr(&map[i * words + 2], BASE(i, 2));
 	set_fail_rmap("0", "1", "0");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < words; j++)
-			bad += map[i * words + j] != (j == 2 ? BASE(i, 2) : 0);
-	tap(bad == 0, "fresh pages under fail_rmap: every write kept, the rest zero (%lu words not)",
+			bad += rd(&map[i * words + j]) != (j == 2 ? BASE(i, 2) : 0);
+	tap(bad == 0,
+	    "fresh pages under fail_rmap: every write kept, the rest zero (%lu words not)",
 	    bad);
-	munmap((void *)map, n * psz);
+	munmap(map, n * psz);
 }
 
 /* fork() cannot fail a page's entry into the child's object. */
@@ -427,7 +439,7 @@ static void test_fork_under_failure(void)
 {
 	const size_t n = 32;
 	size_t words = psz / 8, i, j;
-	volatile uint64_t *map;
+	uint64_t *map;
 	int status;
 	pid_t pid;
 
@@ -435,10 +447,10 @@ static void test_fork_under_failure(void)
 		tap(1, "fork under fail_rmap # SKIP no %s", FAIL_RMAP);
 		return;
 	}
-	map = (volatile uint64_t *)dev_map(n, MAP_PRIVATE);
+	map = (uint64_t *)dev_map(n, MAP_PRIVATE);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < words; j++)
-			map[i * words + j] = BASE(i, j);
+			wr(&map[i * words + j], BASE(i, j));
 	if (!set_fail_rmap("100", "1", "-1"))
 		exit(2);
 	pid = fork();
@@ -447,7 +459,7 @@ static void test_fork_under_failure(void)
 
 		for (i = 0; i < n; i++)
 			for (j = 0; j < words; j++)
-				bad += map[i * words + j] != BASE(i, j);
+				bad += rd(&map[i * words + j]) != BASE(i, j);
 		_exit(bad ? 1 : 0);
 	}
 	waitpid(pid, &status, 0);
@@ -455,7 +467,7 @@ static void test_fork_under_failure(void)
 	tap(WIFEXITED(status) && !WEXITSTATUS(status),
 	    "fork with fail_rmap failing every call: the child inherits every page (status %#x)",
 	    status);
-	munmap((void *)map, n * psz);
+	munmap(map, n * psz);
 }
 
 /* --- OOM kill of the faulter, the fault taken in the kernel --------------- */

@@ -68,7 +68,6 @@ static int stats_delta(const struct stats *before, const long *want)
 	return ok;
 }
 
-
 static uint64_t pagemap_pfn(void *addr)
 {
 	int fd = open("/proc/self/pagemap", O_RDONLY);
