@@ -210,6 +210,8 @@ static void test_zero_page_race(void)
 	} while (now() < end);
 	printf("# zero page race: %lu rounds of %d pages, %d writers, %d readers\n",
 	       rounds, RACE_PAGES, WRITERS, READERS);
+	printf("# report zero_page_race rounds %lu\n", rounds);
+	printf("# report zero_page_race lost_writes %lu\n", lost);
 	tap(lost == 0, "racing readers and writers: no write lost (%lu lost)",
 	    lost);
 	tap(r.foreign == 0 && stray == 0,
@@ -220,6 +222,10 @@ static void test_zero_page_race(void)
 	    "another process's fresh mapping reads zeroes (%ld words not)",
 	    dirty_words);
 	dirty_bytes = zero_page_dirty();
+	printf("# report zero_page_race corrupted_words %ld\n",
+	       (long)(r.foreign + stray) + (dirty_words < 0 ? 1 : dirty_words));
+	printf("# report zero_page_race corrupted_zero_page_bytes %ld\n",
+	       dirty_bytes < 0 ? 1 : dirty_bytes);
 	tap(dirty_bytes == 0, "the zero page is all zeroes (%ld bytes not)",
 	    dirty_bytes);
 }
@@ -326,6 +332,9 @@ static void test_cow_race(void)
 		rounds++;
 	} while (now() < end);
 	printf("# cow race: %lu forks of %d pages\n", rounds, RACE_PAGES);
+	printf("# report cow_race forks %lu\n", rounds);
+	printf("# report cow_race corrupted_words %lu\n", parent_bad);
+	printf("# report cow_race corrupted_child_rounds %lu\n", child_bad);
 	tap(parent_bad == 0,
 	    "after fork, the parent sees only its writes and what was there (%lu words not)",
 	    parent_bad);
@@ -407,6 +416,8 @@ static void test_copy_under_failure(void)
 	waitpid(pid, &status, 0);
 	printf("# fail_rmap injected %ld failures\n",
 	       fail_rmap_injected() - injected0);
+	printf("# report fail_rmap_copy corrupted_words %lu\n",
+	       bad + (WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1));
 	tap(bad == 0 && WIFEXITED(status) && !WEXITSTATUS(status) &&
 	    fail_rmap_injected() > injected0,
 	    "copies under fail_rmap lose no byte (parent %lu words wrong, child status %#x)",
@@ -428,6 +439,7 @@ static void test_copy_under_failure(void)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < words; j++)
 			bad += rd(&map[i * words + j]) != (j == 2 ? BASE(i, 2) : 0);
+	printf("# report fail_rmap_new corrupted_words %lu\n", bad);
 	tap(bad == 0,
 	    "fresh pages under fail_rmap: every write kept, the rest zero (%lu words not)",
 	    bad);
@@ -464,6 +476,8 @@ static void test_fork_under_failure(void)
 	}
 	waitpid(pid, &status, 0);
 	set_fail_rmap("0", "1", "0");
+	printf("# report fork_fail_rmap lost_child_pages %d\n",
+	       !(WIFEXITED(status) && !WEXITSTATUS(status)));
 	tap(WIFEXITED(status) && !WEXITSTATUS(status),
 	    "fork with fail_rmap failing every call: the child inherits every page (status %#x)",
 	    status);
@@ -523,7 +537,7 @@ static void test_oom_kill_in_kernel(void)
 int main(void)
 {
 	const char *s = getenv("RACE_SECONDS");
-	long fp0, dirty;
+	long fp0, fp1, dirty;
 
 	if (s && atof(s) > 0)
 		race_seconds = atof(s);
@@ -539,8 +553,10 @@ int main(void)
 	dirty = fresh_mapping_dirty_words(RACE_PAGES);
 	tap(dirty == 0 && zero_page_dirty() == 0,
 	    "at the end the zero page is still all zeroes");
-	tap(drained_free_pages() == fp0, "nothing leaked: free pages %ld, at start %ld",
-	    drained_free_pages(), fp0);
+	fp1 = drained_free_pages();
+	printf("# report leaked_pages %ld\n", fp0 - fp1);
+	tap(fp1 == fp0, "nothing leaked: free pages %ld, at start %ld", fp1,
+	    fp0);
 	if (tap_n != NR_CASES)
 		printf("# reported %d cases, planned %d\n", tap_n, NR_CASES);
 	return tap_failed || tap_n != NR_CASES;

@@ -47,6 +47,8 @@ lost=0
 unloads=0
 busy_unloads=0
 isolated=0
+leaked=0
+leaked_iso=0
 end=$(($(date +%s) + secs))
 while [ $rounds -lt 2 ] || [ "$(date +%s)" -lt $end ]; do
 	rounds=$((rounds + 1))
@@ -91,14 +93,21 @@ while [ $rounds -lt 2 ] || [ "$(date +%s)" -lt $end ]; do
 	[ "$free1" = "$free0" ] || {
 		diag "round $rounds: free pages $free0 before, $free1 after"
 		lost=$((lost + 1))
+		leaked=$((leaked + ${free0:-0} - ${free1:-0}))
 	}
-	[ "$(isolated_blocks)" = 0 ] || isolated=$((isolated + 1))
+	iso=$(isolated_blocks)
+	[ "$iso" = 0 ] || {
+		isolated=$((isolated + 1))
+		leaked_iso=$((leaked_iso + ${iso:-1}))
+	}
 	mmlab-unload >/dev/null 2>&1
 done
 mmlab-load >/dev/null 2>&1
 
 diag "report unload_race rounds $rounds"
 diag "report unload_race cma_unloaded_while_busy $busy_unloads"
+diag "report unload_race leaked_pages $leaked"
+diag "report unload_race leaked_isolated_pageblocks $leaked_iso"
 is "every round unloaded mmlab_fault and mmlab_cma ($rounds rounds)" \
 	"$unloads" $((rounds * 2))
 is "every page of the region free again after each unload" "$lost" 0
