@@ -27,41 +27,6 @@ buddy_order() {
 		$D/buddyinfo
 }
 
-# Free pages in pagetypeinfo's free-list rows, all types.
-pagetype_free() {
-	awk -v n="$NODE," '$1 == "Node" && $2 == n && $5 == "type" {
-		p = 1
-		for (i = 7; i <= NF; i++) { s += $i * p; p *= 2 }
-	} END { print s + 0 }' $D/pagetypeinfo
-}
-
-# First value of a zoneinfo line of our node: "pages free", "min", ...
-zone_field() {
-	awk -v n="$NODE," -v f="$1" '
-		$1 == "Node" { in_node = ($2 == n); next }
-		!in_node { next }
-		f == "pages free" && $1 == "pages" && $2 == "free" { print $3; exit }
-		$1 == f { print $2; exit }' $D/zoneinfo
-}
-
-# Pages on the per-CPU lists: the sum of the pagesets' "count:" lines.
-pcp_pages() {
-	awk -v n="$NODE," '
-		$1 == "Node" { in_node = ($2 == n); next }
-		in_node && $1 == "count:" { s += $2 }
-		END { print s + 0 }' $D/zoneinfo
-}
-
-vmstat_field() {
-	awk -v f="$1" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' \
-		$D/vmstat
-}
-
-info_field() {
-	mmlabctl info | awk -v f="$1" -v n="$NODE" \
-		'$1 == "region" && $2 == n { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
-}
-
 held_pages() {
 	awk '$1 == "holding" { print $4 }' "$1"
 }

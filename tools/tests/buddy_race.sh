@@ -19,7 +19,6 @@
 . ./lib.sh
 
 D=/sys/kernel/debug/mmlab
-ON=/sys/devices/system/cpu/cpu1/online
 NODE=0
 secs=${RACE_SECONDS:-4}
 pids=
@@ -27,40 +26,12 @@ old_mfk=
 
 cleanup() {
 	reap
-	[ -w "$ON" ] && echo 1 > "$ON" 2>/dev/null
+	[ -w "$CPU1_ONLINE" ] && echo 1 > "$CPU1_ONLINE" 2>/dev/null
 	[ -n "$old_mfk" ] && echo "$old_mfk" > $D/min_free_kbytes 2>/dev/null
 }
 trap cleanup EXIT
 
-cpu1() {
-	echo "$1" > "$ON" 2>/dev/null
-}
-
 # --- Readers of the debugfs files, as buddy_ops.sh reads them ----------------
-
-pagetype_free() {
-	awk -v n="$NODE," '$1 == "Node" && $2 == n && $5 == "type" {
-		p = 1
-		for (i = 7; i <= NF; i++) { s += $i * p; p *= 2 }
-	} END { print s + 0 }' $D/pagetypeinfo
-}
-
-# First value of a zoneinfo line of our zone: "pages free", "low", ...
-zone_field() {
-	awk -v n="$NODE," -v f="$1" '
-		$1 == "Node" { in_node = ($2 == n); next }
-		!in_node { next }
-		f == "pages free" && $1 == "pages" && $2 == "free" { print $3; exit }
-		$1 == f { print $2; exit }' $D/zoneinfo
-}
-
-# Pages on the per-CPU lists zoneinfo shows (those of the online CPUs).
-pcp_pages() {
-	awk -v n="$NODE," '
-		$1 == "Node" { in_node = ($2 == n); next }
-		in_node && $1 == "count:" { s += $2 }
-		END { print s + 0 }' $D/zoneinfo
-}
 
 # cpu_field CPU FIELD: CPU's "count:", "high:" or "batch:" in our zone's
 # pagesets, empty if zoneinfo does not list CPU.
@@ -77,16 +48,6 @@ listed_cpus() {
 		$1 == "Node" { in_node = ($2 == n); next }
 		in_node && $1 == "cpu:" { printf "%s%s", s, $2; s = " " }
 		END { print "" }' $D/zoneinfo
-}
-
-vmstat_field() {
-	awk -v f="$1" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' \
-		$D/vmstat
-}
-
-info_field() {
-	mmlabctl info | awk -v f="$1" -v n="$NODE" \
-		'$1 == "region" && $2 == n { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
 }
 
 # --- What must hold ------------------------------------------------------------
@@ -149,19 +110,10 @@ no_bad_page_log() {
 
 # --- Preconditions ---------------------------------------------------------------
 
-if [ ! -e "$ON" ]; then
-	skip "cpu1 offline and online" "no $ON (one CPU, or cpu1 cannot go offline)"
+if ! need_cpu1_hotplug; then
 	done_testing
 	exit
 fi
-if ! cpu1 1 || ! cpu1 0; then
-	skip "cpu1 offline and online" "cpu1 cannot be taken offline on this kernel"
-	cpu1 1
-	done_testing
-	exit
-fi
-cpu1 1
-ok "cpu1 goes offline and online"
 mark=$(dmesg_mark)
 is "the region's spanned pages = INFO's" "$(zone_field spanned)" "$(info_field pages)"
 echo 1 > $D/drain
@@ -219,7 +171,7 @@ diag "$(grep '^# stats' churn0.out churn1.out)"
 is "the process pinned to cpu0 exits 0" "$rc0" 0
 is "the process pinned to cpu1 exits 0" "$rc1" 0
 check "cpu1 went offline during the race ($flips times)" test "$flips" -gt 0
-check "cpu1 is online again" grep -q 1 "$ON"
+check "cpu1 is online again" grep -q 1 "$CPU1_ONLINE"
 is "min_free_kbytes restored" "$(cat $D/min_free_kbytes)" "$old_mfk"
 old_mfk=
 account "after the race"

@@ -25,10 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
-}
-
 mark=$(dmesg_mark)
 
 # --- Reload mmlab_cma with areas -------------------------------------------

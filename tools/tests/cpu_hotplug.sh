@@ -20,8 +20,6 @@
 . ./lib.sh
 
 D=/sys/kernel/debug/mmlab
-S=$D/slab
-ON=/sys/devices/system/cpu/cpu1/online
 secs=${RACE_SECONDS:-3}
 pids=
 
@@ -30,22 +28,9 @@ klog=
 cleanup() {
 	reap
 	[ -n "$klog" ] && kill "$klog" 2>/dev/null
-	[ -w "$ON" ] && echo 1 > "$ON" 2>/dev/null
+	[ -w "$CPU1_ONLINE" ] && echo 1 > "$CPU1_ONLINE" 2>/dev/null
 }
 trap cleanup EXIT
-
-settle() {
-	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
-	echo 1 > $D/drain
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
-}
-
-slabinfo_pages() {
-	awk 'NR > 2 { t += $15 * $6 } END { print t + 0 }' $D/slabinfo
-}
 
 # state: the numbers that must come back, on one line; sets $free.
 state() {
@@ -56,23 +41,10 @@ state() {
 	state="$state caches=$(grep -c '^race-' $D/slabinfo)"
 }
 
-cpu1() {
-	echo "$1" > "$ON" 2>/dev/null
-}
-
-if [ ! -e "$ON" ]; then
-	skip "cpu1 offline and online" "no $ON (one CPU, or cpu1 cannot go offline)"
+if ! need_cpu1_hotplug; then
 	done_testing
 	exit
 fi
-if ! cpu1 1 || ! cpu1 0; then
-	skip "cpu1 offline and online" "cpu1 cannot be taken offline on this kernel"
-	cpu1 1
-	done_testing
-	exit
-fi
-cpu1 1
-ok "cpu1 goes offline and online"
 
 cat /dev/kmsg > klog.txt 2>/dev/null &
 klog=$!
@@ -107,7 +79,7 @@ grep -v '^1\.\.' r1.out | sed 's/^\(not \)*ok [0-9]* - /&cpu1: /'
 is "the group pinned to cpu0 exits 0" "$rc0" 0
 is "the group pinned to cpu1 exits 0" "$rc1" 0
 check "cpu1 went offline during the race ($flips times)" test "$flips" -gt 0
-check "cpu1 is online again" grep -q 1 "$ON"
+check "cpu1 is online again" grep -q 1 "$CPU1_ONLINE"
 state
 diag "after the race: $state"
 is "after the race: every page back, counters right, no cache left" \

@@ -234,6 +234,30 @@ static void test_zero_page_race(void)
 
 #define BASE(i, j)	(0x62617365ULL << 32 | (uint64_t)(i) << 16 | (j))
 
+/* @n private pages, every word j of page i holding BASE(i, j). */
+static uint64_t *map_base(size_t n)
+{
+	uint64_t *map = (uint64_t *)dev_map(n, MAP_PRIVATE);
+	size_t words = psz / 8, i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			wr(&map[i * words + j], BASE(i, j));
+	return map;
+}
+
+/* Words of @n pages of @map that no longer hold BASE(i, j). */
+static unsigned long base_changed(uint64_t *map, size_t n)
+{
+	size_t words = psz / 8, i, j;
+	unsigned long bad = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < words; j++)
+			bad += rd(&map[i * words + j]) != BASE(i, j);
+	return bad;
+}
+
 struct cow {
 	pthread_barrier_t start;
 	uint64_t *map;
@@ -290,15 +314,11 @@ static unsigned long cow_side(uint64_t *map, uint64_t tag)
 static int cow_round(unsigned long *parent_bad, unsigned long *child_bad)
 {
 	uint64_t *map;
-	size_t words = psz / 8, i, j;
 	int status, go[2];
 	pid_t pid;
 	char c = 0;
 
-	map = (uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
-	for (i = 0; i < RACE_PAGES; i++)
-		for (j = 0; j < words; j++)
-			wr(&map[i * words + j], BASE(i, j));
+	map = map_base(RACE_PAGES);
 	if (pipe(go))
 		exit(2);
 	pid = fork();
@@ -371,7 +391,7 @@ static void test_copy_under_failure(void)
 {
 	const size_t n = 64;
 	size_t words = psz / 8, i, j;
-	unsigned long bad = 0, child_bad = 0;
+	unsigned long bad = 0;
 	uint64_t *map;
 	long injected0;
 	int status, go[2];
@@ -384,10 +404,7 @@ static void test_copy_under_failure(void)
 		tap(1, "fresh pages under fail_rmap # SKIP no %s", FAIL_RMAP);
 		return;
 	}
-	map = (uint64_t *)dev_map(n, MAP_PRIVATE);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < words; j++)
-			wr(&map[i * words + j], BASE(i, j));
+	map = map_base(n);
 	if (pipe(go))
 		exit(2);
 	pid = fork();
@@ -395,10 +412,7 @@ static void test_copy_under_failure(void)
 		/* Hold every page (copy-on-write) until the parent is done. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(2);
-		for (i = 0; i < n; i++)
-			for (j = 0; j < words; j++)
-				child_bad += rd(&map[i * words + j]) != BASE(i, j);
-		_exit(child_bad ? 1 : 0);
+		_exit(base_changed(map, n) ? 1 : 0);
 	}
 	injected0 = fail_rmap_injected();
 	/* Every other page entering an object fails: half the copies. */
@@ -450,7 +464,6 @@ static void test_copy_under_failure(void)
 static void test_fork_under_failure(void)
 {
 	const size_t n = 32;
-	size_t words = psz / 8, i, j;
 	uint64_t *map;
 	int status;
 	pid_t pid;
@@ -459,21 +472,12 @@ static void test_fork_under_failure(void)
 		tap(1, "fork under fail_rmap # SKIP no %s", FAIL_RMAP);
 		return;
 	}
-	map = (uint64_t *)dev_map(n, MAP_PRIVATE);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < words; j++)
-			wr(&map[i * words + j], BASE(i, j));
+	map = map_base(n);
 	if (!set_fail_rmap("100", "1", "-1"))
 		exit(2);
 	pid = fork();
-	if (!pid) {
-		unsigned long bad = 0;
-
-		for (i = 0; i < n; i++)
-			for (j = 0; j < words; j++)
-				bad += rd(&map[i * words + j]) != BASE(i, j);
-		_exit(bad ? 1 : 0);
-	}
+	if (!pid)
+		_exit(base_changed(map, n) ? 1 : 0);
 	waitpid(pid, &status, 0);
 	set_fail_rmap("0", "1", "0");
 	printf("# report fork_fail_rmap lost_child_pages %d\n",

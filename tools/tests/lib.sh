@@ -113,6 +113,94 @@ drained_buddy_free() {
 	buddy_free "$@"
 }
 
+# --- Readers of mmlab's debugfs files ----------------------------------------
+# They read /sys/kernel/debug/mmlab at the time of the call; those of one
+# region's rows take it from $NODE (0 if unset).
+
+MMLAB_DEBUGFS=/sys/kernel/debug/mmlab
+
+# vmstat KEY: a counter of the vmstat file, empty if there is none.
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' $MMLAB_DEBUGFS/vmstat
+}
+
+# vmstat_field KEY: the same, 0 if there is none.
+vmstat_field() {
+	awk -v f="$1" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' \
+		$MMLAB_DEBUGFS/vmstat
+}
+
+# settle: shrink every cache, then drain the per-CPU lists.
+settle() {
+	for c in $(ls $MMLAB_DEBUGFS/slab); do
+		echo 1 > $MMLAB_DEBUGFS/slab/$c/shrink
+	done
+	echo 1 > $MMLAB_DEBUGFS/drain
+}
+
+# Pages of every slab slabinfo lists: num_slabs x pagesperslab.
+slabinfo_pages() {
+	awk 'NR > 2 { t += $15 * $6 } END { print t + 0 }' $MMLAB_DEBUGFS/slabinfo
+}
+
+# Free pages in pagetypeinfo's free-list rows of region $NODE, all types.
+pagetype_free() {
+	awk -v n="${NODE:-0}," '$1 == "Node" && $2 == n && $5 == "type" {
+		p = 1
+		for (i = 7; i <= NF; i++) { s += $i * p; p *= 2 }
+	} END { print s + 0 }' $MMLAB_DEBUGFS/pagetypeinfo
+}
+
+# zone_field FIELD: the first value of a zoneinfo line of region $NODE:
+# "pages free", "min", "low", "spanned" ...
+zone_field() {
+	awk -v n="${NODE:-0}," -v f="$1" '
+		$1 == "Node" { in_node = ($2 == n); next }
+		!in_node { next }
+		f == "pages free" && $1 == "pages" && $2 == "free" { print $3; exit }
+		$1 == f { print $2; exit }' $MMLAB_DEBUGFS/zoneinfo
+}
+
+# Pages on region $NODE's per-CPU lists: the sum of the pagesets' "count:"
+# lines (zoneinfo lists those of the online CPUs).
+pcp_pages() {
+	awk -v n="${NODE:-0}," '
+		$1 == "Node" { in_node = ($2 == n); next }
+		in_node && $1 == "count:" { s += $2 }
+		END { print s + 0 }' $MMLAB_DEBUGFS/zoneinfo
+}
+
+# info_field FIELD: a field of region $NODE in `mmlabctl info`.
+info_field() {
+	mmlabctl info | awk -v f="$1" -v n="${NODE:-0}" \
+		'$1 == "region" && $2 == n { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
+}
+
+# --- CPU hotplug ---------------------------------------------------------------
+
+CPU1_ONLINE=/sys/devices/system/cpu/cpu1/online
+
+# cpu1 0|1: take cpu1 offline or bring it online.
+cpu1() {
+	echo "$1" > $CPU1_ONLINE 2>/dev/null
+}
+
+# need_cpu1_hotplug: true if cpu1 goes offline and online here (one case);
+# otherwise one SKIP case with the reason, and false.
+need_cpu1_hotplug() {
+	if [ ! -e $CPU1_ONLINE ]; then
+		skip "cpu1 offline and online" "no $CPU1_ONLINE (one CPU, or cpu1 cannot go offline)"
+		return 1
+	fi
+	if ! cpu1 1 || ! cpu1 0; then
+		skip "cpu1 offline and online" "cpu1 cannot be taken offline on this kernel"
+		cpu1 1
+		return 1
+	fi
+	cpu1 1
+	ok "cpu1 goes offline and online"
+}
+
 # wait_holding FILE PID: wait until the background `mmlabctl hold` PID has
 # printed its "holding" line into FILE; fails if it exits first.
 wait_holding() {

@@ -28,20 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-settle() {
-	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
-	echo 1 > $D/drain
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
-}
-
-# Pages of every slab slabinfo lists: num_slabs x pagesperslab.
-slabinfo_pages() {
-	awk 'NR > 2 { t += $15 * $6 } END { print t + 0 }' $D/slabinfo
-}
-
 # "name active_objs" of the kmalloc caches.
 kmalloc_objs() {
 	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' $D/slabinfo

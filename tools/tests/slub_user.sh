@@ -23,19 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Give back what caches and per-CPU lists keep, so free pages compare.
-settle() {
-	for c in $(ls $S); do echo 1 > $S/$c/shrink; done
-	echo 1 > $D/drain
-}
-
 # slab FIELD CACHE: field FIELD of CACHE's slabinfo row.
 slab() {
 	awk -v c="$2" -v f="$1" '$1 == c { print $f }' $D/slabinfo
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
 }
 
 mark=$(dmesg_mark)

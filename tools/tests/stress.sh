@@ -36,10 +36,6 @@ report() {
 	echo "# report $*"
 }
 
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2 }' $D/vmstat
-}
-
 settle() {
 	for c in $(ls $D/slab); do echo 1 > $D/slab/$c/shrink; done
 	drained_buddy_free
