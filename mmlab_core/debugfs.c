@@ -13,6 +13,7 @@ static struct dentry *mmlab_debugfs;
 /**
  * mmlab_debugfs_root() - the mmlab directory in debugfs.
  *
+ * Description:
  * Every module puts its files under /sys/kernel/debug/mmlab/; mmlab_core
  * creates the directory at load and removes it, recursively, at unload.
  *

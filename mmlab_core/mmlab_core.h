@@ -91,6 +91,7 @@ enum mmlab_page_owner {
  *	list or a migration list, depending on its state.
  * @private: owner's word while allocated and off every list.
  * @_mapcount: number of user mappings minus one, as struct page's.
+ * @_pad: unused: explicit padding to the size of @lru.
  *
  * 24 bytes on 64-bit, against 64 for struct page: the fields that the
  * kernel keeps for the page cache, memcg and compound pages have no use

@@ -31,6 +31,7 @@ static bool mmlab_sealed;
 /**
  * mmlab_nr_regions() - number of regions.
  *
+ * Description:
  * The set is fixed once mmlab_core has loaded; ids run from 0 to the
  * returned value minus one.
  *

@@ -346,7 +346,9 @@ int mmlab_rmap_init(void)
 	return 0;
 }
 
-/** mmlab_rmap_exit() - undo mmlab_rmap_init(). */
+/**
+ * mmlab_rmap_exit() - undo mmlab_rmap_init().
+ */
 void mmlab_rmap_exit(void)
 {
 	if (mmlab_user_movable_id > 0)

@@ -132,7 +132,11 @@ static unsigned long mmlab_mm_rss(struct mmlab_mm *mmm)
 	return n;
 }
 
-/** mmlab_oom_kill_wanted() - Return: the oom_policy is "kill". */
+/**
+ * mmlab_oom_kill_wanted() - is the oom_policy "kill"?
+ *
+ * Return: true if it is.
+ */
 bool mmlab_oom_kill_wanted(void)
 {
 	return READ_ONCE(mmlab_oom_policy_kill);
@@ -141,6 +145,7 @@ bool mmlab_oom_kill_wanted(void)
 /**
  * mmlab_oom_kill() - kill the process holding the most mmlab pages.
  *
+ * Description:
  * As the kernel's OOM killer waits for a victim rather than choosing
  * another, a holder that is already dying (SIGKILL pending, or its task
  * gone and its mm being torn down: exit_mm() clears task->mm before
@@ -314,7 +319,9 @@ int mmlab_stats_init(void)
 	return 0;
 }
 
-/** mmlab_stats_exit() - remove the debugfs files. */
+/**
+ * mmlab_stats_exit() - remove the debugfs files.
+ */
 void mmlab_stats_exit(void)
 {
 	debugfs_remove_recursive(mmlab_fault_dir);

@@ -512,7 +512,9 @@ static const struct file_operations vmallocinfo_fops = {
 	.release = single_release,
 };
 
-/** mmlab_slub_debugfs_init() - create slabinfo, slab/ and vmallocinfo. */
+/**
+ * mmlab_slub_debugfs_init() - create slabinfo, slab/ and vmallocinfo.
+ */
 void mmlab_slub_debugfs_init(void)
 {
 	struct dentry *root = mmlab_debugfs_root();
@@ -526,7 +528,9 @@ void mmlab_slub_debugfs_init(void)
 					   &vmallocinfo_fops);
 }
 
-/** mmlab_slub_debugfs_exit() - remove them. */
+/**
+ * mmlab_slub_debugfs_exit() - remove slabinfo, slab/ and vmallocinfo.
+ */
 void mmlab_slub_debugfs_exit(void)
 {
 	debugfs_remove(top_files[0]);

@@ -251,7 +251,9 @@ int mmlab_kmalloc_init(void)
 	return 0;
 }
 
-/** mmlab_kmalloc_exit() - destroy the kmalloc caches. */
+/**
+ * mmlab_kmalloc_exit() - destroy the kmalloc caches.
+ */
 void mmlab_kmalloc_exit(void)
 {
 	unsigned int i;

@@ -632,28 +632,44 @@ EXPORT_SYMBOL_GPL(mmlab_vmalloc_to_page);
 
 /* --- Introspection (debugfs, KUnit) ----------------------------------------------------------- */
 
-/** Return: the window's first address. */
+/**
+ * mmlab_vmalloc_window_start() - where the window starts.
+ *
+ * Return: the window's first address.
+ */
 unsigned long mmlab_vmalloc_window_start(void)
 {
 	return window_start;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_vmalloc_window_start);
 
-/** Return: the window's size in bytes. */
+/**
+ * mmlab_vmalloc_window_size() - the size of the window.
+ *
+ * Return: the window's size in bytes.
+ */
 unsigned long mmlab_vmalloc_window_size(void)
 {
 	return window_size;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_vmalloc_window_size);
 
-/** Return: pages waiting for a lazy purge. */
+/**
+ * mmlab_vmalloc_lazy_pages() - pages of lazily freed areas.
+ *
+ * Return: pages waiting for a lazy purge.
+ */
 unsigned long mmlab_vmalloc_lazy_pages(void)
 {
 	return READ_ONCE(lazy_nr);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_vmalloc_lazy_pages);
 
-/** Return: bytes in the free tree. */
+/**
+ * mmlab_vmalloc_free_va() - free address space.
+ *
+ * Return: bytes in the free tree.
+ */
 unsigned long mmlab_vmalloc_free_va(void)
 {
 	struct rb_node *node;
@@ -667,7 +683,11 @@ unsigned long mmlab_vmalloc_free_va(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_vmalloc_free_va);
 
-/** Return: the largest hole, as the free tree's root caches it. */
+/**
+ * mmlab_vmalloc_largest_hole() - the largest free range.
+ *
+ * Return: the largest hole, as the free tree's root caches it.
+ */
 unsigned long mmlab_vmalloc_largest_hole(void)
 {
 	unsigned long max;
@@ -682,6 +702,7 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_vmalloc_largest_hole);
 /**
  * mmlab_vmalloc_check_tree() - check the free tree's invariants.
  *
+ * Description:
  * Holes in address order, inside the window, neither overlapping nor
  * touching (they would have merged), and every cached subtree maximum
  * right.
@@ -829,6 +850,7 @@ fail:
 /**
  * mmlab_vmalloc_check_param() - check the window_mb parameter.
  *
+ * Description:
  * The kernel's parser has already refused what is not an unsigned int
  * (malformed: -EINVAL, overflowing: -ERANGE, with its own log line).
  * vmap(), which reserves the window, maps no more pages than the kernel
@@ -856,6 +878,7 @@ int mmlab_vmalloc_check_param(void)
 /**
  * mmlab_vmalloc_init() - reserve the window and seed the free tree.
  *
+ * Description:
  * Called once mmlab_vmalloc_check_param() has passed.
  *
  * Return: 0 or -errno.
@@ -886,7 +909,9 @@ int mmlab_vmalloc_init(void)
 	return 0;
 }
 
-/** mmlab_vmalloc_exit() - free leftovers and give the window back. */
+/**
+ * mmlab_vmalloc_exit() - free leftovers and give the window back.
+ */
 void mmlab_vmalloc_exit(void)
 {
 	struct mmlab_vmap_area *va;
