@@ -7,11 +7,17 @@
 #   make install         modules_install + depmod
 #   make dkms-install    add, build and install through DKMS
 #   make check           every test on every board; ends "N passed, M failed"
+#   make check TESTS=fault.sh,cma.sh BOARDS=x86_64-lab LAYERS=guest
+#                        a part of it: those in-guest tests, on that board,
+#                        that layer only (each comma-separated; empty: all)
 #   make demo            boot the arm64 board and show the region
+#   make setup           install what the checks and boards need (check and
+#                        demo do it first; tools/setup-host says what changes)
 #   make bench           mmlab vs the kernel's allocators on the stock boards
 #                        of both arches; tables and charts in bench/results
-#   make style           checkpatch.pl --strict on our sources
+#   make style           checkpatch.pl --strict and kernel-doc on our sources
 #   make sparse          a sparse (C=2) build
+#   make help            this list
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -23,7 +29,14 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) \
 
 export MMLAB_CACHE
 
-.PHONY: all modules clean install dkms-install check style sparse demo bench stress
+# make check's selection, passed to tools/prepare-host and tools/check:
+# LAYERS (host,kunit,guest), BOARDS (x86_64-stock,x86_64-lab,arm64-stock,
+# arm64-lab; x86_64-kcsan too) and TESTS (in-guest test scripts), each
+# comma-separated; empty means all.
+SELECT = $(if $(LAYERS),--layers $(LAYERS)) $(if $(BOARDS),--boards $(BOARDS))
+
+.PHONY: all modules clean install dkms-install check style sparse demo bench \
+	stress setup help
 
 all: modules
 
@@ -43,16 +56,26 @@ dkms-install:
 	dkms build mmlab/$(VERSION) -k $(KERNELRELEASE)
 	dkms install mmlab/$(VERSION) -k $(KERNELRELEASE)
 
-check:
-	tools/check
+# What a new machine lacks is installed first, so that make check and make
+# demo can each be the first command (tools/setup-host says what it
+# changes). make check's preparation (tools/prepare-host) also builds the
+# lab kernels while the packages install; it fails only when the packages
+# cannot be installed (a kernel that does not build is reported by
+# tools/check, with its log).
+setup:
+	tools/setup-host
 
-style:
+check:
+	tools/prepare-host $(SELECT)
+	tools/check $(SELECT) $(if $(TESTS),--tests $(TESTS))
+
+style: setup
 	tools/style
 
-sparse:
+sparse: setup
 	tools/sparse
 
-demo:
+demo: setup
 	tools/demo
 
 # BENCH_ARGS: e.g. --arch x86_64 --profile quick (tools/bench/run --help)
@@ -63,3 +86,6 @@ bench:
 # writes docs/reliability.md
 stress:
 	tools/stress $(STRESS_ARGS)
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
