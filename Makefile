@@ -65,9 +65,14 @@ dkms-install:
 setup:
 	tools/setup-host
 
+# TESTS=, BOARDS= and LAYERS= on make's command line would reach every make
+# below (MAKEFLAGS; TESTS= would replace tools/Makefile's list of programs):
+# they go to the tools as options only.
+CLEAN_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u TESTS -u BOARDS -u LAYERS
+
 check:
-	tools/prepare-host $(SELECT)
-	tools/check $(SELECT) $(if $(TESTS),--tests $(TESTS))
+	$(CLEAN_ENV) tools/prepare-host $(SELECT)
+	$(CLEAN_ENV) tools/check $(SELECT) $(if $(TESTS),--tests $(TESTS))
 
 style: setup
 	tools/style
