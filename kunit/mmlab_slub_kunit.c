@@ -7,7 +7,8 @@
  * ksize, bulk operations, and many threads at once; the layout of small
  * red-zoned objects, a destroy refused while objects are left, a debug
  * allocation whose region is full, the nr_slab_* counters, a CPU going
- * offline with slabs, and two frees of one object racing.
+ * offline with slabs, two frees of one object racing, and a slab lookup
+ * interrupted by the release of its slab.
  *
  * The debug tests make mmlab_slub log one line per injected bug; those
  * lines are expected.
@@ -15,6 +16,7 @@
 #include <kunit/test.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -828,6 +830,94 @@ static void free_race_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(0), before);
 }
 
+/*
+ * A slab lookup interrupted by the release of its slab, as a double kfree
+ * racing with the free that empties the slab: each round allocates the one
+ * object of a slab (a debug cache with min_partial 0, so that freeing it
+ * gives the slab back to the buddy at once) and arms a timer on this CPU
+ * that frees it, while the test looks the object's slab up, as kfree and
+ * ksize do, until the timer has run. The interrupt lands anywhere in the
+ * lookup, now and then between its reading that the page is a slab and its
+ * reading the slab pointer. Every lookup must find the cache's slab or
+ * none; never what the buddy's free list links, which share the word with
+ * the slab pointer, make of a slab.
+ */
+#define LOOKUP_ROUNDS	1000
+
+struct lookup_race {
+	struct hrtimer timer;
+	struct mmlab_kmem_cache *s;
+	void *obj;
+	bool freed;
+};
+
+static enum hrtimer_restart lookup_race_free(struct hrtimer *timer)
+{
+	struct lookup_race *lr = container_of(timer, struct lookup_race, timer);
+
+	mmlab_kmem_cache_free(lr->s, lr->obj);
+	WRITE_ONCE(lr->freed, true);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Look the object's slab up until the timer freed it; count the answers.
+ * One read-side section for the lot keeps the loop tight, so that the
+ * interrupt lands in the lookup itself more often.
+ */
+static void lookup_until_freed(struct lookup_race *lr, unsigned long *in_slab,
+			       unsigned long *not_slab, unsigned long *wrong)
+{
+	struct mmlab_slab *slab;
+
+	rcu_read_lock();
+	while (!READ_ONCE(lr->freed)) {
+		slab = mmlab_virt_to_slab(lr->obj);
+		if (!slab)
+			(*not_slab)++;
+		else if (READ_ONCE(slab->cache) == lr->s)
+			(*in_slab)++;
+		else
+			(*wrong)++;
+	}
+	rcu_read_unlock();
+}
+
+static void lookup_release_race_test(struct kunit *test)
+{
+	unsigned long in_slab = 0, not_slab = 0, wrong = 0;
+	struct lookup_race *lr;
+	int r;
+
+	lr = kunit_kzalloc(test, sizeof(*lr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lr);
+	lr->s = make_cache(test, "kunit-lookup", 2048, 0,
+			   MMLAB_SLAB_CONSISTENCY_CHECKS, NULL);
+	lr->s->min_partial = 0;
+	hrtimer_init(&lr->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	lr->timer.function = lookup_race_free;
+	for (r = 0; r < LOOKUP_ROUNDS; r++) {
+		lr->obj = mmlab_kmem_cache_alloc(lr->s, GFP);
+		KUNIT_ASSERT_NOT_NULL(test, lr->obj);
+		WRITE_ONCE(lr->freed, false);
+		migrate_disable();	/* the timer fires on this CPU */
+		hrtimer_start(&lr->timer,
+			      ns_to_ktime(get_random_u32() % (20 * NSEC_PER_USEC)),
+			      HRTIMER_MODE_REL_PINNED);
+		lookup_until_freed(lr, &in_slab, &not_slab, &wrong);
+		migrate_enable();
+		if (!(r % 64))
+			cond_resched();
+	}
+	hrtimer_cancel(&lr->timer);
+	kunit_info(test, "lookups: %lu found the slab, %lu none, %lu wrong\n",
+		   in_slab, not_slab, wrong);
+	KUNIT_EXPECT_EQ(test, wrong, 0UL);
+	KUNIT_EXPECT_EQ(test, st(lr->s, FREE_TOTAL), (unsigned long)LOOKUP_ROUNDS);
+	KUNIT_EXPECT_EQ(test, nr_slabs(lr->s), 0UL);
+	mmlab_kmem_cache_destroy(lr->s);
+}
+
 /* --- kmalloc --------------------------------------------------------------------------- */
 
 static void kmalloc_test(struct kunit *test)
@@ -950,6 +1040,7 @@ static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(slab_vmstat_test),
 	KUNIT_CASE(cpu_dead_test),
 	KUNIT_CASE(free_race_test),
+	KUNIT_CASE(lookup_release_race_test),
 	KUNIT_CASE(kmalloc_test),
 	KUNIT_CASE(threads_test),
 	{}

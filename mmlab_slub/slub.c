@@ -49,6 +49,13 @@
  * the page-to-slab lookups of kfree and ksize run under rcu_read_lock(): a
  * free racing with the slab's release reads a live structure and finds
  * the slab discarded (a bad free, reported) instead of freed memory.
+ * The slab pointer shares its word with mmlab_buddy's free list links
+ * (mmlab_page::private and ::lru), so a lookup must not take that word
+ * from a page that stopped being a slab after it checked the owner: a
+ * slab is published with its pointer before its owner, and given back
+ * with both cleared under the region's slab_release seqlock, before its
+ * pages go to the buddy; a lookup that overlapped a release retries
+ * (mmlab_virt_to_slab()).
  *
  * Lock order:
  *	cpu_hotplug_lock (cpus_read_lock; the hotplug callback holds it)
@@ -57,6 +64,7 @@
  *	    flush_mutex (per-CPU flush works)
  *	      cpu_slab->lock (local_lock, irq off)
  *	        node->list_lock (spinlock, per cache and region)
+ *	slab_release[region] (seqlock, irq off): taken alone, by free_slab()
  * Slabs are given back to mmlab_buddy and new ones allocated with none of
  * these held (except the mutexes and cpu_hotplug_lock).
  */
@@ -88,6 +96,9 @@ LIST_HEAD(mmlab_slab_caches);
 
 static struct kmem_cache *slab_meta_cache;
 static int slub_cpuhp_state = -1;
+
+/* Per region: bumped around each slab's release (see mmlab_virt_to_slab()). */
+static seqlock_t slab_release[MMLAB_MAX_REGIONS];
 
 const char * const mmlab_stat_names[NR_MMLAB_STATS] = {
 	[ALLOC_FASTPATH]	= "alloc_fastpath",
@@ -178,19 +189,46 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_set_freepointer);
 
 /* --- Slab lookup ------------------------------------------------------------ */
 
+/*
+ * The slab @page points to, or NULL. Only a snapshot: the page may have
+ * been given back between the two reads, and its private word be a free
+ * list link by now; mmlab_virt_to_slab() checks for that.
+ */
+static struct mmlab_slab *page_slab(const struct mmlab_page *page)
+{
+	if (mmlab_page_owner(page) != MMLAB_OWNER_SLAB)
+		return NULL;
+	smp_rmb();	/* the owner, then the pointer published before it */
+	return (struct mmlab_slab *)READ_ONCE(page->private);
+}
+
 /**
  * mmlab_virt_to_slab() - the slab an object lives in.
  * @obj: any address inside a slab page.
  *
+ * A lookup that overlapped the release of a slab of the region tries
+ * again, so what it returns was the page's slab while the page was one.
+ * The slab may be given back any time after: the caller reads it under
+ * rcu_read_lock() and finds it discarded under its node lock.
+ *
+ * Context: any context; the caller holds rcu_read_lock() to use the slab.
  * Return: the slab, or NULL when @obj is not in a slab page.
  */
 struct mmlab_slab *mmlab_virt_to_slab(const void *obj)
 {
 	struct mmlab_page *page = mmlab_virt_to_page(obj);
+	struct mmlab_slab *slab;
+	seqlock_t *release;
+	unsigned int seq;
 
-	if (!page || mmlab_page_owner(page) != MMLAB_OWNER_SLAB)
+	if (!page)
 		return NULL;
-	return (struct mmlab_slab *)READ_ONCE(page->private);
+	release = &slab_release[mmlab_page_region(page)->id];
+	do {
+		seq = read_seqbegin(release);
+		slab = page_slab(page);
+	} while (read_seqretry(release, seq));
+	return slab;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_virt_to_slab);
 
@@ -293,6 +331,36 @@ static void account_slab(struct mmlab_kmem_cache *s, long pages)
 			   MMLAB_NR_SLAB_UNRECLAIMABLE, pages);
 }
 
+/* Point every page of @slab at it, then make them slab pages (page_slab()). */
+static void publish_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << s->order); i++)
+		WRITE_ONCE(slab->page[i].private, (unsigned long)slab);
+	smp_wmb();	/* the pointer before the owner: page_slab() */
+	for (i = 0; i < (1U << s->order); i++)
+		mmlab_page_set_owner(slab->page + i, MMLAB_OWNER_SLAB);
+}
+
+/*
+ * Make the pages of @slab kernel pages again, in a release section of the
+ * region: a lookup that read them as slab pages before tries again.
+ */
+static void unpublish_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
+{
+	seqlock_t *release = &slab_release[slab->nid];
+	unsigned long flags;
+	unsigned int i;
+
+	write_seqlock_irqsave(release, flags);
+	for (i = 0; i < (1U << s->order); i++) {
+		mmlab_page_set_owner(slab->page + i, MMLAB_OWNER_KERNEL);
+		WRITE_ONCE(slab->page[i].private, 0);
+	}
+	write_sequnlock_irqrestore(release, flags);
+}
+
 static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 					mmlab_gfp_t gfp, int nid)
 {
@@ -325,10 +393,6 @@ static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 	slab->objects = s->objects;
 	slab->nid = mmlab_page_region(page)->id;
 	INIT_LIST_HEAD(&slab->list);
-	for (i = 0; i < (1U << s->order); i++) {
-		mmlab_page_set_owner(page + i, MMLAB_OWNER_SLAB);
-		WRITE_ONCE(page[i].private, (unsigned long)slab);
-	}
 	/* Thread the freelist back to front so that it runs in address order. */
 	for (i = s->objects; i-- > 0;) {
 		void *obj = mmlab_slab_obj(s, slab, i);
@@ -341,6 +405,7 @@ static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 		prev = obj;
 	}
 	slab->freelist = prev;
+	publish_slab(s, slab);
 	account_slab(s, 1L << s->order);
 	return slab;
 }
@@ -390,15 +455,9 @@ static void free_slab_meta(struct rcu_head *head)
 
 static void free_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
 {
-	struct mmlab_page *page = slab->page;
-	unsigned int i;
-
-	for (i = 0; i < (1U << s->order); i++) {
-		WRITE_ONCE(page[i].private, 0);
-		mmlab_page_set_owner(page + i, MMLAB_OWNER_KERNEL);
-	}
+	unpublish_slab(s, slab);
 	account_slab(s, -(1L << s->order));
-	mmlab_free_pages(page, s->order);
+	mmlab_free_pages(slab->page, s->order);
 	call_rcu(&slab->rcu, free_slab_meta);
 }
 
@@ -1699,7 +1758,7 @@ EXPORT_SYMBOL_GPL(mmlab_kmem_cache_destroy);
 
 static int __init mmlab_slub_init(void)
 {
-	int ret;
+	int i, ret;
 
 	/* Both parameters are checked before anything is set up. */
 	ret = mmlab_vmalloc_check_param();
@@ -1708,6 +1767,8 @@ static int __init mmlab_slub_init(void)
 	ret = mmlab_debug_setup();
 	if (ret)
 		return ret;
+	for (i = 0; i < MMLAB_MAX_REGIONS; i++)
+		seqlock_init(&slab_release[i]);
 	slab_meta_cache = kmem_cache_create("mmlab_slab",
 					    sizeof(struct mmlab_slab), 0,
 					    SLAB_HWCACHE_ALIGN, NULL);
