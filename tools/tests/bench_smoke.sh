@@ -11,6 +11,14 @@
 
 . ./lib.sh
 
+# 27 cases, and 4 on the kernel's CMA area where it has CMA debugfs, else
+# one skip.
+if [ -d /sys/kernel/debug/cma/reserved ]; then
+	plan 31
+else
+	plan 28
+fi
+
 ko=/mmlab/modules/mmlab_bench.ko
 res=/sys/kernel/debug/mmlab/bench/results
 
@@ -119,6 +127,7 @@ if load_with_cma 16M:bench; then
 		cleancheck cma.out mmlab
 else
 	not_ok "the set reloads with cma=16M:bench"
+	bail_out "the set does not reload with cma=16M:bench"
 fi
 check "cma_bench refuses an unknown area" \
 	sh -c '! cma_bench -s mmlab -a nosuch 2>/dev/null'

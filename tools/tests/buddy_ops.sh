@@ -8,6 +8,8 @@
 
 . ./lib.sh
 
+plan 36
+
 D=/sys/kernel/debug/mmlab
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing

@@ -103,6 +103,7 @@ static int cycle(int cpu)
 	unsigned int order, n = 0, i;
 	int err = 0, ferr = 0;
 
+	tap_plan(3);
 	tap(!pin(cpu), "pinned to cpu %d", cpu);
 	for (order = 0; order < max_order && !err; order++) {
 		unsigned int want = order < PCP_ORDERS ? 96 >> order : 1;
@@ -152,6 +153,7 @@ static int churn(int cpu, double secs, uint32_t seed)
 	unsigned long rounds = 0;
 	int err = 0, ferr = 0, i;
 
+	tap_plan(3);
 	pin(cpu);
 	if (!seed)
 		seed = 1;

@@ -25,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+plan 52
 mark=$(dmesg_mark)
 
 # --- Reload mmlab_cma with areas -------------------------------------------
@@ -95,10 +96,7 @@ touch stop
 wait $vpid
 vrc=$?
 pids=
-grep -v '^1\.\.' verify.out
-_n=$((_n + $(grep -cE '^(not )?ok ' verify.out)))
-_failed=$((_failed + $(grep -c '^not ok ' verify.out)))
-is "cma_test verify exit status" "$vrc" 0
+subtest_output verify verify.out "$vrc"
 echo $most > $A/free
 is "used is 0 after free" "$(cat $A/used)" 0
 
@@ -122,12 +120,7 @@ check "extfrag_threshold refuses 1001" sh -c "! echo 1001 > $D/extfrag_threshold
 is "each refusal logged one line" "$(dmesg_since "$m" | grep -c mmlab_cma)" 4
 
 # --- Fragment, compact, high orders come back ------------------------------------
-cma_test frag 6144 > frag.out 2>&1
-frc=$?
-grep -v '^1\.\.' frag.out
-_n=$((_n + $(grep -cE '^(not )?ok ' frag.out)))
-_failed=$((_failed + $(grep -c '^not ok ' frag.out)))
-is "cma_test frag exit status" "$frc" 0
+subtest frag cma_test frag 6144
 
 # --- kcompactd: holes over the whole region, nobody asks -----------------------
 # Nearly every free page mapped (the region stays above its high
@@ -136,12 +129,7 @@ is "cma_test frag exit status" "$frc" 0
 # act on its own.
 echo 1 > $D/drain
 n=$(($(vmstat nr_free_pages) - 400))
-cma_test kcompactd $n 20 > kcd.out 2>&1
-krc=$?
-grep -v '^1\.\.' kcd.out
-_n=$((_n + $(grep -cE '^(not )?ok ' kcd.out)))
-_failed=$((_failed + $(grep -c '^not ok ' kcd.out)))
-is "cma_test kcompactd exit status" "$krc" 0
+subtest kcompactd cma_test kcompactd $n 20
 grep -E '^(compact_|pgmigrate|cma_alloc)' $D/vmstat | sed 's/^/# /'
 
 log=$(dmesg_since "$mark")

@@ -6,12 +6,20 @@
 #     small, overflowing, outside RAM, RAM the kernel did not reserve,
 #     overlapping and duplicate ranges; no region at all (x86_64).
 #   - x86_64: a good load of two regions, shown in debugfs and /proc/iomem.
-#   - arm64: "mmlab,region" nodes from core_refusals.dtsi, each failing its
-#     own probe while the board's region and a linear-mapped one bind.
+#   - arm64: the region nodes of test_nodes.dtsi (opt-in: enabled here),
+#     each failing its own probe while the board's region and a
+#     linear-mapped one bind.
 # mmlab-vm: --no-load
-# mmlab-vm-arm64: --dt-extra tools/tests/core_refusals.dtsi
+# mmlab-vm-arm64: --dt-extra tools/tests/test_nodes.dtsi
 
 . ./lib.sh
+
+# 15 refusals of 4 cases each, then 21 cases of x86_64 or 29 of arm64.
+if [ "$MMLAB_ARCH" = x86_64 ]; then
+	plan 81
+else
+	plan 89
+fi
 
 KO=/mmlab/modules/mmlab_core.ko
 [ -e ./mmlab_core.ko ] && KO=./mmlab_core.ko
@@ -94,6 +102,9 @@ fi
 # arm64: the device tree.
 check "the kernel failed to reserve the initrd node" \
 	sh -c "dmesg | grep -q \"failed to reserve memory for node 'mmlab-initrd@48000000'\""
+dt_enable mmlab-second mmlab-bad-nomem mmlab-bad-notreserved \
+	mmlab-bad-unaligned mmlab-bad-small mmlab-bad-overlap mmlab-bad-initrd \
+	mmlab-bad-dup || diag "an opt-in node of test_nodes.dtsi is missing"
 mark=$(dmesg_mark)
 check "load binds the good nodes" insmod "$KO"
 log=$(dmesg_since "$mark")
@@ -139,4 +150,5 @@ is "/proc/iomem released" "$(iomem_count)" 0
 check "debugfs root removed" test ! -e $D
 check "loads again" insmod "$KO"
 check "and unloads again" rmmod mmlab_core
+dt_disable_all
 done_testing

@@ -11,6 +11,8 @@
 
 . ./lib.sh
 
+plan 68
+
 D=/sys/kernel/debug/mmlab
 NODE=0
 POINTS="fail_page_alloc fail_slab fail_vmalloc fail_cma fail_fault fail_rmap"

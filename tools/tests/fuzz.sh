@@ -23,6 +23,7 @@ settle() {
 	drained_buddy_free
 }
 
+plan 14
 mark=$(dmesg_mark)
 check "the module set loads with cma=8M:$AREA" load_with_cma 8M:$AREA
 free0=$(settle)
@@ -30,17 +31,12 @@ mfk=$(cat $D/min_free_kbytes)
 wsf=$(cat $D/watermark_scale_factor)
 diag "free pages at rest: $free0"
 
-fuzz "$SECS" > fuzz.out 2>&1
-rc=$?
-grep -v '^1\.\.' fuzz.out
-_n=$((_n + $(grep -cE '^(not )?ok ' fuzz.out)))
-_failed=$((_failed + $(grep -c '^not ok ' fuzz.out)))
-is "fuzz exit status" "$rc" 0
+subtest fuzz fuzz "$SECS"
 
 # report KEY: the value of fuzz's "# report fuzz KEY N" line (empty if
 # there is none, which fails the comparisons below).
 report() {
-	sed -n "s/^# report fuzz $1 \([0-9]*\)\$/\1/p" fuzz.out
+	sed -n "s/^# report fuzz $1 \([0-9]*\)\$/\1/p" fuzz.tap
 }
 rounds=$(report rounds)
 completed=$(report rounds_completed)

@@ -21,40 +21,49 @@
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
 
-# extract LAB.md: the lab as a shell script (on stdout).
+# extract LAB.md: the lab as a shell script (on stdout). Its plan comes
+# first: one case per step and per check (and one per defect of the
+# markdown: a block not closed, no step, no check).
 extract() {
 	awk -v lab="${1%.md}" '
 	function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
-	BEGIN { print ". ./lib.sh"; print "LAB=" q(lab); print ". ./labs-run.sh" }
-	mode == "" && /^#+ / { print "_heading " q($0); next }
+	function out(s) { body = body s "\n" }
+	mode == "" && /^#+ / { out("_heading " q($0)); next }
 	mode == "" && /^```sh[ \t]*$/ { mode = "sh"; n++; code = ""; next }
 	mode == "sh" && /^```[ \t]*$/ {
 		mode = ""
-		print "_step_begin " n " " q(code)
-		print "{"; printf "%s", code
-		print "} >step" n ".out 2>&1 </dev/null"; print "_step_end $? " n
+		out("_step_begin " n " " q(code))
+		out("{"); body = body code
+		out("} >step" n ".out 2>&1 </dev/null"); out("_step_end $? " n)
+		cases++
 		next
 	}
 	mode == "sh" { code = code $0 "\n"; next }
 	mode == "" && /^```/ { mode = "other"; next }
 	mode == "other" && /^```/ { mode = ""; next }
 	mode == "other" { next }
-	mode == "" && /^<!-- run:[ \t]*$/ { mode = "run"; print "{"; next }
-	mode == "run" && /^-->[ \t]*$/ { mode = ""; print "} >>hidden.out 2>&1 </dev/null"; next }
+	mode == "" && /^<!-- run:[ \t]*$/ { mode = "run"; out("{"); next }
+	mode == "run" && /^-->[ \t]*$/ { mode = ""; out("} >>hidden.out 2>&1 </dev/null"); next }
 	mode == "" && /^<!-- check: / {
 		mode = "check"; d = substr($0, 13); nc++
-		print "if ("; next
+		out("if ("); next
 	}
 	mode == "check" && /^-->[ \t]*$/ {
 		mode = ""
-		print ") >check.out 2>&1 </dev/null; then ok " q(lab ": " d) "; else not_ok " q(lab ": " d) "; _check_failed; fi"
+		out(") >check.out 2>&1 </dev/null; then ok " q(lab ": " d) "; else not_ok " q(lab ": " d) "; _check_failed; fi")
+		cases++
 		next
 	}
-	mode != "" { print; next }
+	mode != "" { out($0); next }
 	END {
-		if (mode != "") print "not_ok " q(lab ": a block is not closed")
-		if (!n) print "not_ok " q(lab ": no sh step")
-		if (!nc) print "not_ok " q(lab ": no check")
+		if (mode != "") { out("not_ok " q(lab ": a block is not closed")); cases++ }
+		if (!n) { out("not_ok " q(lab ": no sh step")); cases++ }
+		if (!nc) { out("not_ok " q(lab ": no check")); cases++ }
+		print ". ./lib.sh"
+		print "LAB=" q(lab)
+		print ". ./labs-run.sh"
+		print "plan " cases
+		printf "%s", body
 		print "_lab_end"
 	}' "$1"
 }
@@ -87,8 +96,7 @@ _lab_end() {
 		kill "$p" 2>/dev/null
 	done
 	wait
-	echo "1..$_n" >plan.out
-	[ "$_failed" = 0 ]
+	done_testing
 }
 EOF
 
@@ -105,6 +113,30 @@ fresh() {
 
 # The index links every lab; every lab it links is here.
 labs=$(sed -n 's/.*](\([0-9][0-9]-[a-z0-9-]*\.md\)).*/\1/p' README.md | awk '!seen[$0]++')
+
+# LABS="01-buddy ..." runs only those (tools/demo does). Each lab to run is
+# extracted first, for the plan: the index's cases (one, and one per lab it
+# links), then each lab's own cases and one more, that its shell ran the
+# lab's plan to the end and exited 0.
+torun=
+cases=$((1 + $(echo $labs | wc -w)))
+for f in $labs; do
+	[ -r "$f" ] || continue
+	if [ -n "$LABS" ]; then
+		case " $LABS " in
+		*" ${f%.md} "*) ;;
+		*) continue ;;
+		esac
+	fi
+	name=${f%.md}
+	mkdir -p "run-$name"
+	extract "$f" >"run-$name/lab.sh"
+	n=$(sed -n 's/^plan \([0-9]*\)$/\1/p' "run-$name/lab.sh")
+	cases=$((cases + n + 1))
+	torun="$torun $f"
+done
+plan $cases
+
 check "docs/labs/README.md links the labs" test -n "$labs"
 for f in $labs; do
 	check "lab $f is here" test -r "$f"
@@ -116,23 +148,14 @@ for f in [0-9][0-9]-*.md; do
 	esac
 done
 
-# LABS="01-buddy ..." runs only those (tools/demo does).
-for f in $labs; do
-	[ -r "$f" ] || continue
-	if [ -n "$LABS" ]; then
-		case " $LABS " in
-		*" ${f%.md} "*) ;;
-		*) continue ;;
-		esac
-	fi
+for f in $torun; do
 	name=${f%.md}
+	n=$(sed -n 's/^plan \([0-9]*\)$/\1/p' "run-$name/lab.sh")
 	start=$(date +%s)
 	if ! fresh; then
 		not_ok "$name: the module set loads"
 		continue
 	fi
-	mkdir -p "run-$name"
-	extract "$f" >"run-$name/lab.sh"
 	cp lib.sh "run-$name/"
 	cp labs-run.sh "run-$name/"
 	# Each lab in its own directory and shell: its steps share variables,
@@ -140,13 +163,20 @@ for f in $labs; do
 	(cd "run-$name" && sh ./lab.sh) >"run-$name/tap.out" 2>&1
 	rc=$?
 	# Renumber the lab's cases into this test's plan.
+	seen=0
 	while IFS= read -r line; do
 		case "$line" in
-		"ok "*) ok "${line#ok [0-9]* - }" ;;
-		"not ok "*) not_ok "${line#not ok [0-9]* - }" ;;
+		"ok "*) ok "${line#ok [0-9]* - }"; seen=$((seen + 1)) ;;
+		"not ok "*) not_ok "${line#not ok [0-9]* - }"; seen=$((seen + 1)) ;;
+		"1.."*) ;;
 		*) echo "$line" | sed 's/^\([^#]\)/# \1/' ;;
 		esac
 	done <"run-$name/tap.out"
+	if [ "$rc" = 0 ] && [ "$seen" = "$n" ]; then
+		ok "$name: the lab ran its $n cases to the end, exit 0"
+	else
+		not_ok "$name: the lab ran $seen of its $n cases, exit $rc"
+	fi
 	diag "$name: exit $rc in $(($(date +%s) - start)) s"
 done
 # LABS_DUMPS=1: the pageinfo and buddyinfo dumps the labs saved, for

@@ -1,10 +1,32 @@
 # SPDX-License-Identifier: GPL-2.0
 # TAP helpers for mmlab's in-guest tests (busybox sh). Source it:
 #   . ./lib.sh
-# then call ok/not_ok/check/... and finish with `done_testing`.
+#   plan N
+# then call ok/not_ok/check/subtest/... and finish with `done_testing`.
+#
+# The plan comes first: `plan N` prints "1..N" before any case, N the
+# number of cases the test reports when it runs to its end (computed
+# before the first case when it depends on the board). tools/check fails
+# a test whose first TAP line is not its plan, that reports fewer or more
+# cases than planned (a test that stops early or is killed cannot lose
+# cases silently), or that exits non-zero.
 
 _n=0
 _failed=0
+_plan=
+
+# plan N: the plan, printed first.
+plan() {
+	_plan=$1
+	echo "1..$1"
+}
+
+# bail_out REASON: the test cannot go on (a precondition failed). Prints
+# "Bail out! REASON", which tools/check counts as a failure, and exits 1.
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
+}
 
 ok() {
 	_n=$((_n + 1))
@@ -185,20 +207,44 @@ cpu1() {
 	echo "$1" > $CPU1_ONLINE 2>/dev/null
 }
 
-# need_cpu1_hotplug: true if cpu1 goes offline and online here (one case);
-# otherwise one SKIP case with the reason, and false.
+# need_cpu1_hotplug: cpu1 goes offline and online here (one case), or the
+# test bails out: every board has two CPUs and CPU hotplug
+# (docs/developing.md), so a board where it does not work is broken.
 need_cpu1_hotplug() {
 	if [ ! -e $CPU1_ONLINE ]; then
-		skip "cpu1 offline and online" "no $CPU1_ONLINE (one CPU, or cpu1 cannot go offline)"
-		return 1
+		not_ok "cpu1 goes offline and online"
+		bail_out "no $CPU1_ONLINE (one CPU, or cpu1 cannot go offline)"
 	fi
 	if ! cpu1 1 || ! cpu1 0; then
-		skip "cpu1 offline and online" "cpu1 cannot be taken offline on this kernel"
 		cpu1 1
-		return 1
+		not_ok "cpu1 goes offline and online"
+		bail_out "cpu1 cannot be taken offline on this kernel"
 	fi
 	cpu1 1
 	ok "cpu1 goes offline and online"
+}
+
+# --- Opt-in device tree nodes (arm64) ------------------------------------------
+# tools/tests/test_nodes.dtsi adds regions the tests need, opt-in: their
+# compatible "mmlab,test-region" binds to nothing by itself.
+
+DT_DEVICES=/sys/bus/platform/devices
+
+# dt_enable NODE...: mmlab_core's driver (mmlab-region) binds these nodes at
+# its next load.
+dt_enable() {
+	for _node; do
+		echo mmlab-region > "$DT_DEVICES/$_node/driver_override" || return 1
+	done
+}
+
+# dt_disable_all: no opt-in node binds any more (from the next load of
+# mmlab_core on; unload it first to let go of those bound now).
+dt_disable_all() {
+	for _d in "$DT_DEVICES"/*; do
+		grep -qs 'mmlab,test-region' "$_d/of_node/compatible" || continue
+		echo > "$_d/driver_override"
+	done
 }
 
 # wait_holding FILE PID: wait until the background `mmlabctl hold` PID has
@@ -231,7 +277,74 @@ reap() {
 	wait 2>/dev/null
 }
 
+# subtest NAME CMD...: run CMD, a TAP program that prints its plan first
+# (a C test program, tools/tests/testlib.h), as a subtest: "# Subtest:
+# NAME" and CMD's output (stdout and stderr) indented by four spaces, then
+# one case NAME of this test (see subtest_verdict). CMD's output is kept in
+# NAME.tap. tools/check reads the indented lines as cases too ("NAME: ...").
+# "# report" and "# seed" lines stay unindented: `make stress` reads them
+# as the test's (docs/developing.md).
+subtest() {
+	_st_name=$1
+	shift
+	echo "    # Subtest: $_st_name"
+	{ "$@" 2>&1; echo "$?" >"$_st_name.rc"; } | tee "$_st_name.tap" |
+		_subtest_indent
+	subtest_verdict "$_st_name" "$_st_name.tap" "$(cat "$_st_name.rc" 2>/dev/null)"
+}
+
+# subtest_output NAME FILE RC: the same for a TAP program that already ran
+# (in the background, say) with its output in FILE and exit status RC.
+subtest_output() {
+	echo "    # Subtest: $1"
+	_subtest_indent <"$2"
+	subtest_verdict "$1" "$2" "$3"
+}
+
+_subtest_indent() {
+	sed -e '/^# report /b' -e '/^# seed /b' -e 's/^/    /'
+}
+
+# subtest_verdict NAME FILE RC: one case NAME, which passes when FILE's
+# first TAP line is its plan, every planned case and no more is there,
+# none failed, the program did not bail out and its exit status RC is 0.
+subtest_verdict() {
+	_st_why=$(awk -v rc="${3:-none}" '
+		/^Bail out!/ { bail = $0 }
+		/^1\.\.[0-9]+/ {
+			if (plan != "" || n) early = 1
+			if (plan == "") { plan = substr($1, 4) + 0; skip = /# *SKIP/ }
+			next
+		}
+		/^(not )?ok( |$)/ { n++; if (plan == "") early = 1 }
+		/^not ok/ { bad++ }
+		END {
+			if (bail != "") print bail
+			else if (plan == "") print "no plan"
+			else if (early) print "the plan is not its first TAP line"
+			else if (skip || plan == 0) print "it planned no case"
+			else if (n != plan) printf "%d of %d planned cases reported\n", n, plan
+			else if (bad) printf "%d of %d cases failed\n", bad, n
+			else if (rc != "0") print "exit status " rc
+		}' "$2")
+	if [ -z "$_st_why" ]; then
+		ok "$1"
+	else
+		not_ok "$1: $_st_why"
+	fi
+}
+
+# done_testing: the end of the test; its status is the script's exit status
+# (run it last): 0 when the plan was printed, every planned case reported
+# and none failed.
 done_testing() {
-	echo "1..$_n"
+	if [ -z "$_plan" ]; then
+		echo "# no plan: the test must call 'plan N' before its first case"
+		return 1
+	fi
+	if [ "$_n" != "$_plan" ]; then
+		echo "# planned $_plan cases, reported $_n"
+		return 1
+	fi
 	[ "$_failed" = 0 ]
 }

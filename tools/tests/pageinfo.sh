@@ -9,6 +9,8 @@
 
 . ./lib.sh
 
+plan 26
+
 D=/sys/kernel/debug/mmlab
 NODE=0
 pids=

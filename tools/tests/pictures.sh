@@ -10,6 +10,8 @@
 
 . ./lib.sh
 
+plan 3
+
 D=/sys/kernel/debug/mmlab
 pids=
 trap reap EXIT

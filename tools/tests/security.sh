@@ -14,6 +14,8 @@
 
 . ./lib.sh
 
+plan 14
+
 D=/sys/kernel/debug/mmlab
 NODE=0
 

@@ -325,8 +325,9 @@ static int cmd_race(void)
 	char buf[512], first[200] = "", *p;
 	FILE *f;
 
+	tap_plan(1);
 	if (pipe(pfd))
-		return 2;
+		tap_bail("pipe: %s", strerror(errno));
 	for (i = 0; i < opt_procs; i++) {
 		pid_t pid = fork();
 
@@ -462,6 +463,7 @@ static int cmd_redzone(void)
 	unsigned int size, round;
 	int err;
 
+	tap_plan(sizeof(void *) - 1);
 	memset(&w, 0, sizeof(w));
 	w.fd = devfd;
 	for (size = 1; size < sizeof(void *); size++) {
@@ -533,8 +535,7 @@ int main(int argc, char **argv)
 	}
 	if (opt_procs < 1 || opt_threads < 1 || opt_seconds < 1)
 		bad_usage();
-	if (test_open_dev())
-		return 0;
+	test_open_dev();
 	if (!strcmp(argv[1], "race"))
 		return cmd_race();
 	if (!strcmp(argv[1], "hold"))

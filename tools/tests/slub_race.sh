@@ -33,8 +33,10 @@ kmalloc_objs() {
 	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' $D/slabinfo
 }
 
+plan 15
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 diag "$cpus CPUs online, $secs s per run"
+[ "$cpus" -ge 2 ] || bail_out "$cpus CPU online: every board has two"
 cat /dev/kmsg > klog.txt 2>/dev/null &
 klog=$!
 mark=$(dmesg_mark)
@@ -42,30 +44,22 @@ settle
 free0=$(buddy_free)
 objs0=$(kmalloc_objs)
 
-slub_race redzone
+subtest redzone slub_race redzone
+subtest race_every_cpu slub_race race --procs 3 --threads 3 --seconds "$secs" \
+	--name every_cpu
 
-slub_race race --procs 3 --threads 3 --seconds "$secs" --name every_cpu
-rc=$?
-is "race on every CPU: exit 0" "$rc" 0
-
-if [ "$cpus" -ge 2 ]; then
-	slub_race race --procs 2 --threads 2 --cpu 0 --sessions \
-		--seconds "$secs" --name pinned_cpu0 > r0.out 2>&1 &
-	p0=$!
-	slub_race race --procs 2 --threads 2 --cpu 1 --sessions \
-		--seconds "$secs" --name pinned_cpu1 > r1.out 2>&1 &
-	p1=$!
-	wait $p0
-	rc0=$?
-	wait $p1
-	rc1=$?
-	grep -v '^1\.\.' r0.out | sed 's/^\(not \)*ok [0-9]* - /&cpu0: /'
-	grep -v '^1\.\.' r1.out | sed 's/^\(not \)*ok [0-9]* - /&cpu1: /'
-	is "the group pinned to cpu0 exits 0" "$rc0" 0
-	is "the group pinned to cpu1 exits 0" "$rc1" 0
-else
-	skip "groups pinned to cpu0 and cpu1" "one CPU"
-fi
+slub_race race --procs 2 --threads 2 --cpu 0 --sessions \
+	--seconds "$secs" --name pinned_cpu0 > r0.out 2>&1 &
+p0=$!
+slub_race race --procs 2 --threads 2 --cpu 1 --sessions \
+	--seconds "$secs" --name pinned_cpu1 > r1.out 2>&1 &
+p1=$!
+wait $p0
+rc0=$?
+wait $p1
+rc1=$?
+subtest_output pinned_cpu0 r0.out "$rc0"
+subtest_output pinned_cpu1 r1.out "$rc1"
 
 left=$(grep -cE '^(race|rz)-' $D/slabinfo)
 is "no race-* or rz-* cache is left" "$left" 0

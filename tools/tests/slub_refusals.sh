@@ -12,6 +12,8 @@
 
 . ./lib.sh
 
+plan 119
+
 KO=/mmlab/modules/mmlab_slub.ko
 [ -e ./mmlab_slub.ko ] && KO=./mmlab_slub.ko
 D=/sys/kernel/debug/mmlab

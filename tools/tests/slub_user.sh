@@ -11,6 +11,8 @@
 
 . ./lib.sh
 
+plan 67
+
 D=/sys/kernel/debug/mmlab
 S=$D/slab
 AREA=utest

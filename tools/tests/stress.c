@@ -46,7 +46,8 @@ enum {
 	C_PAGES_ALLOC, C_PAGES_FREE, C_OBJ_ALLOC, C_OBJ_FREE, C_KMALLOC,
 	C_VMALLOC, C_VFREE, C_CMA_ALLOC, C_CMA_RELEASE, C_COMPACT, C_MMAP,
 	C_MUNMAP, C_FORK, C_COW_COPY, C_PAGES_CHECKED, C_EXPECTED_FAIL,
-	C_SIGBUS, C_UNEXPECTED, C_CORRUPT, C_HOLD_MAX, C_DIPS, C_NR
+	C_SIGBUS, C_UNEXPECTED, C_CORRUPT, C_HOLD_MAX, C_DIPS, C_ROUNDS,
+	C_RAN_TO_END, C_NR
 };
 
 static const char * const cname[C_NR] = {
@@ -54,7 +55,8 @@ static const char * const cname[C_NR] = {
 	"vmalloc", "vfree", "cma_alloc", "cma_release", "compact", "mmap",
 	"munmap", "fork", "cow_pages_written", "pages_checked",
 	"expected_failures", "sigbus", "unexpected_errors", "corrupted_bytes",
-	"holder_max_pages", "kswapd_dips"
+	"holder_max_pages", "kswapd_dips", "worker_rounds",
+	"processes_to_the_end"
 };
 
 #define MAX_BLOCKS	64
@@ -79,6 +81,21 @@ static const char *area;
 static unsigned int max_order;
 static sigjmp_buf bus_jmp;
 static int bus_armed;		/* set around accesses that may fault */
+
+static int results, results_failed;	/* TAP cases printed, failed */
+
+/* One TAP case of the end of the run. */
+static void result(int pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	results_failed += !pass;
+	printf("%sok %d - ", pass ? "" : "not ", ++results);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
 
 static void add(int c, long v)
 {
@@ -284,6 +301,8 @@ static void holder(long low, long margin)
 			cnt[C_HOLD_MAX] = nhold;
 		nanosleep(&ts, NULL);
 	}
+	if (time(NULL) >= deadline)
+		add(C_RAN_TO_END, 1);
 	_exit(0);
 }
 
@@ -593,7 +612,9 @@ static void worker(int id)
 			op_mmap(w);
 		else
 			op_fork(w);
+		add(C_ROUNDS, 1);
 	}
+	add(C_RAN_TO_END, 1);
 	/* Give back half by hand, leave the rest to the last close. */
 	while (w->nmaps)
 		op_mmap(w);
@@ -655,7 +676,7 @@ int main(int argc, char **argv)
 	seed = argc > 5 ? strtoul(argv[5], NULL, 0) : (unsigned long)time(NULL);
 	if (nproc < 1 || nproc > 64 || secs < 1)
 		return 2;
-	printf("# seed %lu\n", seed);
+	printf("1..6\n# seed %lu\n", seed);
 	srandom(seed);
 	psz = sysconf(_SC_PAGESIZE);
 	devfd = open(MMLAB_DEV_PATH, O_RDWR);
@@ -691,18 +712,17 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < C_NR; i++)
 		printf("# count %s %ld\n", cname[i], cnt[i]);
-	printf("ok 1 - stress ran %ld s with %d workers and a holder\n", secs, nproc);
-	printf("%sok 2 - every process finished cleanly\n", bad_exit ? "not " : "");
-	printf("%sok 3 - no unexpected error (%ld)\n", cnt[C_UNEXPECTED] ? "not " : "",
-	       cnt[C_UNEXPECTED]);
-	printf("%sok 4 - 0 corrupted bytes in %ld pages checked (%ld)\n",
-	       cnt[C_CORRUPT] ? "not " : "", cnt[C_PAGES_CHECKED], cnt[C_CORRUPT]);
-	printf("%sok 5 - every kind of operation ran\n",
-	       cnt[C_PAGES_ALLOC] && cnt[C_OBJ_ALLOC] && cnt[C_KMALLOC] &&
+	result(cnt[C_RAN_TO_END] == nproc + 1 && cnt[C_ROUNDS] >= nproc,
+	       "stress ran %ld s: %d workers and a holder to the end (%ld did), %ld worker rounds",
+	       secs, nproc, cnt[C_RAN_TO_END], cnt[C_ROUNDS]);
+	result(!bad_exit, "every process finished cleanly");
+	result(!cnt[C_UNEXPECTED], "no unexpected error (%ld)", cnt[C_UNEXPECTED]);
+	result(!cnt[C_CORRUPT], "0 corrupted bytes in %ld pages checked (%ld)",
+	       cnt[C_PAGES_CHECKED], cnt[C_CORRUPT]);
+	result(cnt[C_PAGES_ALLOC] && cnt[C_OBJ_ALLOC] && cnt[C_KMALLOC] &&
 	       cnt[C_VMALLOC] && cnt[C_COMPACT] && cnt[C_MMAP] && cnt[C_FORK] &&
-	       (cnt[C_CMA_ALLOC] || !strcmp(area, "-")) ? "" : "not ");
-	printf("%sok 6 - the holder held pages (max %ld)\n",
-	       cnt[C_HOLD_MAX] > 0 ? "" : "not ", cnt[C_HOLD_MAX]);
-	printf("1..6\n");
-	return bad_exit || cnt[C_UNEXPECTED] || cnt[C_CORRUPT];
+	       (cnt[C_CMA_ALLOC] || !strcmp(area, "-")),
+	       "every kind of operation ran");
+	result(cnt[C_HOLD_MAX] > 0, "the holder held pages (max %ld)", cnt[C_HOLD_MAX]);
+	return results_failed ? 1 : 0;
 }

@@ -4,6 +4,13 @@
  * /dev/mmlab opened once (devfd) with the page size (psz), its pages
  * mapped, and the pfn behind a mapped address. Header only: every test
  * is one static program (tools/Makefile).
+ *
+ * The plan comes first: tap_plan(N) before the first case, N the cases
+ * the program reports when it runs to its end; tap_done() at the end
+ * returns 1 unless exactly N were reported and none failed. A program
+ * that cannot run its cases (no /dev/mmlab, a missing CMA area) bails out
+ * with tap_bail(): a failure, never a skip. A shell test runs it with
+ * lib.sh's subtest, and tools/check reads its cases.
  */
 #ifndef MMLAB_TESTLIB_H
 #define MMLAB_TESTLIB_H
@@ -21,8 +28,30 @@
 
 #include "mmlab_fault/mmlab_uapi.h"
 
-static int tap_n, tap_failed, devfd = -1;
+static int tap_n, tap_failed, tap_planned = -1, devfd = -1;
 static size_t psz;
+
+/* The plan, before the first case: the program reports @n cases. */
+static inline void tap_plan(int n)
+{
+	tap_planned = n;
+	printf("1..%d\n", n);
+	fflush(stdout);
+}
+
+/* Give up: "Bail out! ..." (a failure for the harness), exit status 2. */
+static inline void tap_bail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("Bail out! ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(2);
+}
 
 /* One TAP line: "ok N - ..." if @cond, else "not ok N - ...". */
 static inline void tap(int cond, const char *fmt, ...)
@@ -40,28 +69,34 @@ static inline void tap(int cond, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* The plan; returns the exit status, 1 if a case failed. */
+/*
+ * The end: the exit status, 0 when the plan was printed, exactly that many
+ * cases were reported and none failed; 1 otherwise.
+ */
 static inline int tap_done(void)
 {
-	printf("1..%d\n", tap_n);
+	if (tap_planned < 0) {
+		printf("# no plan: tap_plan() must come before the first case\n");
+		return 1;
+	}
+	if (tap_n != tap_planned) {
+		printf("# planned %d cases, reported %d\n", tap_planned, tap_n);
+		return 1;
+	}
 	return tap_failed ? 1 : 0;
 }
 
 /*
- * Line-buffered stdout, psz, and /dev/mmlab opened read-write into devfd.
- * Returns 0, or -1 after printing a SKIP plan if it cannot be opened.
+ * Line-buffered stdout, psz, and /dev/mmlab opened read-write into devfd;
+ * bails out if it cannot be opened.
  */
-static inline int test_open_dev(void)
+static inline void test_open_dev(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	psz = sysconf(_SC_PAGESIZE);
 	devfd = open(MMLAB_DEV_PATH, O_RDWR);
-	if (devfd < 0) {
-		printf("1..0 # SKIP cannot open %s: %s\n", MMLAB_DEV_PATH,
-		       strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (devfd < 0)
+		tap_bail("cannot open %s: %s", MMLAB_DEV_PATH, strerror(errno));
 }
 
 /* @n pages of /dev/mmlab, read-write, @flags MAP_PRIVATE or MAP_SHARED. */

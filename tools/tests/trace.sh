@@ -12,6 +12,8 @@
 
 . ./lib.sh
 
+plan 59
+
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
 pids=
@@ -79,8 +81,7 @@ MAX_ORDER=$(mmlabctl info | awk '$1 == "max_order" { print $2 }')
 
 if ! command -v trace-cmd >/dev/null 2>&1; then
 	not_ok "trace-cmd is in the board image"
-	done_testing
-	exit
+	bail_out "no trace-cmd"
 fi
 ok "trace-cmd is in the board image ($(command -v trace-cmd))"
 ver=$(trace-cmd --version 2>&1 | grep 'trace-cmd version')

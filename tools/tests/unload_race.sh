@@ -13,6 +13,8 @@
 
 . ./lib.sh
 
+plan 4
+
 D=/sys/kernel/debug/mmlab
 A=$D/cma/ur
 secs=${RACE_SECONDS:-8}
