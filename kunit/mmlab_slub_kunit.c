@@ -7,8 +7,9 @@
  * ksize, bulk operations, and many threads at once; the layout of small
  * red-zoned objects, a destroy refused while objects are left, a debug
  * allocation whose region is full, the nr_slab_* counters, a CPU going
- * offline with slabs, two frees of one object racing, and a slab lookup
- * interrupted by the release of its slab.
+ * offline with slabs, two frees of one object racing, a slab lookup
+ * interrupted by the release of its slab, and a cache destroyed while a
+ * bad free holds it.
  *
  * The debug tests make mmlab_slub log one line per injected bug; those
  * lines are expected.
@@ -918,6 +919,86 @@ static void lookup_release_race_test(struct kunit *test)
 	mmlab_kmem_cache_destroy(lr->s);
 }
 
+/*
+ * A bad free holds a slab's cache under rcu_read_lock() from its lookup on
+ * (kfree() reads slab->cache and frees into it), while another thread
+ * frees the object, so that the slab goes back, and destroys the cache:
+ * the destroy must not free the cache before the reader is done. The
+ * reader waits for the destroy up to DESTROY_WAIT_MS, then lets go.
+ */
+#define DESTROY_WAIT_MS	500
+
+struct destroy_race {
+	struct mmlab_kmem_cache *s;
+	void *obj;
+	struct completion looked_up, exited;
+	bool destroyed;
+};
+
+static int destroy_racer_fn(void *data)
+{
+	struct destroy_race *dr = data;
+
+	wait_for_completion(&dr->looked_up);
+	mmlab_kmem_cache_free(dr->s, dr->obj);
+	mmlab_kmem_cache_destroy(dr->s);
+	WRITE_ONCE(dr->destroyed, true);
+	complete(&dr->exited);
+	return 0;
+}
+
+/* Bind @t to an online CPU other than this one, when there is one. */
+static void bind_elsewhere(struct task_struct *t)
+{
+	unsigned int cpu;
+
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	migrate_enable();
+	if (cpu < nr_cpu_ids)
+		kthread_bind(t, cpu);
+}
+
+static void destroy_under_lookup_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *found = NULL;
+	struct destroy_race *dr;
+	struct mmlab_slab *slab;
+	struct task_struct *t;
+	bool destroyed_early;
+	ktime_t until;
+
+	dr = kunit_kzalloc(test, sizeof(*dr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dr);
+	dr->s = make_cache(test, "kunit-destroy-rcu", 256, 0,
+			   MMLAB_SLAB_CONSISTENCY_CHECKS, NULL);
+	dr->s->min_partial = 0;
+	dr->obj = mmlab_kmem_cache_alloc(dr->s, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, dr->obj);
+	init_completion(&dr->looked_up);
+	init_completion(&dr->exited);
+	t = kthread_create(destroy_racer_fn, dr, "mmlab_slub_kunit/destroy");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	bind_elsewhere(t);
+	wake_up_process(t);
+
+	rcu_read_lock();
+	slab = mmlab_virt_to_slab(dr->obj);
+	if (slab)
+		found = READ_ONCE(slab->cache);
+	complete(&dr->looked_up);
+	until = ktime_add_ms(ktime_get(), DESTROY_WAIT_MS);
+	while (!READ_ONCE(dr->destroyed) && ktime_before(ktime_get(), until))
+		cpu_relax();
+	destroyed_early = READ_ONCE(dr->destroyed);
+	rcu_read_unlock();
+
+	wait_for_completion(&dr->exited);
+	KUNIT_EXPECT_PTR_EQ(test, found, dr->s);
+	KUNIT_EXPECT_FALSE_MSG(test, destroyed_early,
+			       "the cache was freed under a reader of its slab");
+}
+
 /* --- kmalloc --------------------------------------------------------------------------- */
 
 static void kmalloc_test(struct kunit *test)
@@ -1041,6 +1122,7 @@ static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(cpu_dead_test),
 	KUNIT_CASE(free_race_test),
 	KUNIT_CASE(lookup_release_race_test),
+	KUNIT_CASE(destroy_under_lookup_test),
 	KUNIT_CASE(kmalloc_test),
 	KUNIT_CASE(threads_test),
 	{}

@@ -48,7 +48,9 @@
  * A struct mmlab_slab is freed an RCU grace period after its pages, and
  * the page-to-slab lookups of kfree and ksize run under rcu_read_lock(): a
  * free racing with the slab's release reads a live structure and finds
- * the slab discarded (a bad free, reported) instead of freed memory.
+ * the slab discarded (a bad free, reported) instead of freed memory; a
+ * destroyed cache is freed a grace period after it left the cache list,
+ * since such a free may be using it.
  * The slab pointer shares its word with mmlab_buddy's free list links
  * (mmlab_page::private and ::lru), so a lookup must not take that word
  * from a page that stopped being a slab after it checked the owner: a
@@ -1749,6 +1751,12 @@ void mmlab_kmem_cache_destroy(struct mmlab_kmem_cache *s)
 	mutex_lock(&mmlab_slab_mutex);
 	list_del(&s->list);
 	mutex_unlock(&mmlab_slab_mutex);
+	/*
+	 * A bad free that found one of its slabs before the slab went back
+	 * may still use the cache: kfree() reads slab->cache and frees into
+	 * it under rcu_read_lock(). Free the cache once those are done.
+	 */
+	synchronize_rcu();
 	free_percpu(s->cpu_slab);
 	kfree(s);
 }
