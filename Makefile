@@ -32,8 +32,10 @@ export MMLAB_CACHE
 # make check's selection, passed to tools/prepare-host and tools/check:
 # LAYERS (host,kunit,guest), BOARDS (x86_64-stock,x86_64-lab,arm64-stock,
 # arm64-lab; x86_64-kcsan too) and TESTS (in-guest test scripts), each
-# comma-separated; empty means all.
-SELECT = $(if $(LAYERS),--layers $(LAYERS)) $(if $(BOARDS),--boards $(BOARDS))
+# comma-separated; empty means all. JOBS: boots run at once (tools/check
+# --jobs; default one per two CPUs, at least 2).
+SELECT = $(if $(LAYERS),--layers $(LAYERS)) $(if $(BOARDS),--boards $(BOARDS)) \
+	$(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: all modules clean install dkms-install check style sparse demo bench \
 	stress setup help
@@ -68,7 +70,7 @@ setup:
 # TESTS=, BOARDS= and LAYERS= on make's command line would reach every make
 # below (MAKEFLAGS; TESTS= would replace tools/Makefile's list of programs):
 # they go to the tools as options only.
-CLEAN_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u TESTS -u BOARDS -u LAYERS
+CLEAN_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u TESTS -u BOARDS -u LAYERS -u JOBS
 
 check:
 	$(CLEAN_ENV) tools/prepare-host $(SELECT)
