@@ -78,12 +78,15 @@ struct mmlab_anon {
  * @node: on the list of every mmlab_mm, under mmlab_maps_lock.
  * @mm: the mm; alive while any of its vmas is attached.
  * @nr_vmas: attached vmas of this mm.
+ * @oom_victim: oom_policy kill sent it SIGKILL; its pages are on their way
+ *	back (under mmlab_maps_lock).
  * @faults: faults by kind.
  */
 struct mmlab_mm {
 	struct list_head node;
 	struct mm_struct *mm;
 	int nr_vmas;
+	bool oom_victim;
 	atomic_long_t faults[MMLAB_NR_FAULT_KINDS];
 };
 

@@ -132,6 +132,24 @@ static unsigned long mmlab_mm_rss(struct mmlab_mm *mmm)
 	return n;
 }
 
+/*
+ * SIGKILL to every process using @mm, as oom_kill_process() does: a vfork
+ * child or a CLONE_VM process of another thread group keeps the mm, and
+ * its pages, alive after the victim's own thread group is gone.
+ */
+static void mmlab_kill_mm_users(struct mm_struct *mm)
+{
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (READ_ONCE(p->mm) != mm || (p->flags & PF_KTHREAD))
+			continue;
+		send_sig(SIGKILL, p, 1);
+	}
+	rcu_read_unlock();
+}
+
 /**
  * mmlab_oom_kill_wanted() - is the oom_policy "kill"?
  *
@@ -147,10 +165,15 @@ bool mmlab_oom_kill_wanted(void)
  *
  * Description:
  * As the kernel's OOM killer waits for a victim rather than choosing
- * another, a holder that is already dying (SIGKILL pending, or its task
- * gone and its mm being torn down: exit_mm() clears task->mm before
- * exit_mmap() gives the pages back) is not killed again: its pages are on
- * their way back and the faulter only has to wait.
+ * another (oom_evaluate_task() aborts the scan while a victim has not
+ * been reaped), no process is chosen while one we killed still holds its
+ * pages: exit_mmap() gives them back vma by vma, and while it does, the
+ * victim can hold fewer pages than the faulter, which would otherwise be
+ * chosen next. A holder that is already dying for another reason (SIGKILL
+ * pending, or its task gone and its mm being torn down: exit_mm() clears
+ * task->mm before exit_mmap() gives the pages back) is not killed again
+ * either. In both cases the faulter only has to wait. Every process
+ * using the victim's mm is killed, so that the mm, and the wait, ends.
  *
  * Return: true if a process was sent SIGKILL or the biggest holder is
  * already exiting; false if no process holds mmlab pages.
@@ -165,26 +188,34 @@ bool mmlab_oom_kill(void)
 
 	mutex_lock(&mmlab_maps_lock);
 	list_for_each_entry(mmm, &mmlab_all_mms, node) {
+		if (mmm->oom_victim) {
+			mutex_unlock(&mmlab_maps_lock);
+			return true;	/* wait for the last victim */
+		}
 		rss = mmlab_mm_rss(mmm);
 		if (rss > best_rss) {
 			best_rss = rss;
 			best = mmm;
 		}
 	}
-	if (best)
-		mmlab_mm_task(best->mm, &pid, comm, &victim);
-	mutex_unlock(&mmlab_maps_lock);
-	if (!best)
+	if (!best) {
+		mutex_unlock(&mmlab_maps_lock);
 		return false;
-	if (!victim)
+	}
+	if (!mmlab_mm_task(best->mm, &pid, comm, &victim)) {
+		mutex_unlock(&mmlab_maps_lock);
 		return true;	/* exiting: exit_mmap() is freeing its pages */
+	}
 	if (fatal_signal_pending(victim) || (victim->flags & PF_EXITING)) {
+		mutex_unlock(&mmlab_maps_lock);
 		put_task_struct(victim);
 		return true;
 	}
+	best->oom_victim = true;
 	pr_warn_ratelimited("oom_policy kill: killing pid %d (%s), %lu mmlab pages\n",
 			    pid, comm, best_rss);
-	send_sig(SIGKILL, victim, 1);
+	mmlab_kill_mm_users(best->mm);
+	mutex_unlock(&mmlab_maps_lock);
 	put_task_struct(victim);
 	atomic_long_inc(&mmlab_oom_kills);
 	return true;
