@@ -27,7 +27,7 @@
  * and mremap 5, mprotect 4, exec 2, shared 4, bad offset 1, unload 1,
  * exhaustion 3, oom kill 2, rss and leaks 2.
  */
-#define NR_CASES 56
+#define NR_CASES 58
 
 enum { ZERO, NEW, COPY, REUSE, MAP, RSS, NR_STATS };
 static const char *const stat_names[NR_STATS] = {
@@ -617,26 +617,44 @@ static void test_exhaustion(void)
 	munmap(p, 2 * psz);
 }
 
-static void test_oom_kill(void)
+/* @n pages of the mapping in @pieces mappings, each written with @v. */
+static void hold_in_pieces(size_t n, size_t pieces, char v)
+{
+	size_t i, each = n / pieces;
+
+	for (i = 0; i < pieces; i++) {
+		size_t len = i == pieces - 1 ? n - i * each : each;
+
+		touch_write(dev_map(len, MAP_PRIVATE), len, v);
+	}
+}
+
+/*
+ * oom_policy kill: a holds 55% of the free pages in @pieces mappings, b
+ * faults in 80%. a, the biggest holder when b first runs short, must be
+ * the only one killed, and b must go on. With one mapping per page, a's
+ * exit gives its pages back one vma at a time: soon a holds fewer pages
+ * than b, and b, still short of pages, must wait for a rather than choose
+ * itself.
+ */
+static void oom_kill_round(size_t pieces, const char *how)
 {
 	long fp = drained_free_pages();
-	size_t big = fp * 6 / 10, i;
+	size_t big = fp * 55 / 100, more = fp * 80 / 100, i;
 	int go[2], rc_a, rc_b;
 	pid_t a, b;
 	char c;
 
 	if (!write_file(OOM_POLICY, "kill")) {
-		tap(0, "oom_policy kill: no %s", OOM_POLICY);
-		tap(0, "oom_policy kill: every page back");
+		tap(0, "oom_policy kill, %s: no %s", how, OOM_POLICY);
+		tap(0, "oom_policy kill, %s: every page back", how);
 		return;
 	}
 	if (pipe(go))
 		exit(2);
 	a = fork();
 	if (!a) {
-		char *p = dev_map(big, MAP_PRIVATE);
-
-		touch_write(p, big, 'a');
+		hold_in_pieces(big, pieces ? pieces : big, 'a');
 		if (write(go[1], "x", 1) != 1)
 			_exit(3);
 		pause();
@@ -646,22 +664,27 @@ static void test_oom_kill(void)
 		exit(2);
 	b = fork();
 	if (!b) {
-		char *p = dev_map(big / 2 + big / 4, MAP_PRIVATE);
-
-		touch_write(p, big / 2 + big / 4, 'b');
+		touch_write(dev_map(more, MAP_PRIVATE), more, 'b');
 		_exit(0);
 	}
 	rc_b = wait_child(b);
 	rc_a = wait_child(a);
 	write_file(OOM_POLICY, "sigbus");
 	tap(rc_a == 128 + SIGKILL && rc_b == 0,
-	    "oom_policy kill: the biggest holder is killed, the faulter goes on (a %d, b %d)",
-	    rc_a, rc_b);
+	    "oom_policy kill, %s: the biggest holder is killed, the faulter goes on (a %d, b %d)",
+	    how, rc_a, rc_b);
 	for (i = 0; i < 50 && drained_free_pages() != fp; i++)
 		usleep(20000);
-	tap(drained_free_pages() == fp, "oom_policy kill: every page back");
+	tap(drained_free_pages() == fp, "oom_policy kill, %s: every page back",
+	    how);
 	close(go[0]);
 	close(go[1]);
+}
+
+static void test_oom_kill(void)
+{
+	oom_kill_round(1, "one mapping");
+	oom_kill_round(0, "a mapping per page");
 }
 
 static void test_unload_refused(void)
