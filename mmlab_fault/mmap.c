@@ -339,9 +339,9 @@ static struct mmlab_vma *mmlab_find_vma(struct mmlab_anon *anon,
 	return NULL;
 }
 
-static void mmlab_detach(struct mmlab_vma *mv)
+/* Off the lists of every attached vma and of its process; freed. */
+static void mmlab_detach_mm(struct mmlab_vma *mv)
 {
-	list_del(&mv->anon_node);
 	mutex_lock(&mmlab_maps_lock);
 	list_del(&mv->all_node);
 	mmlab_mm_put(mv->mmm);
@@ -715,9 +715,17 @@ static void mmlab_vm_close(struct vm_area_struct *vma)
 	mutex_lock(&anon->lock);
 	mv = mmlab_find_vma(anon, vma);
 	if (!WARN_ON(!mv))
-		mmlab_detach(mv);
+		list_del(&mv->anon_node);	/* it covers nothing now */
 	if (!anon->shared)
 		mmlab_release_range(anon, vma);
+	/*
+	 * The process leaves mmlab's lists only once its pages are back: an
+	 * oom_policy kill waits for a victim while it is listed, and a victim
+	 * gone from the lists with its pages not yet freed would let the
+	 * faulter, then the only holder, choose itself.
+	 */
+	if (mv)
+		mmlab_detach_mm(mv);
 	mutex_unlock(&anon->lock);
 	mmlab_anon_put(anon);
 	up_read(&mmlab_fault_rwsem);
