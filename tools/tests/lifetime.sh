@@ -59,15 +59,21 @@ free0=$(drained_buddy_free $NODE)
 diag "region $NODE free pages at rest: $free0"
 
 # --- Refused while in use --------------------------------------------------------
-# depends MODULE: the modules MODULE.ko depends on, one per line, from its
-# .modinfo strings (busybox modinfo needs a modules.dep the board lacks).
+# DEPMAP: "MODULE DEPENDENCY" lines of the set, from each .ko's .modinfo
+# strings (busybox modinfo needs a modules.dep the board lacks), read once:
+# busybox tr takes seconds over a module with debug info.
+SET="mmlab_core mmlab_buddy mmlab_slub mmlab_cma mmlab_fault"
+DEPMAP=$(for m in $SET; do
+	tr '\0' '\n' < /mmlab/modules/$m.ko | sed -n 's/^depends=//p' |
+		tr ',' '\n' | sed "s/^/$m /"
+done)
+
+# depends MODULE: the modules MODULE.ko depends on, one per line.
 depends() {
-	tr '\0' '\n' < /mmlab/modules/$1.ko | sed -n 's/^depends=//p' |
-		tr ',' '\n'
+	echo "$DEPMAP" | awk -v m="$1" '$1 == m && NF == 2 { print $2 }'
 }
 
 # users MODULE: the modules of the set that depend on MODULE.
-SET="mmlab_core mmlab_buddy mmlab_slub mmlab_cma mmlab_fault"
 users() {
 	for u in $SET; do
 		depends "$u" | grep -qx "$1" && echo "$u"
