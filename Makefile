@@ -33,7 +33,7 @@ export MMLAB_CACHE
 # LAYERS (host,kunit,guest), BOARDS (x86_64-stock,x86_64-lab,arm64-stock,
 # arm64-lab; x86_64-kcsan too) and TESTS (in-guest test scripts), each
 # comma-separated; empty means all. JOBS: boots run at once (tools/check
-# --jobs; default one per two CPUs, at least 2).
+# --jobs; default one per two CPUs, at least 1).
 SELECT = $(if $(LAYERS),--layers $(LAYERS)) $(if $(BOARDS),--boards $(BOARDS)) \
 	$(if $(JOBS),--jobs $(JOBS))
 
