@@ -224,15 +224,25 @@ static long vmstat_value(const char *name)
 	return found;
 }
 
+/*
+ * Unmap pages [@first, @end) of @p, if any: one munmap per run of pages,
+ * not one per page (every munmap in the middle of a mapping splits its vma,
+ * which costs milliseconds on a debug kernel under TCG).
+ */
+static void unmap_run(char *p, size_t first, size_t end)
+{
+	if (end > first)
+		munmap(p + first * psz, (end - first) * psz);
+}
+
 /* Map and fill @n pages, then unmap seven of every eight. */
 static char *map_holes(size_t n)
 {
 	char *p = map_fill(n);
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (i % 8)
-			munmap(p + i * psz, psz);
+	for (i = 0; i < n; i += 8)
+		unmap_run(p, i + 1, i + 8 < n ? i + 8 : n);
 	return p;
 }
 
@@ -255,15 +265,17 @@ static long kept_bad_bytes(char *p, size_t n)
 static char *map_pfn_holes(size_t n, size_t *kept, size_t *nkept)
 {
 	char *p = map_fill(n);
-	size_t i;
+	size_t i, run = 0;
 
 	*nkept = 0;
 	for (i = 0; i < n; i++) {
 		if (dev_pfn(p + i * psz) % 8)
-			munmap(p + i * psz, psz);
-		else
-			kept[(*nkept)++] = i;
+			continue;
+		unmap_run(p, run, i);
+		kept[(*nkept)++] = i;
+		run = i + 1;
 	}
+	unmap_run(p, run, n);
 	return p;
 }
 
