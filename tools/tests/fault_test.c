@@ -19,6 +19,8 @@
 #define STATS "/sys/kernel/debug/mmlab/fault/stats"
 #define OOM_POLICY "/sys/kernel/debug/mmlab/fault/oom_policy"
 #define OOM_SMALL_PIECES 256
+#define STR(x) STR_(x)
+#define STR_(x) #x
 /* Read a byte the compiler cannot drop. */
 #define READ(x) ({ char __c = (x); asm volatile("" : : "r"(__c)); __c; })
 
@@ -687,7 +689,7 @@ static void oom_kill_round(size_t pieces, const char *how)
 static void test_oom_kill(void)
 {
 	oom_kill_round(1, "one mapping");
-	oom_kill_round(OOM_SMALL_PIECES, "256 small mappings");
+	oom_kill_round(OOM_SMALL_PIECES, STR(OOM_SMALL_PIECES) " small mappings");
 }
 
 static void test_unload_refused(void)

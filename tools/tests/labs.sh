@@ -162,9 +162,9 @@ for f in $torun; do
 	# and what it leaves running is stopped when it ends.
 	(cd "run-$name" && sh ./lab.sh) >"run-$name/tap.out" 2>&1
 	rc=$?
-	# Renumber the lab's cases into this test's plan; any other line a
-	# comment. The shell alone: a sed per line cost 40 s of the 572 lines
-	# on a lab kernel.
+	# Renumber the lab's cases into this test's plan; any other line
+	# becomes a comment. The shell alone: a sed per line cost 40 s for
+	# 572 lines on a lab kernel.
 	seen=0
 	while IFS= read -r line; do
 		case "$line" in
