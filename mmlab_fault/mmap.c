@@ -58,10 +58,18 @@
  * from the kernel (copy_to_user() into the mapping) fails instead of
  * retrying for ever.
  *
+ * The kernel's own accesses for another process: get_user_pages() refuses
+ * VM_PFNMAP, and ptrace PEEKDATA/POKEDATA and /proc/pid/mem then fall back
+ * to ->access, which reads the object's pages through the region's kernel
+ * mapping and writes them as a write fault would make them writable
+ * (mmlab_vm_access()). Why the region's pages are not mapped as normal
+ * pages that get_user_pages() would take: docs/mmap.md.
+ *
  * Refused, with the error the kernel or we return (docs in README.md):
  * MADV_DONTNEED and MADV_FREE (EINVAL: madvise refuses VM_PFNMAP), growing
  * mremap (EFAULT: VM_DONTEXPAND), moving mremap (EINVAL from ->mremap),
- * a non-zero offset (EINVAL), get_user_pages() on the range (EFAULT).
+ * a non-zero offset (EINVAL), get_user_pages() on the range (EFAULT:
+ * process_vm_readv, O_DIRECT, vmsplice, shared futexes).
  *
  * Lock order:
  *	mm->mmap_lock (core)
@@ -77,6 +85,7 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -633,6 +642,109 @@ static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 	return 0;
 }
 
+/* --- Access by the kernel for another process: ptrace, /proc/pid/mem --- */
+
+/*
+ * A write by ->access may not go where a write from the process itself
+ * could not: as get_user_pages() with FOLL_FORCE allows, a private mapping
+ * is written whatever its protection (a debugger's breakpoint), a shared
+ * one only when it is writable.
+ */
+static bool mmlab_access_may_write(struct vm_area_struct *vma,
+				   struct mmlab_anon *anon)
+{
+	if (vma->vm_flags & VM_WRITE)
+		return true;
+	return !anon->shared && (vma->vm_flags & VM_MAYWRITE);
+}
+
+/*
+ * The page ->access writes at @index of @anon: what a write fault there
+ * would make writable. A hole gets a zeroed page, a page other objects
+ * hold too is replaced by a copy (mmlab_fault_decide() decides, as for a
+ * fault); the pte at @addr, which may map the zero page or the page
+ * replaced read-only, is zapped, and the next access faults the new page
+ * in. Shared objects never map the zero page and never copy: no pte to
+ * zap. NULL when no page could be had.
+ */
+static struct mmlab_page *mmlab_access_write_page(struct vm_area_struct *vma,
+						  struct mmlab_anon *anon,
+						  pgoff_t index,
+						  unsigned long addr)
+{
+	struct mmlab_page *page = xa_load(&anon->pages, index);
+	enum mmlab_fault_kind kind;
+	vm_fault_t ret;
+
+	kind = mmlab_fault_decide(anon->shared, true, page,
+				  page ? mmlab_page_mapcount(page) : 0);
+	if (kind != MMLAB_FAULT_NEW && kind != MMLAB_FAULT_COPY)
+		return page;
+	page = mmlab_fault_new_page(anon, index, page, &ret);
+	if (page && !anon->shared)
+		zap_vma_ptes(vma, addr & PAGE_MASK, PAGE_SIZE);
+	return page;
+}
+
+/* Copy @len bytes at @offset of the page at @index out of or into @buf. */
+static int mmlab_access_page(struct vm_area_struct *vma,
+			     struct mmlab_anon *anon, unsigned long addr,
+			     void *buf, int len, bool write)
+{
+	pgoff_t index = linear_page_index(vma, addr);
+	unsigned long offset = offset_in_page(addr);
+	struct mmlab_page *page;
+
+	if (!write) {
+		page = xa_load(&anon->pages, index);
+		if (page)
+			memcpy(buf, mmlab_page_address(page) + offset, len);
+		else
+			memset(buf, 0, len);	/* the zero page's bytes */
+		return len;
+	}
+	page = mmlab_access_write_page(vma, anon, index, addr);
+	if (!page)
+		return -ENOMEM;
+	memcpy(mmlab_page_address(page) + offset, buf, len);
+	/* The pte may already be executable: no fault will sync it. */
+	mmlab_user_sync_icache_written(page);
+	return len;
+}
+
+/*
+ * ->access: get_user_pages() refuses VM_PFNMAP vmas, and then
+ * __access_remote_vm() (ptrace PEEKDATA/POKEDATA, /proc/pid/mem) calls
+ * this to read or write the process's memory through the kernel's alias of
+ * the region. At most up to the end of the page at @addr; the caller
+ * loops. Reads allocate nothing (a hole reads as zeroes, as the zero
+ * page); writes make the page the process's own first, as a write fault
+ * would, so neither the zero page nor another process's copy-on-write page
+ * is ever written.
+ */
+static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			   void *buf, int len, int write)
+{
+	struct mmlab_anon *anon = vma->vm_private_data;
+	int ret;
+
+	len = min_t(int, len, PAGE_SIZE - offset_in_page(addr));
+	if (write && !mmlab_access_may_write(vma, anon)) {
+		pr_warn_ratelimited("access: pid %d (%s): %#lx is a read-only shared mapping\n",
+				    task_pid_nr(current), current->comm, addr);
+		return -EFAULT;
+	}
+	down_read(&mmlab_fault_rwsem);
+	mutex_lock(&anon->lock);
+	ret = mmlab_access_page(vma, anon, addr, buf, len, write);
+	mutex_unlock(&anon->lock);
+	up_read(&mmlab_fault_rwsem);
+	if (ret < 0)
+		pr_warn_ratelimited("access: pid %d (%s): no page for a write at %#lx\n",
+				    task_pid_nr(current), current->comm, addr);
+	return ret;
+}
+
 /* --- vma lifecycle ----------------------------------------------------- */
 
 /* fork(): @vma is the child's copy of a vma of the private object @parent. */
@@ -745,6 +857,7 @@ static const struct vm_operations_struct mmlab_vm_ops = {
 	.fault		= mmlab_vm_fault,
 	.pfn_mkwrite	= mmlab_vm_pfn_mkwrite,
 	.mprotect	= mmlab_vm_mprotect,
+	.access		= mmlab_vm_access,
 };
 
 /**

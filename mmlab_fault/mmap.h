@@ -146,6 +146,7 @@ bool mmlab_user_isolate(struct mmlab_page *page);
 int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src);
 void mmlab_user_putback(struct mmlab_page *page);
 void mmlab_user_sync_icache(struct mmlab_page *page);
+void mmlab_user_sync_icache_written(struct mmlab_page *page);
 extern int mmlab_user_movable_id;
 
 /* stats.c */

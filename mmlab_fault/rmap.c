@@ -202,8 +202,9 @@ static void mmlab_sync_icache_range(unsigned long start, unsigned long end)
  * arm64's __sync_icache_dcache() does with PG_dcache_clean, the page is
  * synchronised once, then MMLAB_PG_ICACHE_CLEAN says it is coherent;
  * every page the kernel writes is a newly allocated one, whose flags start
- * clear. The flag is set under mmlab_rmap_lock, which isolation also
- * takes to write the flags of a user page.
+ * clear, or one ->access wrote (mmlab_user_sync_icache_written()). The
+ * flag is set under mmlab_rmap_lock, which isolation also takes to write
+ * the flags of a user page.
  */
 void mmlab_user_sync_icache(struct mmlab_page *page)
 {
@@ -215,6 +216,23 @@ void mmlab_user_sync_icache(struct mmlab_page *page)
 	spin_lock(&mmlab_rmap_lock);
 	mmlab_page_set(page, MMLAB_PG_ICACHE_CLEAN);
 	spin_unlock(&mmlab_rmap_lock);
+}
+
+/**
+ * mmlab_user_sync_icache_written() - synchronise a user page the kernel
+ *	has just written in place (->access: a debugger's write).
+ * @page: a user page, held by the caller's locked object.
+ *
+ * The page may already be mapped executable, and no fault will come to
+ * synchronise it: forget that it was coherent and synchronise it now, as
+ * copy_to_user_page() does for the kernel's own pages.
+ */
+void mmlab_user_sync_icache_written(struct mmlab_page *page)
+{
+	spin_lock(&mmlab_rmap_lock);
+	mmlab_page_clear(page, MMLAB_PG_ICACHE_CLEAN);
+	spin_unlock(&mmlab_rmap_lock);
+	mmlab_user_sync_icache(page);
 }
 
 /* --- Movable operations --------------------------------------------------- */

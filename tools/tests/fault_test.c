@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -27,10 +28,10 @@
 /*
  * The cases main() reports: zero page 5, write faults 5, read then write 2,
  * fork cow 2 x 3, reuse 3, grandchildren 3 x 2, partial munmap 5, madvise
- * and mremap 5, mprotect 4, exec 2, shared 4, bad offset 1, unload 1,
- * exhaustion 3, oom kill 2, rss and leaks 2.
+ * and mremap 5, mprotect 4, exec 2, shared 4, debugger access 8, bad
+ * offset 1, unload 1, exhaustion 3, oom kill 2, rss and leaks 2.
  */
-#define NR_CASES 58
+#define NR_CASES 66
 
 enum { ZERO, NEW, COPY, REUSE, MAP, RSS, NR_STATS };
 static const char *const stat_names[NR_STATS] = {
@@ -551,6 +552,214 @@ static void test_exec(void)
 	munmap(p, 2 * psz);
 }
 
+/*
+ * @len bytes at @addr of this process through /proc/self/mem, as a
+ * debugger reads and writes another's: the kernel's __access_remote_vm().
+ * Bytes done, or -1 with errno.
+ */
+static ssize_t mem_rw(void *addr, void *rbuf, const void *wbuf, size_t len)
+{
+	int fd = open("/proc/self/mem", O_RDWR);
+	off_t off = (off_t)(uintptr_t)addr;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	r = wbuf ? pwrite(fd, wbuf, len, off) : pread(fd, rbuf, len, off);
+	if (r < 0)
+		printf("# /proc/self/mem %s at %p: %s\n",
+		       wbuf ? "write" : "read", addr, strerror(errno));
+	close(fd);
+	return r;
+}
+
+static ssize_t mem_read(void *addr, void *buf, size_t len)
+{
+	return mem_rw(addr, buf, NULL, len);
+}
+
+static ssize_t mem_write(void *addr, const void *buf, size_t len)
+{
+	return mem_rw(addr, NULL, buf, len);
+}
+
+static int all_byte(const char *p, size_t len, char v)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			return 0;
+	return 1;
+}
+
+/* Reads: a written page as it is, an untouched one as zeroes. */
+static void test_mem_read(void)
+{
+	char *buf = malloc(2 * psz), *p = dev_map(2, MAP_PRIVATE);
+	struct stats s;
+	long fp;
+	ssize_t r;
+
+	memset(p, 'r', psz);
+	fp = drained_free_pages();
+	read_stats(&s);
+	memset(buf, 'x', 2 * psz);
+	r = mem_read(p, buf, 2 * psz);
+	tap(r == (ssize_t)(2 * psz) && all_byte(buf, psz, 'r'),
+	    "/proc/self/mem reads a written page (read %zd)", r);
+	tap(r == (ssize_t)(2 * psz) && all_zero(buf + psz, psz) &&
+	    stats_delta(&s, (long[]){ 0, 0, 0, 0, 0, 0 }) &&
+	    drained_free_pages() == fp,
+	    "/proc/self/mem reads an untouched page as zeroes, allocating nothing");
+	munmap(p, 2 * psz);
+	free(buf);
+}
+
+/* A write to an untouched page gets a page of its own, never the zero page. */
+static void test_mem_write_new(void)
+{
+	char *p = dev_map(2, MAP_PRIVATE);
+	uint64_t zero;
+	ssize_t r;
+
+	touch_read(p, 2);
+	zero = pfn_of(p);
+	r = mem_write(p + 10, "hello", 5);
+	tap(r == 5 && !memcmp(p + 10, "hello", 5) && all_zero(p, 10) &&
+	    pfn_of(p) != zero && in_region(pfn_of(p)) &&
+	    pfn_of(p + psz) == zero && all_zero(p + psz, psz),
+	    "/proc/self/mem writes an untouched page: a new page, the zero page stays zero");
+	munmap(p, 2 * psz);
+}
+
+/*
+ * ptrace: a tracee forked with the page written; PEEKDATA reads its word,
+ * POKEDATA writes its copy only (the page is shared copy-on-write with the
+ * tracer until then).
+ */
+static void test_ptrace(void)
+{
+	static const char before[8] = "parent", after[8] = "poked!";
+	char *p = dev_map(1, MAP_PRIVATE);
+	uint64_t pfn;
+	long word, r;
+	int peek_ok, st = 0;
+	pid_t pid;
+
+	memcpy(p, before, 8);
+	pfn = pfn_of(p);
+	pid = fork();
+	if (!pid) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		_exit(memcmp(p, after, 8) ? 1 : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+		tap(0, "ptrace PEEKDATA reads the tracee's page (no stop: %#x)", st);
+		tap(0, "ptrace POKEDATA writes the tracee's copy only (not tried)");
+		munmap(p, psz);
+		return;
+	}
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, pid, p, NULL);
+	peek_ok = !errno && !memcmp(&word, before, 8);
+	tap(peek_ok, "ptrace PEEKDATA reads the tracee's page (%s)",
+	    strerror(errno));
+	memcpy(&word, after, 8);
+	r = ptrace(PTRACE_POKEDATA, pid, p, (void *)word);
+	if (r)
+		printf("# POKEDATA: %s\n", strerror(errno));
+	ptrace(PTRACE_CONT, pid, NULL, NULL);
+	st = wait_child(pid);
+	tap(!r && st == 0 && !memcmp(p, before, 8) && pfn_of(p) == pfn,
+	    "ptrace POKEDATA writes the tracee's copy only (tracee %d)", st);
+	munmap(p, psz);
+}
+
+/*
+ * As get_user_pages() with FOLL_FORCE: a read-only private mapping is
+ * written (a breakpoint), a read-only shared one is not.
+ */
+static void test_mem_write_readonly(void)
+{
+	char *p = dev_map(1, MAP_PRIVATE), *q = dev_map(1, MAP_SHARED);
+	ssize_t rp, rq;
+
+	p[0] = 'x';
+	q[0] = 's';
+	mprotect(p, psz, PROT_READ);
+	mprotect(q, psz, PROT_READ);
+	rp = mem_write(p, "y", 1);
+	rq = mem_write(q, "w", 1);
+	tap(rp == 1 && p[0] == 'y' && rq == -1 && q[0] == 's',
+	    "/proc/self/mem writes a read-only private mapping, not a read-only shared one");
+	munmap(p, psz);
+	munmap(q, psz);
+}
+
+/* A debugger's write into code: the new code runs. */
+static void test_mem_write_exec(void)
+{
+	char *p = dev_map(1, MAP_PRIVATE), code[16];
+	size_t n;
+	int before;
+
+	put_return(p, 0x1111);
+	if (mprotect(p, psz, PROT_READ | PROT_EXEC)) {
+		tap(0, "/proc/self/mem writes code that then runs (mprotect: %s)",
+		    strerror(errno));
+		munmap(p, psz);
+		return;
+	}
+	before = call_at(p);
+	n = put_return(code, 0x2222);
+	tap(before == 0x1111 && mem_write(p, code, n) == (ssize_t)n &&
+	    call_at(p) == 0x2222,
+	    "/proc/self/mem writes code into an executable mapping, which runs it");
+	munmap(p, psz);
+}
+
+/* A write into a shared mapping is seen by every process that maps it. */
+static void test_mem_write_shared(void)
+{
+	char *p = dev_map(1, MAP_SHARED), c;
+	int go[2], rc;
+	uint64_t pfn;
+	ssize_t r;
+	pid_t pid;
+
+	p[0] = 's';
+	pfn = pfn_of(p);
+	if (pipe(go))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(3);
+		_exit(p[0] == 'w' ? 0 : 1);
+	}
+	r = mem_write(p, "w", 1);
+	if (write(go[1], "x", 1) != 1)
+		exit(2);
+	rc = wait_child(pid);
+	tap(r == 1 && rc == 0 && p[0] == 'w' && pfn_of(p) == pfn,
+	    "/proc/self/mem writes a shared page in place, the child sees it");
+	close(go[0]);
+	close(go[1]);
+	munmap(p, psz);
+}
+
+static void test_debugger_access(void)
+{
+	test_mem_read();
+	test_mem_write_new();
+	test_ptrace();
+	test_mem_write_readonly();
+	test_mem_write_exec();
+	test_mem_write_shared();
+}
+
 static void test_shared(void)
 {
 	const size_t n = 4;
@@ -749,6 +958,7 @@ int main(void)
 	test_mprotect();
 	test_exec();
 	test_shared();
+	test_debugger_access();
 	test_bad_offset();
 	test_unload_refused();
 	test_exhaustion();
