@@ -202,25 +202,63 @@ static void mmlab_check_overlap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlab_check_overlap(r, 4), 0);
 }
 
-/* --- Pages of a range ------------------------------------------------------ */
+/* --- What the kernel says a range is ------------------------------------ */
 
-static void mmlab_range_pages_test(struct kunit *test)
+static void mmlab_range_memory_test(struct kunit *test)
 {
+	struct mmlab_region *r0 = mmlab_region(0);
 	struct mmlab_range r;
 	struct page *page;
+	bool kpages;
 
 	/* A page the page allocator just handed out is not reserved. */
 	page = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	r.base = page_to_phys(page);
 	r.size = PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, mmlab_check_range_pages(&r), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mmlab_check_range_memory(&r, &kpages), -EBUSY);
 	__free_page(page);
 
-	/* Far beyond any RAM of the boards: no struct page. */
+	/* Far beyond any RAM of the boards: nothing in /proc/iomem. */
 	r.base = 1ULL << 52;
 	r.size = SZ_4M;
-	KUNIT_EXPECT_EQ(test, mmlab_check_range_pages(&r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_check_range_memory(&r, &kpages), -EINVAL);
+
+	/*
+	 * The last page of System RAM below the board's region and the
+	 * region's first page: partly System RAM.
+	 */
+	KUNIT_ASSERT_NOT_NULL(test, r0);
+	r.base = r0->base - PAGE_SIZE;
+	r.size = 2 * PAGE_SIZE;
+	KUNIT_ASSERT_EQ(test, region_intersects(r.base, PAGE_SIZE,
+						IORESOURCE_SYSTEM_RAM,
+						IORES_DESC_NONE),
+			REGION_INTERSECTS);
+	KUNIT_EXPECT_EQ(test, mmlab_check_range_memory(&r, &kpages), -EBUSY);
+}
+
+/* Every region passes the check again, with the struct pages it recorded. */
+static void mmlab_region_memory_test(struct kunit *test)
+{
+	struct mmlab_region *r;
+	bool kpages;
+
+	KUNIT_ASSERT_GE(test, mmlab_nr_regions(), 1);
+	for_each_mmlab_region(r) {
+		struct mmlab_range a = { .base = r->base, .size = r->size };
+		unsigned long last = r->start_pfn + r->nr_pages - 1;
+
+		kpages = !r->kpages;
+		KUNIT_EXPECT_EQ_MSG(test, mmlab_check_range_memory(&a, &kpages),
+				    0, "%s", r->name);
+		KUNIT_EXPECT_EQ_MSG(test, kpages, r->kpages, "%s", r->name);
+		if (!r->kpages)
+			continue;
+		KUNIT_EXPECT_TRUE(test, pfn_valid(r->start_pfn));
+		KUNIT_EXPECT_TRUE(test, pfn_valid(last));
+		KUNIT_EXPECT_TRUE(test, PageReserved(pfn_to_page(last)));
+	}
 }
 
 /* --- Descriptor array size ---------------------------------------------- */
@@ -357,8 +395,11 @@ static void mmlab_round_trip(struct kunit *test, struct mmlab_region *r,
 	KUNIT_EXPECT_PTR_EQ(test, mmlab_page_address(page), addr);
 	KUNIT_EXPECT_PTR_EQ(test, mmlab_virt_to_page(addr), page);
 	KUNIT_EXPECT_PTR_EQ(test, mmlab_virt_to_page(addr + PAGE_SIZE - 1), page);
-	KUNIT_EXPECT_PTR_EQ(test, mmlab_page_to_kpage(page), pfn_to_page(pfn));
-	KUNIT_EXPECT_TRUE(test, PageReserved(mmlab_page_to_kpage(page)));
+	if (r->kpages) {
+		KUNIT_EXPECT_PTR_EQ(test, mmlab_page_to_kpage(page),
+				    pfn_to_page(pfn));
+		KUNIT_EXPECT_TRUE(test, PageReserved(mmlab_page_to_kpage(page)));
+	}
 }
 
 static void mmlab_round_trips_test(struct kunit *test)
@@ -402,7 +443,8 @@ static struct kunit_case mmlab_core_test_cases[] = {
 	KUNIT_CASE(mmlab_shape_test),
 	KUNIT_CASE(mmlab_conflict_test),
 	KUNIT_CASE(mmlab_check_overlap_test),
-	KUNIT_CASE(mmlab_range_pages_test),
+	KUNIT_CASE(mmlab_range_memory_test),
+	KUNIT_CASE(mmlab_region_memory_test),
 	KUNIT_CASE(mmlab_descriptor_pages_test),
 	KUNIT_CASE(mmlab_regions_table_test),
 	KUNIT_CASE(mmlab_descriptors_test),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmlab_core: the debugfs root /sys/kernel/debug/mmlab/ and its "regions"
- * file, one fixed-column line per region.
+ * file, one fixed-column line per region; "kpages" says whether every
+ * frame of the region has a kernel struct page.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -26,20 +27,21 @@ struct dentry *mmlab_debugfs_root(void)
 }
 EXPORT_SYMBOL_GPL(mmlab_debugfs_root);
 
-#define MMLAB_REGIONS_FMT "%-8s %-18s %-18s %10s %10s %6s %-7s %-6s %s\n"
+#define MMLAB_REGIONS_FMT "%-8s %-18s %-18s %10s %10s %6s %-7s %-6s %-6s %s\n"
 
 static int mmlab_regions_show(struct seq_file *m, void *v)
 {
 	struct mmlab_region *r;
 
 	seq_printf(m, MMLAB_REGIONS_FMT, "name", "base", "size", "pages",
-		   "reserved", "desc_b", "map", "source", "virt");
+		   "reserved", "desc_b", "map", "source", "kpages", "virt");
 	for_each_mmlab_region(r) {
-		seq_printf(m, "%-8s %#018llx %#018llx %10lu %10lu %6zu %-7s %-6s %p\n",
+		seq_printf(m, "%-8s %#018llx %#018llx %10lu %10lu %6zu %-7s %-6s %-6s %p\n",
 			   r->name, (u64)r->base, (u64)r->size, r->nr_pages,
 			   r->nr_reserved, sizeof(struct mmlab_page),
 			   mmlab_map_name(r->map_kind),
-			   mmlab_source_name(r->source), r->virt);
+			   mmlab_source_name(r->source),
+			   r->kpages ? "yes" : "no", r->virt);
 	}
 	return 0;
 }

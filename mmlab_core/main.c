@@ -7,10 +7,17 @@
  * and that mmlab manages on its own, as a NUMA node with one zone. Regions
  * come from the regions= module parameter ("64M@0x10000000[,...]") and
  * from "mmlab,region" device-tree nodes, both at module load. Before a
- * region is used every frame of it must have a struct page that is
- * PageReserved, the range must be page-aligned, big enough and disjoint
- * from the other regions, and it must be free in /proc/iomem, where we
- * claim it as "mmlab". Anything else is refused with one log line.
+ * region is used the range must be page-aligned, big enough and disjoint
+ * from the other regions; the iomem resource tree must show that the
+ * kernel gave it away: either System RAM whose every frame is PageReserved
+ * (arm64 reserved-memory without no-map), or no System RAM at all and
+ * covered by "Reserved" resources (x86 memmap=SIZE$BASE) or by struct
+ * pages that are all PageReserved (arm64 no-map). Whether every frame has
+ * a kernel struct page is recorded (mmlab_region::kpages): an x86 range
+ * that covers whole memory sections has none, and mmlab needs none, as it
+ * has its own descriptors and maps users by pfn. The range must be free
+ * in /proc/iomem, where we claim it as "mmlab". Anything else is refused
+ * with one log line.
  *
  * Each region is mapped write-back (the linear map when the kernel still
  * maps it, an ioremap_cache mapping otherwise) and gets an array of

@@ -144,6 +144,9 @@ enum mmlab_region_source {
  * @pages: the descriptor array, one per frame, inside the region itself.
  * @map_kind: how @virt maps the region.
  * @source: where the region was described.
+ * @kpages: every frame has a kernel struct page (mmlab_page_to_kpage() is
+ *	valid): true for System RAM and arm64 no-map memory, false for an x86
+ *	memmap= range that covers whole memory sections.
  * @res: the "mmlab" resource claimed in /proc/iomem.
  * @dev: the platform device of a DT region, NULL otherwise.
  */
@@ -159,6 +162,7 @@ struct mmlab_region {
 	struct mmlab_page *pages;
 	enum mmlab_map_kind map_kind;
 	enum mmlab_region_source source;
+	bool kpages;
 	struct resource *res;
 	struct device *dev;
 };
@@ -204,7 +208,10 @@ static inline void *mmlab_page_address(const struct mmlab_page *page)
 	       (mmlab_page_index(page) << PAGE_SHIFT);
 }
 
-/* The kernel's struct page for the same frame: for mapping it to users. */
+/*
+ * The kernel's struct page for the same frame: for mapping it to users.
+ * Only where the region has them (mmlab_region::kpages).
+ */
 static inline struct page *mmlab_page_to_kpage(const struct mmlab_page *page)
 {
 	return pfn_to_page(mmlab_page_to_pfn(page));
@@ -311,7 +318,7 @@ int mmlab_check_range_shape(const struct mmlab_range *range);
 int mmlab_check_overlap(const struct mmlab_range *ranges, int nr);
 int mmlab_ranges_conflict(const struct mmlab_range *a,
 			  const struct mmlab_range *b);
-int mmlab_check_range_pages(const struct mmlab_range *range);
+int mmlab_check_range_memory(const struct mmlab_range *range, bool *kpages);
 unsigned long mmlab_nr_descriptor_pages(unsigned long nr_pages);
 
 /* Fault injection points: mmlab_fail.h, the API of fail.c. */

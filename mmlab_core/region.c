@@ -18,6 +18,10 @@
 #include <linux/sizes.h>
 #include <kunit/visibility.h>
 
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+#endif
+
 #include "internal.h"
 
 /* Serialises adding and removing regions; readers go without it. */
@@ -101,38 +105,133 @@ struct mmlab_page *mmlab_virt_to_page(const void *addr)
 }
 EXPORT_SYMBOL_GPL(mmlab_virt_to_page);
 
-/**
- * mmlab_check_range_pages() - check that the kernel gave a range away.
- * @range: a range accepted by mmlab_check_range_shape().
- *
- * Every page frame of @range must have a struct page (pfn_valid()) and be
- * PageReserved: the page allocator never hands such a page out. A range
- * the kernel failed to reserve at boot has pages that are not.
- *
- * Return: 0, -EINVAL when a frame is outside RAM, -EBUSY when a frame
- * belongs to the page allocator; one log line either way.
+/*
+ * The first frame of @range without a kernel struct page that is
+ * PageReserved, or the frame past its end when every one has one.
  */
-int mmlab_check_range_pages(const struct mmlab_range *range)
+static unsigned long mmlab_first_unreserved_pfn(const struct mmlab_range *range)
 {
 	unsigned long pfn = PHYS_PFN(range->base);
 	unsigned long end = pfn + PHYS_PFN(range->size);
 
 	for (; pfn < end; pfn++) {
-		if (!pfn_valid(pfn)) {
-			pr_err("range %#llx@%#llx: outside RAM (no struct page for pfn %#lx)\n",
-			       range->size, (u64)range->base, pfn);
-			return -EINVAL;
-		}
-		if (!PageReserved(pfn_to_page(pfn))) {
-			pr_err("range %#llx@%#llx: not reserved: pfn %#lx belongs to the page allocator\n",
-			       range->size, (u64)range->base, pfn);
-			return -EBUSY;
-		}
-		cond_resched();
+		if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
+			break;
+		if (!(pfn % 4096))
+			cond_resched();
 	}
-	return 0;
+	return pfn;
 }
-EXPORT_SYMBOL_IF_KUNIT(mmlab_check_range_pages);
+
+/*
+ * A range inside System RAM: the page allocator must never hand one of
+ * its frames out, so each must be PageReserved (a reserved-memory node
+ * without no-map on arm64). System RAM always has struct pages.
+ */
+static int mmlab_check_ram_range(const struct mmlab_range *range)
+{
+	unsigned long end = PHYS_PFN(range->base + range->size);
+	unsigned long pfn = mmlab_first_unreserved_pfn(range);
+
+	if (pfn == end)
+		return 0;
+	pr_err("range %#llx@%#llx: not reserved: pfn %#lx belongs to the page allocator\n",
+	       range->size, (u64)range->base, pfn);
+	return -EBUSY;
+}
+
+#ifdef CONFIG_X86
+/*
+ * memmap=SIZE$BASE makes RAM "Reserved" in the kernel's e820 table, not
+ * in the firmware's own one, where what the firmware reserved (BIOS
+ * areas, holes such as AMD's HyperTransport window) stays reserved: only
+ * RAM of the firmware's table is memory we may take.
+ */
+static bool mmlab_firmware_ram(const struct mmlab_range *range)
+{
+	static const enum e820_type not_ram[] = {
+		E820_TYPE_RESERVED, E820_TYPE_ACPI, E820_TYPE_NVS,
+		E820_TYPE_UNUSABLE, E820_TYPE_PMEM, E820_TYPE_PRAM,
+		E820_TYPE_SOFT_RESERVED,
+	};
+	u64 end = range->base + range->size;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(not_ram); i++)
+		if (e820__mapped_raw_any(range->base, end, not_ram[i]))
+			return false;
+	return e820__mapped_raw_any(range->base, end, E820_TYPE_RAM);
+}
+#else
+/* No firmware memory map to ask: the iomem and struct page checks decide. */
+static bool mmlab_firmware_ram(const struct mmlab_range *range)
+{
+	return true;
+}
+#endif
+
+/* True when reserved iomem resources cover all of @range. */
+static bool mmlab_range_in_reserved_resources(const struct mmlab_range *range)
+{
+	return region_intersects(range->base, range->size, IORESOURCE_MEM,
+				 IORES_DESC_RESERVED) == REGION_INTERSECTS;
+}
+
+/**
+ * mmlab_check_range_memory() - check that the kernel gave a range away.
+ * @range: a range accepted by mmlab_check_range_shape().
+ * @kpages: set, on success, to whether every frame of @range has a kernel
+ *	struct page.
+ *
+ * The iomem resource tree says what the range is, as page_is_ram() and
+ * the drivers given memory at boot ask it:
+ *  - all System RAM (an arm64 reserved-memory node without no-map): the
+ *    linear map covers it and every frame must be PageReserved;
+ *  - partly System RAM: refused;
+ *  - no System RAM: reserved resources must cover it. x86 gives the range
+ *    of memmap=SIZE$BASE a "Reserved" entry (IORES_DESC_RESERVED), with
+ *    no struct pages where the range covers whole memory sections; the
+ *    firmware's own e820 table must list it as RAM. arm64 gives a no-map
+ *    reserved-memory node a "reserved" entry without a descriptor; the
+ *    kernel's memmap covers it and keeps it PageReserved, which is then
+ *    what we check.
+ *
+ * Return: 0, -EBUSY when a frame belongs to the page allocator or the
+ * range is partly System RAM, -EINVAL when the range is neither System
+ * RAM nor reserved memory; one log line on failure.
+ */
+int mmlab_check_range_memory(const struct mmlab_range *range, bool *kpages)
+{
+	unsigned long end = PHYS_PFN(range->base + range->size);
+	int ret;
+
+	switch (region_intersects(range->base, range->size,
+				  IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE)) {
+	case REGION_INTERSECTS:
+		ret = mmlab_check_ram_range(range);
+		if (!ret)
+			*kpages = true;
+		return ret;
+	case REGION_MIXED:
+		pr_err("range %#llx@%#llx: partly System RAM in /proc/iomem\n",
+		       range->size, (u64)range->base);
+		return -EBUSY;
+	default:
+		break;
+	}
+	if (!mmlab_firmware_ram(range)) {
+		pr_err("range %#llx@%#llx: outside RAM: the firmware's memory map does not give it as RAM\n",
+		       range->size, (u64)range->base);
+		return -EINVAL;
+	}
+	*kpages = mmlab_first_unreserved_pfn(range) == end;
+	if (*kpages || mmlab_range_in_reserved_resources(range))
+		return 0;
+	pr_err("range %#llx@%#llx: outside RAM: no Reserved entry in /proc/iomem covers it\n",
+	       range->size, (u64)range->base);
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_check_range_memory);
 
 /* Refuse a range that meets one of the regions already set up. */
 static int mmlab_check_against_regions(const struct mmlab_range *range)
@@ -279,7 +378,7 @@ int mmlab_add_region(const struct mmlab_range *range,
 		     enum mmlab_region_source source, struct device *dev)
 {
 	struct mmlab_region *r;
-	bool inserted;
+	bool inserted, kpages;
 	int ret;
 
 	mutex_lock(&mmlab_regions_lock);
@@ -299,7 +398,7 @@ int mmlab_add_region(const struct mmlab_range *range,
 	if (!ret)
 		ret = mmlab_check_against_regions(range);
 	if (!ret)
-		ret = mmlab_check_range_pages(range);
+		ret = mmlab_check_range_memory(range, &kpages);
 	if (ret)
 		goto out;
 
@@ -313,6 +412,7 @@ int mmlab_add_region(const struct mmlab_range *range,
 	r->nr_pages = PHYS_PFN(r->size);
 	r->nr_reserved = mmlab_nr_descriptor_pages(r->nr_pages);
 	r->source = source;
+	r->kpages = kpages;
 
 	ret = mmlab_claim(r, &inserted);
 	if (ret)

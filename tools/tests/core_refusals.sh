@@ -3,9 +3,13 @@
 # mmlab_core refuses every unsafe region with the right error code and
 # exactly one log line, and still works with the good ones.
 #   - regions= (both arches): malformed, too many, zero, unaligned, too
-#     small, overflowing, outside RAM, RAM the kernel did not reserve,
-#     overlapping and duplicate ranges; no region at all (x86_64).
-#   - x86_64: a good load of two regions, shown in debugfs and /proc/iomem.
+#     small, overflowing, outside RAM (no Reserved entry in /proc/iomem),
+#     RAM the kernel did not reserve, partly System RAM (the RAM just
+#     below the board's region and the region's start), overlapping and
+#     duplicate ranges; no region at all (x86_64).
+#   - x86_64: a "Reserved" range of /proc/iomem that the firmware reserved
+#     (no RAM behind it); a good load of two regions, shown in debugfs and
+#     /proc/iomem.
 #   - arm64: the region nodes of test_nodes.dtsi (opt-in: enabled here),
 #     each failing its own probe while the board's region and a
 #     linear-mapped one bind.
@@ -14,11 +18,11 @@
 
 . ./lib.sh
 
-# 15 refusals of 4 cases each, then 21 cases of x86_64 or 29 of arm64.
+# 16 refusals of 4 cases each, then 26 cases of x86_64 or 31 of arm64.
 if [ "$MMLAB_ARCH" = x86_64 ]; then
-	plan 81
+	plan 90
 else
-	plan 89
+	plan 95
 fi
 
 KO=/mmlab/modules/mmlab_core.ko
@@ -60,6 +64,9 @@ refuse "overflowing number" "99999999999999999999@$B" "$EINVAL" \
 	"overflows 64 bits"
 refuse "outside RAM" "64M@0x100000000" "$EINVAL" "outside RAM"
 refuse "RAM not reserved" "$ram" "$EBUSY" "not reserved"
+# System RAM runs up to the board's region on both arches.
+refuse "partly System RAM" "64M@$((B - 0x2000000))" "$EBUSY" \
+	"partly System RAM in /proc/iomem"
 refuse "overlapping" "32M@$B,16M@$((B + 0x1000000))" "$EBUSY" "overlaps range"
 refuse "duplicate" "32M@$B,32M@$B" "$EBUSY" "duplicates range"
 
@@ -69,6 +76,17 @@ iomem_count() {
 
 if [ "$MMLAB_ARCH" = x86_64 ]; then
 	refuse "no region at all" "" "No such device" "no region: reserve memory"
+	# A "Reserved" entry of /proc/iomem the firmware reserved (QEMU's
+	# AMD HyperTransport window at 0xfd00000000): no RAM behind it.
+	fw=$(awk -F' : ' '$2 == "Reserved" && $1 !~ /^ / {
+		split($1, r, "-"); print r[1], r[2] }' /proc/iomem |
+		while read -r s e; do
+			[ $((0x$e - 0x$s + 1)) -ge $((64 << 20)) ] &&
+			[ $((0x$s)) != $((B)) ] && echo "0x$s"
+		done | head -1)
+	diag "firmware-reserved range: ${fw:-none, so 0xfd00000000}"
+	refuse "firmware-reserved, not RAM" "64M@${fw:-0xfd00000000}" "$EINVAL" \
+		"the firmware's memory map does not give it as RAM"
 
 	half=$((MMLAB_REGION_SIZE / 2))
 	mark=$(dmesg_mark)
@@ -78,7 +96,7 @@ if [ "$MMLAB_ARCH" = x86_64 ]; then
 	diag "$(cat $D/regions)"
 	is "debugfs lists two regions" "$(grep -c '^mmlab[01] ' $D/regions)" 2
 	check "regions header names the columns" \
-		grep -q '^name *base *size *pages *reserved *desc_b *map *source *virt$' $D/regions
+		grep -q '^name *base *size *pages *reserved *desc_b *map *source *kpages *virt$' $D/regions
 	row=$(grep '^mmlab0 ' $D/regions)
 	set -- $row
 	is "mmlab0 base" "$(($2))" "$((B))"
@@ -88,6 +106,8 @@ if [ "$MMLAB_ARCH" = x86_64 ]; then
 	is "24 descriptor bytes per page" "$6" 24
 	is "mapped by ioremap (memmap= is outside the linear map)" "$7" ioremap
 	is "source is the parameter" "$8" param
+	# The board's 64 MiB leave RAM in their 128 MiB memory section.
+	is "mmlab0 has kernel struct pages" "$9" yes
 	is "/proc/iomem claims both as mmlab" "$(iomem_count)" 2
 	check "rmmod works" rmmod mmlab_core
 	is "/proc/iomem released" "$(iomem_count)" 0
@@ -140,9 +160,11 @@ set -- $(grep '^mmlab0 ' $D/regions)
 is "mmlab0 is the board's region" "$(($2))" "$((B))"
 is "mmlab0 (no-map) is an ioremap mapping" "$7" ioremap
 is "mmlab0 comes from the DT" "$8" dt
+is "mmlab0 (no-map) has kernel struct pages" "$9" yes
 set -- $(grep '^mmlab1 ' $D/regions)
 is "mmlab1 is mmlab-second" "$(($2))" "$((0x58000000))"
 is "mmlab1 (mapped) uses the linear map" "$7" linear
+is "mmlab1 (mapped) has kernel struct pages" "$9" yes
 is "no third region" "$(grep -c '^mmlab[0-9]' $D/regions)" 2
 is "/proc/iomem claims both as mmlab" "$(iomem_count)" 2
 check "rmmod works" rmmod mmlab_core
