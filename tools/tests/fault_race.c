@@ -9,6 +9,10 @@
  *  - copy-on-write: after fork, parent and child each race a reader and a
  *    writer over the same inherited pages; each must see only its own
  *    writes over what was there at fork, never the other's;
+ *  - a debugger's writes (/proc/self/mem, ->access) race the process's own
+ *    writes and reads on pages it shares with a child after fork and on
+ *    holes: none is lost, and the child's pages and the zero page see
+ *    none of them;
  *  - a copy or a new page whose entry into the object fails (fail_rmap)
  *    is retried and loses no byte; fork, which cannot fail, is immune;
  *  - oom_policy kill, with the faulter itself the biggest holder and the
@@ -28,7 +32,7 @@
 #define ZERO_PAGE	DBG "/fault/zero_page"
 #define OOM_POLICY	DBG "/fault/oom_policy"
 #define FAIL_RMAP	DBG "/fail_rmap"
-#define NR_CASES	13
+#define NR_CASES	15
 
 #define RACE_PAGES	32
 #define WRITERS		2
@@ -363,6 +367,157 @@ static void test_cow_race(void)
 	    child_bad);
 }
 
+/* --- A debugger's writes racing the process's faults ----------------------- */
+
+#define DBG_TAG(i)	(0x64656275ULL << 32 | (i))
+#define OWN_TAG(i)	(0x6f776e00ULL << 32 | (i))
+#define FORK_TAG(i)	(0x666f726bULL << 32 | (i))
+
+struct dbg {
+	pthread_barrier_t start;
+	uint64_t *map;
+	int memfd;
+	unsigned long failed;	/* /proc/self/mem writes that did not go */
+};
+
+/* Word 1 of every page, through /proc/self/mem (the kernel's ->access). */
+static void *dbg_writer(void *arg)
+{
+	struct dbg *d = arg;
+	size_t words = psz / 8;
+	int i;
+
+	pthread_barrier_wait(&d->start);
+	for (i = 0; i < RACE_PAGES; i++) {
+		uint64_t v = DBG_TAG(i);
+		off_t off = (off_t)(uintptr_t)&d->map[i * words + 1];
+
+		if (pwrite(d->memfd, &v, 8, off) != 8)
+			d->failed++;
+	}
+	return NULL;
+}
+
+/* Word 2 of every page, by the process itself. */
+static void *own_writer(void *arg)
+{
+	struct dbg *d = arg;
+	size_t words = psz / 8;
+	int i;
+
+	pthread_barrier_wait(&d->start);
+	for (i = RACE_PAGES - 1; i >= 0; i--)
+		wr(&d->map[i * words + 2], OWN_TAG(i));
+	return NULL;
+}
+
+/* Word 3 of every page, read (the holes map the zero page). */
+static void *own_reader(void *arg)
+{
+	struct dbg *d = arg;
+	size_t words = psz / 8;
+	uint64_t sum = 0;
+	int i;
+
+	pthread_barrier_wait(&d->start);
+	for (i = 0; i < RACE_PAGES; i++)
+		sum += rd(&d->map[i * words + 3]);
+	return (void *)(uintptr_t)sum;
+}
+
+/*
+ * Words of @map not as expected: word 0 FORK_TAG on even pages (written
+ * before fork), words 1 and 2 the debugger's and the process's own tags
+ * when @raced, zero everywhere else.
+ */
+static unsigned long dbg_check(uint64_t *map, int raced)
+{
+	size_t words = psz / 8, i, j;
+	unsigned long bad = 0;
+
+	for (i = 0; i < RACE_PAGES; i++)
+		for (j = 0; j < words; j++) {
+			uint64_t want = 0;
+
+			if (j == 0 && !(i % 2))
+				want = FORK_TAG(i);
+			else if (j == 1 && raced)
+				want = DBG_TAG(i);
+			else if (j == 2 && raced)
+				want = OWN_TAG(i);
+			bad += rd(&map[i * words + j]) != want;
+		}
+	return bad;
+}
+
+/* One round: fork, then race in the parent; both sides check. */
+static void dbg_round(int memfd, unsigned long *lost, unsigned long *child_bad,
+		      unsigned long *failed)
+{
+	struct dbg d = { .memfd = memfd };
+	size_t words = psz / 8;
+	pthread_t t[3];
+	int status, go[2], i;
+	pid_t pid;
+	char c = 0;
+
+	d.map = (uint64_t *)dev_map(RACE_PAGES, MAP_PRIVATE);
+	for (i = 0; i < RACE_PAGES; i += 2)
+		wr(&d.map[i * words], FORK_TAG(i));
+	if (pipe(go))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(dbg_check(d.map, 0) ? 1 : 0);
+	}
+	pthread_barrier_init(&d.start, NULL, 3);
+	if (pthread_create(&t[0], NULL, dbg_writer, &d) ||
+	    pthread_create(&t[1], NULL, own_writer, &d) ||
+	    pthread_create(&t[2], NULL, own_reader, &d))
+		exit(2);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&d.start);
+	*lost += dbg_check(d.map, 1);
+	*failed += d.failed;
+	if (write(go[1], &c, 1) != 1)
+		exit(2);
+	waitpid(pid, &status, 0);
+	*child_bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	close(go[0]);
+	close(go[1]);
+	munmap(d.map, RACE_PAGES * psz);
+}
+
+static void test_debugger_race(void)
+{
+	unsigned long lost = 0, child_bad = 0, failed = 0, rounds = 0;
+	double end = now() + race_seconds;
+	int memfd = open("/proc/self/mem", O_RDWR);
+
+	if (memfd < 0)
+		tap_bail("cannot open /proc/self/mem: %s", strerror(errno));
+	do {
+		dbg_round(memfd, &lost, &child_bad, &failed);
+		rounds++;
+	} while (now() < end);
+	close(memfd);
+	printf("# debugger race: %lu rounds of %d pages, %lu writes failed\n",
+	       rounds, RACE_PAGES, failed);
+	printf("# report debugger_race rounds %lu\n", rounds);
+	printf("# report debugger_race lost_words %lu\n", lost);
+	printf("# report debugger_race corrupted_child_rounds %lu\n",
+	       child_bad);
+	tap(lost == 0 && failed == 0,
+	    "a debugger's writes racing the process's faults: none lost (%lu words wrong, %lu writes failed)",
+	    lost, failed);
+	tap(child_bad == 0,
+	    "a debugger's writes after fork never reach the child's pages (%lu rounds not)",
+	    child_bad);
+}
+
 /* --- Copies under injected failure ----------------------------------------- */
 
 static int set_fail_rmap(const char *prob, const char *interval,
@@ -550,6 +705,7 @@ int main(void)
 	fp0 = drained_free_pages();
 	test_zero_page_race();
 	test_cow_race();
+	test_debugger_race();
 	test_copy_under_failure();
 	test_fork_under_failure();
 	test_oom_kill_in_kernel();
