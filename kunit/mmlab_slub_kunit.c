@@ -120,7 +120,7 @@ static void bad_args_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("bad name", 8, 0, 0, NULL)));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kunit-x", 0, 0, 0, NULL)));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kunit-x", 8, 3, 0, NULL)));
-	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kmalloc-64", 8, 0, 0, NULL)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mmlab_kmem_cache_create("kmalloc-128", 8, 0, 0, NULL)));
 	s = make_cache(test, "kunit-dup", 8, 0, 0, NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(mmlab_kmem_cache_create("kunit-dup", 8, 0, 0, NULL)),
 			-EEXIST);
@@ -1003,20 +1003,20 @@ static void destroy_under_lookup_test(struct kunit *test)
 
 static void kmalloc_test(struct kunit *test)
 {
-	static const struct { size_t req, ks; } cases[] = {
-		{ 1, 8 }, { 8, 8 }, { 9, 16 }, { 33, 64 }, { 65, 96 },
-		{ 96, 96 }, { 97, 128 }, { 129, 192 }, { 193, 256 },
-		{ 500, 512 }, { 1000, 1024 }, { 3000, 4096 }, { 8192, 8192 },
+	static const size_t sizes[] = {
+		1, 8, 9, 33, 65, 96, 97, 129, 193, 500, 1000, 3000, 8192,
 	};
 	unsigned int i;
 	void *p;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		p = mmlab_kmalloc(cases[i].req, GFP);
+	/* The usable size is the class the running kernel would pick. */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = mmlab_kmalloc(sizes[i], GFP);
 		KUNIT_ASSERT_NOT_NULL(test, p);
-		KUNIT_EXPECT_EQ_MSG(test, mmlab_ksize(p), cases[i].ks,
-				    "size %zu", cases[i].req);
-		memset(p, 0x11, cases[i].req);
+		KUNIT_EXPECT_EQ_MSG(test, mmlab_ksize(p),
+				    kmalloc_size_roundup(sizes[i]),
+				    "size %zu", sizes[i]);
+		memset(p, 0x11, sizes[i]);
 		mmlab_kfree(p);
 	}
 	p = mmlab_kmalloc(10000, GFP);
@@ -1032,8 +1032,35 @@ static void kmalloc_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, mmlab_kmalloc(0, GFP), ZERO_SIZE_PTR);
 	mmlab_kfree(NULL);
 	mmlab_kfree(ZERO_SIZE_PTR);
-	KUNIT_EXPECT_EQ(test, mmlab_kmalloc_index(96), 4U);
-	KUNIT_EXPECT_EQ(test, mmlab_kmalloc_index(192), 6U);
+}
+
+/*
+ * The classes are the running kernel's: every request up to the largest
+ * class goes to the class kmalloc_size_roundup() names, and each class
+ * mmlab has is one the kernel has (its size rounds up to itself).
+ */
+static void kmalloc_classes_test(struct kunit *test)
+{
+	struct mmlab_kmem_cache *s;
+	unsigned int i, classes = 0;
+	size_t size;
+
+	for (size = 1; size <= MMLAB_KMALLOC_MAX_CACHE_SIZE; size++) {
+		s = mmlab_kmalloc_cache(mmlab_kmalloc_index(size));
+		KUNIT_ASSERT_NOT_NULL_MSG(test, s, "size %zu", size);
+		KUNIT_ASSERT_EQ_MSG(test, (size_t)mmlab_kmem_cache_size(s),
+				    kmalloc_size_roundup(size), "size %zu", size);
+	}
+	for (i = 0; i < MMLAB_KMALLOC_CACHES; i++) {
+		s = mmlab_kmalloc_cache(i);
+		if (!s)
+			continue;
+		classes++;
+		KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_size(s), mmlab_kmalloc_size(i));
+		KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(mmlab_kmalloc_size(i)),
+				    (size_t)mmlab_kmalloc_size(i), "index %u", i);
+	}
+	KUNIT_EXPECT_GT(test, classes, 0U);
 }
 
 /* --- Threads ----------------------------------------------------------------------------- */
@@ -1095,7 +1122,9 @@ static void threads_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st(s, ALLOC_TOTAL), st(s, FREE_TOTAL));
 	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
 	for (i = 0; i < MMLAB_KMALLOC_CACHES; i++)
-		KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(mmlab_kmalloc_cache(i)), 0);
+		if (mmlab_kmalloc_cache(i))	/* indexes without a class */
+			KUNIT_EXPECT_EQ(test,
+					mmlab_kmem_cache_validate(mmlab_kmalloc_cache(i)), 0);
 	mmlab_kmem_cache_destroy(s);
 }
 
@@ -1124,6 +1153,7 @@ static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(lookup_release_race_test),
 	KUNIT_CASE(destroy_under_lookup_test),
 	KUNIT_CASE(kmalloc_test),
+	KUNIT_CASE(kmalloc_classes_test),
 	KUNIT_CASE(threads_test),
 	{}
 };

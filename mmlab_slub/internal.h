@@ -247,8 +247,10 @@ extern char *mmlab_slub_debug;
 int mmlab_kmalloc_init(void);
 void mmlab_kmalloc_exit(void);
 unsigned int mmlab_kmalloc_index(size_t size);
+unsigned int mmlab_kmalloc_size(unsigned int index);
 struct mmlab_kmem_cache *mmlab_kmalloc_cache(unsigned int index);
-#define MMLAB_KMALLOC_CACHES	13
+/* kmalloc indexes 0..KMALLOC_SHIFT_HIGH, as kmalloc_caches[][]; 0 unused */
+#define MMLAB_KMALLOC_CACHES	(KMALLOC_SHIFT_HIGH + 1)
 
 /* vmalloc.c */
 int mmlab_vmalloc_check_param(void);

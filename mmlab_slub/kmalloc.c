@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmlab_slub kmalloc: size classes kmalloc-8 .. kmalloc-8k plus kmalloc-96
- * and kmalloc-192, as mm/slab_common.c's kmalloc caches. Requests above
- * MMLAB_KMALLOC_MAX_CACHE_SIZE take a block of pages from mmlab_buddy
- * directly: owner MMLAB_OWNER_KERNEL, the order in the descriptor and
- * MMLAB_KMALLOC_LARGE in mmlab_page::private, so that kfree and ksize know
- * it from a slab object.
+ * mmlab_slub kmalloc: the size classes of the kernel mmlab is built
+ * against, as mm/slab_common.c makes them: kmalloc-N for every power of two
+ * from KMALLOC_MIN_SIZE (2^KMALLOC_SHIFT_LOW) to KMALLOC_MAX_CACHE_SIZE
+ * (2^KMALLOC_SHIFT_HIGH), plus kmalloc-96 when KMALLOC_MIN_SIZE <= 32 and
+ * kmalloc-192 when it is <= 64. On x86_64 that is kmalloc-8 .. kmalloc-8k
+ * with 96 and 192; on arm64, whose ARCH_DMA_MINALIGN of 128 makes
+ * KMALLOC_MIN_SIZE 128, kmalloc-128 .. kmalloc-8k.
+ *
+ * The classes are indexed as kmalloc_caches[][] is: index n holds 2^n
+ * bytes, index 1 is kmalloc-96 and index 2 kmalloc-192. A request of up to
+ * 192 bytes finds its index in size_index[] (one entry per 8 bytes, filled
+ * at init for KMALLOC_MIN_SIZE, as setup_kmalloc_cache_index_table()
+ * does), a larger one from fls(size - 1), as kmalloc_slab().
+ *
+ * Requests above MMLAB_KMALLOC_MAX_CACHE_SIZE take a block of pages from
+ * mmlab_buddy directly: owner MMLAB_OWNER_KERNEL, the order in the
+ * descriptor and MMLAB_KMALLOC_LARGE in mmlab_page::private, so that kfree
+ * and ksize know it from a slab object.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,34 +29,86 @@
 #include "internal.h"
 #include "trace.h"
 
-static const unsigned int kmalloc_sizes[MMLAB_KMALLOC_CACHES] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192
-};
+/* size_index[] can say KMALLOC_SHIFT_LOW for the first entries only so. */
+static_assert(!(KMALLOC_MIN_SIZE & (KMALLOC_MIN_SIZE - 1)) &&
+	      KMALLOC_MIN_SIZE <= 256);
+
+/* Requests of up to this many bytes are looked up in size_index[]. */
+#define MMLAB_KMALLOC_SMALL	192
 
 static struct mmlab_kmem_cache *mmlab_kmalloc_caches[MMLAB_KMALLOC_CACHES];
+static u8 size_index[MMLAB_KMALLOC_SMALL / 8];
+
+static unsigned int size_index_elem(size_t size)
+{
+	return (size - 1) / 8;
+}
+
+/**
+ * mmlab_kmalloc_size() - the object size of a kmalloc index.
+ * @index: 1 (96 bytes), 2 (192 bytes) or n (2^n bytes).
+ *
+ * Return: the size in bytes; the index need not have a class.
+ */
+unsigned int mmlab_kmalloc_size(unsigned int index)
+{
+	if (index == 1)
+		return 96;
+	if (index == 2)
+		return 192;
+	return 1U << index;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_kmalloc_size);
+
+/* Whether this kernel has the class of @index, as create_kmalloc_caches(). */
+static bool kmalloc_index_exists(unsigned int index)
+{
+	if (index == 1)
+		return KMALLOC_MIN_SIZE <= 32;
+	if (index == 2)
+		return KMALLOC_MIN_SIZE <= 64;
+	return index >= KMALLOC_SHIFT_LOW && index <= KMALLOC_SHIFT_HIGH;
+}
+
+/* The index of the smallest class that holds @size bytes, @size <= 192. */
+static unsigned int small_kmalloc_index(size_t size)
+{
+	if (size <= KMALLOC_MIN_SIZE)
+		return KMALLOC_SHIFT_LOW;
+	if (kmalloc_index_exists(1) && size > 64 && size <= 96)
+		return 1;
+	if (kmalloc_index_exists(2) && size > 128 && size <= 192)
+		return 2;
+	return fls(size - 1);
+}
+
+static void setup_size_index(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(size_index); i++)
+		size_index[i] = small_kmalloc_index((i + 1) * 8);
+}
 
 /**
  * mmlab_kmalloc_index() - the size class of a request.
  * @size: bytes, 1..MMLAB_KMALLOC_MAX_CACHE_SIZE.
  *
- * Return: the index of the smallest class that holds @size.
+ * Return: the kmalloc index of the smallest class that holds @size.
  */
 unsigned int mmlab_kmalloc_index(size_t size)
 {
-	unsigned int i;
-
-	for (i = 0; i < MMLAB_KMALLOC_CACHES - 1; i++)
-		if (size <= kmalloc_sizes[i])
-			break;
-	return i;
+	if (size <= MMLAB_KMALLOC_SMALL)
+		return size_index[size_index_elem(size)];
+	return fls(size - 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_kmalloc_index);
 
 /**
  * mmlab_kmalloc_cache() - a kmalloc cache.
- * @index: size class.
+ * @index: kmalloc index, as mmlab_kmalloc_index() returns.
  *
- * Return: the cache.
+ * Return: the cache, or NULL when this kernel has no class of @index.
  */
 struct mmlab_kmem_cache *mmlab_kmalloc_cache(unsigned int index)
 {
@@ -225,6 +289,21 @@ static void kmalloc_name(char *buf, size_t len, unsigned int size)
 		snprintf(buf, len, "kmalloc-%u", size);
 }
 
+/* Creates the class of @index; it must exist on this kernel. */
+static int kmalloc_cache_create(unsigned int index)
+{
+	unsigned int size = mmlab_kmalloc_size(index);
+	char name[MMLAB_CACHE_NAME_LEN];
+	struct mmlab_kmem_cache *s;
+
+	kmalloc_name(name, sizeof(name), size);
+	s = mmlab_kmem_cache_create(name, size, 0, 0, NULL);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	mmlab_kmalloc_caches[index] = s;
+	return 0;
+}
+
 /**
  * mmlab_kmalloc_init() - create the kmalloc caches.
  *
@@ -232,18 +311,15 @@ static void kmalloc_name(char *buf, size_t len, unsigned int size)
  */
 int mmlab_kmalloc_init(void)
 {
-	char name[MMLAB_CACHE_NAME_LEN];
 	unsigned int i;
+	int ret;
 
+	setup_size_index();
 	for (i = 0; i < MMLAB_KMALLOC_CACHES; i++) {
-		kmalloc_name(name, sizeof(name), kmalloc_sizes[i]);
-		mmlab_kmalloc_caches[i] =
-			mmlab_kmem_cache_create(name, kmalloc_sizes[i], 0, 0,
-						NULL);
-		if (IS_ERR(mmlab_kmalloc_caches[i])) {
-			int ret = PTR_ERR(mmlab_kmalloc_caches[i]);
-
-			mmlab_kmalloc_caches[i] = NULL;
+		if (!kmalloc_index_exists(i))
+			continue;
+		ret = kmalloc_cache_create(i);
+		if (ret) {
 			mmlab_kmalloc_exit();
 			return ret;
 		}

@@ -7,6 +7,7 @@
 #ifndef _MMLAB_SLUB_H
 #define _MMLAB_SLUB_H
 
+#include <linux/slab.h>
 #include <linux/types.h>
 #include "mmlab_buddy/mmlab_buddy.h"
 
@@ -26,8 +27,11 @@ struct mmlab_kmem_cache;
 
 #define MMLAB_CACHE_NAME_LEN		32
 
-/* The largest kmalloc served by a size class; larger goes to pages. */
-#define MMLAB_KMALLOC_MAX_CACHE_SIZE	8192
+/*
+ * The largest kmalloc served by a size class, the kernel's
+ * KMALLOC_MAX_CACHE_SIZE (two pages with SLUB); larger goes to pages.
+ */
+#define MMLAB_KMALLOC_MAX_CACHE_SIZE	KMALLOC_MAX_CACHE_SIZE
 
 struct mmlab_kmem_cache *
 mmlab_kmem_cache_create(const char *name, unsigned int size,
