@@ -12,6 +12,7 @@
 
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/mmzone.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -20,10 +21,17 @@
 
 struct task_struct;
 
-/* 6.1's MAX_ORDER is 11: orders 0..10, blocks up to 4 MiB with 4 KiB pages. */
-#define MMLAB_MAX_ORDER		11
-#define MMLAB_PAGEBLOCK_ORDER	(MMLAB_MAX_ORDER - 1)
-#define MMLAB_PAGEBLOCK_PAGES	BIT(MMLAB_PAGEBLOCK_ORDER)
+/*
+ * The orders of the kernel mmlab is built against: MAX_ORDER (11 in 6.1:
+ * orders 0..10, blocks up to 4 MiB with 4 KiB pages) and pageblock_order
+ * (include/linux/pageblock-flags.h): HUGETLB_PAGE_ORDER when the kernel has
+ * CONFIG_HUGETLB_PAGE, 9 (2 MiB) on x86_64 and arm64 with 4 KiB pages, as
+ * Debian's kernels; MAX_ORDER - 1 without it, as the lab kernels. A free
+ * block of an order above the pageblock order spans several pageblocks.
+ */
+#define MMLAB_MAX_ORDER		MAX_ORDER
+#define MMLAB_PAGEBLOCK_ORDER	((int)pageblock_order)
+#define MMLAB_PAGEBLOCK_PAGES	pageblock_nr_pages
 
 /**
  * enum mmlab_migratetype - mobility of a pageblock, as enum migratetype.

@@ -10,12 +10,16 @@
  * freeing merges a block with its buddy (pfn ^ (1 << order)) while the
  * buddy is a free head of the same order, as the kernel's allocator does.
  *
- * Every pageblock (MMLAB_PAGEBLOCK_PAGES pages) has a migratetype. When the
- * lists of the wanted type are empty, the allocator falls back to another
- * type, stealing whole pageblocks when that limits fragmentation
- * (__rmqueue_fallback). MIGRATE_CMA blocks serve only movable allocations;
- * a HIGHATOMIC reserve serves high-order atomic ones; pages freed into an
- * ISOLATE block stay there, out of the free count.
+ * Every pageblock (MMLAB_PAGEBLOCK_PAGES pages, the kernel's
+ * pageblock_order) has a migratetype. When the lists of the wanted type
+ * are empty, the allocator falls back to another type, stealing whole
+ * pageblocks when that limits fragmentation (__rmqueue_fallback). A free
+ * block above the pageblock order spans several pageblocks: stealing it
+ * changes them all, and a pageblock that changes type alone first splits
+ * the free blocks across its edges (split_free_block_at), so that it
+ * takes exactly its own free pages. MIGRATE_CMA blocks serve only movable
+ * allocations; a HIGHATOMIC reserve serves high-order atomic ones; pages
+ * freed into an ISOLATE block stay there, out of the free count.
  *
  * Orders 0..MMLAB_PCP_MAX_ORDER go through per-CPU lists refilled and
  * drained in batches. Watermarks gate every allocation; below low a
@@ -522,6 +526,19 @@ static int find_suitable_fallback(struct mmlab_free_area *area,
 }
 
 /*
+ * A free block of @order at @pfn, at least a pageblock, goes to @mt whole:
+ * every pageblock it spans takes @mt, as change_pageblock_range().
+ */
+static void change_pageblock_range(struct mmlab_zone *zone, unsigned long pfn,
+				   unsigned int order, int mt)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	for (; pfn < end; pfn += MMLAB_PAGEBLOCK_PAGES)
+		set_pfnblock_migratetype(zone, pfn, mt);
+}
+
+/*
  * Take the block @page (order @current_order, on a list of another type)
  * for @start_mt: claim its whole pageblock when allowed and when more than
  * half of the block is free or compatible, as steal_suitable_fallback().
@@ -538,7 +555,7 @@ static void steal_suitable_fallback(struct mmlab_zone *zone,
 	if (old_mt == MMLAB_MIGRATE_HIGHATOMIC)
 		goto single_page;
 	if (current_order >= MMLAB_PAGEBLOCK_ORDER) {
-		set_pfnblock_migratetype(zone, pfn, start_mt);
+		change_pageblock_range(zone, pfn, current_order, start_mt);
 		goto single_page;
 	}
 	if (!whole_block)
@@ -1510,6 +1527,8 @@ static void account_block_type(struct mmlab_zone *zone, unsigned long pfn,
 		zone->cma_pages -= min(nr, zone->cma_pages);
 }
 
+static void split_free_block_at(struct mmlab_zone *zone, unsigned long boundary);
+
 /**
  * mmlab_set_pageblock_migratetype - change the migratetype of a pageblock.
  * @page: any page of the pageblock.
@@ -1541,6 +1560,9 @@ int mmlab_set_pageblock_migratetype(struct mmlab_page *page,
 	if (old_mt != mt) {
 		account_block_type(zone, pfn, old_mt, mt);
 		set_pfnblock_migratetype(zone, pfn, mt);
+		split_free_block_at(zone, round_down(pfn, MMLAB_PAGEBLOCK_PAGES));
+		split_free_block_at(zone, round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
+				    MMLAB_PAGEBLOCK_PAGES);
 		move_freepages_block(zone, pfn, mt, NULL);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -1623,6 +1645,35 @@ static void free_span(struct mmlab_zone *zone, unsigned long start,
 		set_page_free_tail(zone_pfn_page(zone, start));
 		__free_one_page(zone, start, order, mt);
 		start += 1UL << order;
+	}
+}
+
+/*
+ * Make the pageblock boundary @boundary a boundary of free blocks: a free
+ * block that spans it (of an order above the pageblock order) is freed
+ * again as naturally aligned pieces on each side, each with the type of
+ * its own pageblock, as split_free_page() for isolate_single_pageblock().
+ * The pieces merge again only where __free_one_page() allows it, so a
+ * pageblock that changes type alone takes exactly its own free pages.
+ * Caller holds the zone lock.
+ */
+static void split_free_block_at(struct mmlab_zone *zone, unsigned long boundary)
+{
+	unsigned long head, end, pfn, piece_end;
+	unsigned int order;
+
+	if (boundary <= zone->first_usable_pfn || boundary >= zone->end_pfn ||
+	    !find_free_block(zone, boundary, &head, &order) || head == boundary)
+		return;
+	end = head + (1UL << order);
+	del_from_free_list(zone, zone_pfn_page(zone, head), order);
+	set_page_free_tail(zone_pfn_page(zone, head));
+	for (pfn = head; pfn < end; pfn = piece_end) {
+		piece_end = min(round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
+				MMLAB_PAGEBLOCK_PAGES, end);
+		if (pfn < boundary)
+			piece_end = min(piece_end, boundary);
+		free_span(zone, pfn, piece_end, mmlab_pfnblock_mt(zone, pfn));
 	}
 }
 

@@ -14,9 +14,6 @@
 #include <linux/tracepoint.h>
 #include "mmlab_buddy/mmlab_buddy.h"
 
-/* As 6.1's pageblock_order: the extfrag event prints it. */
-#define MMLAB_TRACE_PAGEBLOCK_ORDER	10
-
 TRACE_EVENT(mm_page_alloc,
 	    TP_PROTO(unsigned long pfn, unsigned int order,
 		     unsigned long gfp_flags, int migratetype),
@@ -79,10 +76,10 @@ TRACE_EVENT(mm_page_alloc_extfrag,
 			   __entry->change_ownership = change_ownership;),
 	    TP_printk("pfn=0x%lx alloc_order=%d fallback_order=%d pageblock_order=%d alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d change_ownership=%d",
 		      __entry->pfn, __entry->alloc_order,
-		      __entry->fallback_order, MMLAB_TRACE_PAGEBLOCK_ORDER,
+		      __entry->fallback_order, MMLAB_PAGEBLOCK_ORDER,
 		      __entry->alloc_migratetype,
 		      __entry->fallback_migratetype,
-		      __entry->fallback_order < MMLAB_TRACE_PAGEBLOCK_ORDER,
+		      __entry->fallback_order < MMLAB_PAGEBLOCK_ORDER,
 		      __entry->change_ownership)
 );
 

@@ -36,6 +36,8 @@
 #include "trace.h"
 
 #define MMLAB_COMPACT_DEFER_SHIFT_MAX	6
+/* As COMPACTION_HPAGE_ORDER: a PMD-sized block, whatever the pageblock. */
+#define MMLAB_COMPACTION_HPAGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
 
 /**
  * struct mmlab_compact_state - compaction state of one region.
@@ -527,7 +529,7 @@ static int kcompactd(void *data)
 		order = xchg(&st->order, 0);
 		/* Unasked, look for the largest blocks (proactive). */
 		if (!asked)
-			order = MMLAB_PAGEBLOCK_ORDER - 1;
+			order = MMLAB_COMPACTION_HPAGE_ORDER;
 		kcompactd_do_work(zone, st, order, asked);
 	}
 	return 0;
