@@ -351,6 +351,214 @@ static void mmlab_buddy_fallback_steal_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* What boost_watermark() caps a boost at: the factor of high, at least a pageblock. */
+static unsigned long boost_cap(unsigned long high, int factor)
+{
+	return max_t(unsigned long, MMLAB_PAGEBLOCK_PAGES,
+		     mult_frac(high, (unsigned long)factor, 10000UL));
+}
+
+static bool boost_locked(struct mmlab_zone *zone)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ret = mmlab_zone_boost_watermark(zone);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ret;
+}
+
+/*
+ * boost_watermark() on a zone of the test's own: each fragmenting fallback
+ * adds a pageblock, up to watermark_boost_factor/10000 of high but at least
+ * a pageblock; factor 0, a factor that gives 0 pages of high, a high of 0
+ * or a zone under four pageblocks boost nothing. The factor is a knob with the sysctl's range.
+ */
+static void mmlab_buddy_boost_watermark_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = kunit_kzalloc(test, sizeof(*zone), GFP_KERNEL);
+	int factor0 = mmlab_get_watermark_boost_factor();
+	/* A cap between two and three pageblocks: the last step is partial. */
+	unsigned long high = 2 * MMLAB_PAGEBLOCK_PAGES - 3, cap, prev = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	spin_lock_init(&zone->lock);
+	zone->managed_pages = 64 * MMLAB_PAGEBLOCK_PAGES;
+	zone->watermark[MMLAB_WMARK_HIGH] = high;
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(15000), 0);
+	cap = boost_cap(high, 15000);
+	KUNIT_EXPECT_GT(test, cap, 2 * MMLAB_PAGEBLOCK_PAGES);
+	KUNIT_EXPECT_LT(test, cap, 3 * MMLAB_PAGEBLOCK_PAGES);
+	for (i = 1; i <= 5; i++) {
+		KUNIT_EXPECT_TRUE(test, boost_locked(zone));
+		KUNIT_EXPECT_EQ(test, zone->watermark_boost,
+				min(prev + MMLAB_PAGEBLOCK_PAGES, cap));
+		prev = zone->watermark_boost;
+	}
+	KUNIT_EXPECT_EQ(test, zone->watermark_boost, cap);
+
+	/* A factor giving less than a pageblock still allows one pageblock... */
+	zone->watermark_boost = 0;
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(100), 0);
+	KUNIT_EXPECT_GT(test, mult_frac(high, 100UL, 10000UL), 0UL);
+	KUNIT_EXPECT_TRUE(test, boost_locked(zone));
+	KUNIT_EXPECT_TRUE(test, boost_locked(zone));
+	KUNIT_EXPECT_EQ(test, zone->watermark_boost, MMLAB_PAGEBLOCK_PAGES);
+
+	/* ...but one giving 0 pages of high boosts nothing. */
+	zone->watermark_boost = 0;
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(1), 0);
+	KUNIT_EXPECT_EQ(test, mult_frac(high, 1UL, 10000UL), 0UL);
+	KUNIT_EXPECT_FALSE(test, boost_locked(zone));
+	KUNIT_EXPECT_EQ(test, zone->watermark_boost, 0UL);
+
+	/* Factor 0 switches boosting off. */
+	zone->watermark_boost = 0;
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(0), 0);
+	KUNIT_EXPECT_FALSE(test, boost_locked(zone));
+	KUNIT_EXPECT_EQ(test, zone->watermark_boost, 0UL);
+
+	/* No high watermark yet, or a zone too small: no boost. */
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(15000), 0);
+	zone->watermark[MMLAB_WMARK_HIGH] = 0;
+	KUNIT_EXPECT_FALSE(test, boost_locked(zone));
+	zone->watermark[MMLAB_WMARK_HIGH] = high;
+	zone->managed_pages = 4 * MMLAB_PAGEBLOCK_PAGES - 1;
+	KUNIT_EXPECT_FALSE(test, boost_locked(zone));
+	KUNIT_EXPECT_EQ(test, zone->watermark_boost, 0UL);
+
+	KUNIT_EXPECT_EQ(test, mmlab_set_watermark_boost_factor(-1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_get_watermark_boost_factor(), 15000);
+	KUNIT_EXPECT_EQ(test, mmlab_set_watermark_boost_factor(factor0), 0);
+}
+
+/* A page of pageblock @pb of @zone, as block_type() reads it. */
+static struct mmlab_page *block_page(struct mmlab_zone *zone, unsigned long pb)
+{
+	return mmlab_pfn_to_page(max(zone->pageblock_base +
+				     pb * MMLAB_PAGEBLOCK_PAGES, zone->start_pfn));
+}
+
+/* Put the pageblocks marked in @isolated back to @types. */
+static void unisolate_blocks(struct kunit *test, struct mmlab_zone *zone,
+			     unsigned long *isolated, u8 *types)
+{
+	unsigned long pb;
+
+	for_each_set_bit(pb, isolated, zone->nr_pageblocks)
+		KUNIT_EXPECT_EQ(test, mmlab_set_pageblock_migratetype(block_page(zone, pb),
+								      types[pb]), 0);
+	mmlab_drain_all_pages(TEST_NID);
+}
+
+/*
+ * Isolate every movable or reclaimable pageblock but @keep's, so that an
+ * unmovable allocation that falls back finds only the fragments of @keep.
+ */
+static void isolate_other_blocks(struct kunit *test, struct mmlab_zone *zone,
+				 unsigned long keep, unsigned long *isolated,
+				 u8 *types)
+{
+	unsigned long pb;
+
+	for (pb = 0; pb < zone->nr_pageblocks; pb++) {
+		int mt = block_type(zone, pb);
+
+		if (pb == keep || (mt != MMLAB_MIGRATE_MOVABLE &&
+				   mt != MMLAB_MIGRATE_RECLAIMABLE))
+			continue;
+		types[pb] = mt;
+		KUNIT_ASSERT_EQ(test, mmlab_set_pageblock_migratetype(block_page(zone, pb),
+								      MMLAB_MIGRATE_ISOLATE), 0);
+		__set_bit(pb, isolated);
+	}
+}
+
+static bool boost_gone(struct mmlab_zone *zone)
+{
+	return !READ_ONCE(zone->watermark_boost) &&
+	       READ_ONCE(zone->kswapd_sleeping);
+}
+
+/*
+ * An unmovable allocation that has to take pages from a movable pageblock
+ * already split (a fragmenting fallback) boosts the watermarks, as
+ * steal_suitable_fallback(), by whole pageblocks up to the cap.
+ * It did not ask for kswapd, so nothing is flagged for rmqueue(). Woken,
+ * kswapd finds the zone boosted, reclaims the boost and resets it to 0.
+ */
+static void mmlab_buddy_boost_fallback_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	long extfrag0 = mmlab_vm_state(MMLAB_EXTFRAG_FALLBACK);
+	long runs0 = mmlab_vm_state(MMLAB_PAGEOUTRUN);
+	unsigned long n = 0, boost, keep, *isolated;
+	int factor0 = mmlab_get_watermark_boost_factor();
+	struct mmlab_page *mpage, *page;
+	struct free_snapshot before;
+	u8 *types;
+	int i;
+	LIST_HEAD(held);
+
+	if (zone->managed_pages < 4 * MMLAB_PAGEBLOCK_PAGES)
+		kunit_skip(test, "zone too small to boost");
+	isolated = kunit_kcalloc(test, BITS_TO_LONGS(zone->nr_pageblocks),
+				 sizeof(long), GFP_KERNEL);
+	types = kunit_kcalloc(test, zone->nr_pageblocks, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, isolated);
+	KUNIT_ASSERT_NOT_NULL(test, types);
+	snapshot(zone, &before);
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(15000), 0);
+	/* Setting the watermarks drops any boost left from earlier tests. */
+	KUNIT_ASSERT_EQ(test, mmlab_set_min_free_kbytes(mmlab_get_min_free_kbytes()), 0);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(zone->watermark_boost), 0UL);
+
+	/* One movable page splits a movable pageblock. */
+	mpage = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | __MMLAB_GFP_MOVABLE |
+					__MMLAB_GFP_THISNODE, 0,
+					MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_NOT_NULL(test, mpage);
+	keep = (mmlab_page_to_pfn(mpage) - zone->pageblock_base) /
+	       MMLAB_PAGEBLOCK_PAGES;
+	KUNIT_ASSERT_EQ(test, block_type(zone, keep), MMLAB_MIGRATE_MOVABLE);
+	isolate_other_blocks(test, zone, keep, isolated, types);
+
+	while (!READ_ONCE(zone->watermark_boost) && n < zone->managed_pages) {
+		page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST);
+		if (!page)
+			break;
+		list_add(&page->lru, &held);
+		n++;
+	}
+	boost = READ_ONCE(zone->watermark_boost);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_EXTFRAG_FALLBACK), extfrag0);
+	KUNIT_EXPECT_GT(test, boost, 0UL);
+	KUNIT_EXPECT_LE(test, boost,
+			boost_cap(zone->watermark[MMLAB_WMARK_HIGH], 15000));
+	KUNIT_EXPECT_EQ(test, boost % MMLAB_PAGEBLOCK_PAGES, 0UL);
+	KUNIT_EXPECT_FALSE(test, test_bit(MMLAB_ZONE_BOOSTED_WATERMARK,
+					  &zone->flags));
+
+	unisolate_blocks(test, zone, isolated, types);
+	give_list(test, &held, 0);
+	mmlab_free_pages(mpage, 0);
+
+	mmlab_wakeup_kswapd(TEST_NID, 0);
+	for (i = 0; i < 250 && !boost_gone(zone); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->watermark_boost), 0UL);
+	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_PAGEOUTRUN), runs0);
+
+	KUNIT_EXPECT_EQ(test, mmlab_set_watermark_boost_factor(factor0), 0);
+	mmlab_drain_all_pages(TEST_NID);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 /* Setting a pageblock's type moves its free pages; ISOLATE hides them. */
 static void mmlab_buddy_pageblock_isolate_test(struct kunit *test)
 {
@@ -1654,6 +1862,8 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_initial_state_test),
 	KUNIT_CASE(mmlab_buddy_random_split_merge_test),
 	KUNIT_CASE(mmlab_buddy_fallback_steal_test),
+	KUNIT_CASE(mmlab_buddy_boost_watermark_test),
+	KUNIT_CASE(mmlab_buddy_boost_fallback_test),
 	KUNIT_CASE(mmlab_buddy_pageblock_isolate_test),
 	KUNIT_CASE(mmlab_buddy_take_range_test),
 	KUNIT_CASE(mmlab_buddy_pcp_test),

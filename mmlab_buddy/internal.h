@@ -43,10 +43,12 @@ static inline struct mmlab_zone *mmlab_page_zone(const struct mmlab_page *page)
 					    MMLAB_PG_REGION_SHIFT)];
 }
 
+/* A watermark as the allocator and kswapd use it: boost included (wmark_pages()). */
 static inline unsigned long zone_wmark(struct mmlab_zone *zone,
 				       enum mmlab_zone_wmark mark)
 {
-	return READ_ONCE(zone->watermark[mark]);
+	return READ_ONCE(zone->watermark[mark]) +
+	       READ_ONCE(zone->watermark_boost);
 }
 
 /* page_alloc.c */
@@ -72,6 +74,7 @@ bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
 			  mmlab_gfp_t gfp);
 extern int mmlab_min_free_kbytes;
 extern int mmlab_watermark_scale_factor;
+extern int mmlab_watermark_boost_factor;
 
 /* vmstat.c */
 int mmlab_buddy_debugfs_init(void);

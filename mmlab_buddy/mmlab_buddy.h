@@ -150,7 +150,10 @@ enum mmlab_zone_wmark {
  * @managed_pages: pfns the allocator manages (after the descriptor pages).
  * @first_usable_pfn: the first managed pfn.
  * @end_pfn: one past the last pfn.
- * @watermark: min, low and high, in pages.
+ * @watermark: min, low and high, in pages, before the boost.
+ * @watermark_boost: pages added to every watermark after a fragmenting
+ *	fallback (boost_watermark()), until kswapd has reclaimed it.
+ * @flags: MMLAB_ZONE_* bits.
  * @free_pages: free pages on the free lists, isolated ones excluded.
  * @free_cma: free pages on the MMLAB_MIGRATE_CMA lists.
  * @cma_pages: pages in CMA pageblocks.
@@ -180,6 +183,8 @@ struct mmlab_zone {
 	unsigned long first_usable_pfn;
 	unsigned long end_pfn;
 	unsigned long watermark[MMLAB_NR_WMARK];
+	unsigned long watermark_boost;
+	unsigned long flags;
 	unsigned long free_pages;
 	unsigned long free_cma;
 	unsigned long cma_pages;
@@ -197,6 +202,11 @@ struct mmlab_zone {
 	int kswapd_failures;
 	atomic_long_t nr_bad_pages;
 	atomic_long_t bad_page_reports;
+};
+
+/* mmlab_zone::flags, as enum zone_flags. */
+enum mmlab_zone_flags {
+	MMLAB_ZONE_BOOSTED_WATERMARK,	/* boosted: wake kswapd after rmqueue */
 };
 
 struct mmlab_zone *mmlab_zone(int nid);
@@ -224,7 +234,9 @@ struct mmlab_zone *mmlab_zone(int nid);
  * @MMLAB_COMPACT_STALL: allocations that entered direct compaction.
  * @MMLAB_COMPACT_FAIL: direct compactions that did not help.
  * @MMLAB_COMPACT_SUCCESS: direct compactions that did.
- * @MMLAB_COMPACT_DAEMON_WAKE: kcompactd wakeups (mmlab_cma).
+ * @MMLAB_COMPACT_DAEMON_WAKE: kcompactd woken for work (mmlab_cma).
+ * @MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED: kcompactd's migrate scanner.
+ * @MMLAB_COMPACT_DAEMON_FREE_SCANNED: kcompactd's free scanner.
  * @MMLAB_CMA_ALLOC_SUCCESS: contiguous allocations that succeeded (mmlab_cma).
  * @MMLAB_CMA_ALLOC_FAIL: contiguous allocations that failed (mmlab_cma).
  * @MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY: kswapd woken soon after it slept.
@@ -256,6 +268,8 @@ enum mmlab_vm_item {
 	MMLAB_COMPACT_FAIL,
 	MMLAB_COMPACT_SUCCESS,
 	MMLAB_COMPACT_DAEMON_WAKE,
+	MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED,
+	MMLAB_COMPACT_DAEMON_FREE_SCANNED,
 	MMLAB_CMA_ALLOC_SUCCESS,
 	MMLAB_CMA_ALLOC_FAIL,
 	MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY,
@@ -293,6 +307,9 @@ bool mmlab_zone_watermark_ok(int nid, unsigned int order,
 int mmlab_get_min_free_kbytes(void);
 int mmlab_set_min_free_kbytes(int kbytes);
 int mmlab_set_watermark_scale_factor(int factor);
+int mmlab_get_watermark_boost_factor(void);
+int mmlab_set_watermark_boost_factor(int factor);
+bool mmlab_zone_boost_watermark(struct mmlab_zone *zone);
 
 /* --- Pageblocks (for mmlab_cma) -------------------------------------------- */
 
@@ -332,10 +349,13 @@ void mmlab_unregister_shrinker(struct mmlab_shrinker *s);
  * struct mmlab_compact_ops - compaction, as mmlab_cma provides it.
  * @try_to_compact: compact region @nid until a free block of @order
  *	exists or nothing more can be done; returns true on success.
- *	Called by direct compaction (may sleep) and by kswapd.
+ *	Called by direct compaction (may sleep).
+ * @wakeup_kcompactd: ask region @nid's kcompactd for a free block of
+ *	@order, as wakeup_kcompactd(); called by kswapd. May be NULL.
  */
 struct mmlab_compact_ops {
 	bool (*try_to_compact)(int nid, unsigned int order, mmlab_gfp_t gfp);
+	void (*wakeup_kcompactd)(int nid, unsigned int order);
 };
 
 int mmlab_set_compact_ops(const struct mmlab_compact_ops *ops);

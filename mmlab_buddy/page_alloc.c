@@ -23,7 +23,10 @@
  *
  * Orders 0..MMLAB_PCP_MAX_ORDER go through per-CPU lists refilled and
  * drained in batches. Watermarks gate every allocation; below low a
- * kswapd-like thread per zone is woken (reclaim.c). Counters and debugfs
+ * kswapd-like thread per zone is woken (reclaim.c). A fallback that
+ * fragments a pageblock boosts the watermarks (boost_watermark(), in
+ * reclaim.c) and, for an allocation that may wake kswapd, has rmqueue()
+ * wake it to reclaim the boost. Counters and debugfs
  * files are in vmstat.c, the movable operations registry in movable.c.
  *
  * CPU hotplug, as the kernel's page_alloc_cpu_dead() at CPUHP_PAGE_ALLOC:
@@ -542,11 +545,13 @@ static void change_pageblock_range(struct mmlab_zone *zone, unsigned long pfn,
  * Take the block @page (order @current_order, on a list of another type)
  * for @start_mt: claim its whole pageblock when allowed and when more than
  * half of the block is free or compatible, as steal_suitable_fallback().
+ * A fallback inside a pageblock fragments it: boost the watermarks, and
+ * have rmqueue() wake kswapd when the allocation may.
  */
 static void steal_suitable_fallback(struct mmlab_zone *zone,
 				    struct mmlab_page *page,
 				    unsigned int current_order, int start_mt,
-				    bool whole_block)
+				    unsigned int alloc_flags, bool whole_block)
 {
 	unsigned long pfn = zone_page_pfn(zone, page);
 	unsigned long free_pages, movable_pages, alike_pages;
@@ -558,6 +563,8 @@ static void steal_suitable_fallback(struct mmlab_zone *zone,
 		change_pageblock_range(zone, pfn, current_order, start_mt);
 		goto single_page;
 	}
+	if (mmlab_zone_boost_watermark(zone) && (alloc_flags & MMLAB_ALLOC_KSWAPD))
+		set_bit(MMLAB_ZONE_BOOSTED_WATERMARK, &zone->flags);
 	if (!whole_block)
 		goto single_page;
 
@@ -583,7 +590,7 @@ single_page:
  * smallest, for movable allocations that cannot steal the pageblock).
  */
 static bool __rmqueue_fallback(struct mmlab_zone *zone, unsigned int order,
-			       int start_mt)
+			       int start_mt, unsigned int alloc_flags)
 {
 	struct mmlab_free_area *area;
 	struct mmlab_page *page;
@@ -621,7 +628,8 @@ do_steal:
 	page = list_first_entry(&area->free_list[fallback_mt],
 				struct mmlab_page, lru);
 	pfn = zone_page_pfn(zone, page);
-	steal_suitable_fallback(zone, page, current_order, start_mt, can_steal);
+	steal_suitable_fallback(zone, page, current_order, start_mt,
+				alloc_flags, can_steal);
 	mmlab_count_vm_event(MMLAB_EXTFRAG_FALLBACK);
 	trace_mm_page_alloc_extfrag(pfn, order, current_order, start_mt,
 				    fallback_mt,
@@ -651,7 +659,7 @@ static struct mmlab_page *__rmqueue(struct mmlab_zone *zone, unsigned int order,
 			if (page)
 				return page;
 		}
-		if (!__rmqueue_fallback(zone, order, mt))
+		if (!__rmqueue_fallback(zone, order, mt, alloc_flags))
 			return NULL;
 	}
 }
@@ -1053,6 +1061,11 @@ static struct mmlab_page *rmqueue(struct mmlab_zone *zone, unsigned int order,
 		page = rmqueue_pcplist(zone, order, mt, alloc_flags);
 	if (!page)
 		page = rmqueue_buddy(zone, order, alloc_flags, mt);
+	/* A fallback boosted the watermarks: kswapd has the boost to reclaim. */
+	if (unlikely(test_bit(MMLAB_ZONE_BOOSTED_WATERMARK, &zone->flags))) {
+		clear_bit(MMLAB_ZONE_BOOSTED_WATERMARK, &zone->flags);
+		mmlab_zone_wakeup_kswapd(zone, 0);
+	}
 	return page;
 }
 
@@ -1099,6 +1112,25 @@ static int zonelist(int nid, mmlab_gfp_t gfp, struct mmlab_zone **zl)
 	return n;
 }
 
+/*
+ * An atomic order-0 allocation checks min without the boost, as
+ * zone_watermark_fast() does: boosting is for kswapd, not for failing
+ * GFP_ATOMIC.
+ */
+static bool atomic_wmark_ok_unboosted(struct mmlab_zone *zone,
+				      unsigned int order,
+				      unsigned int alloc_flags)
+{
+	unsigned int atomic = MMLAB_ALLOC_MIN_RESERVE | MMLAB_ALLOC_NON_BLOCK;
+
+	if (order || (alloc_flags & atomic) != atomic ||
+	    (alloc_flags & MMLAB_ALLOC_WMARK_MASK) != MMLAB_ALLOC_WMARK_MIN ||
+	    !READ_ONCE(zone->watermark_boost))
+		return false;
+	return mmlab_zone_wmark_ok(zone, 0, READ_ONCE(zone->watermark[MMLAB_WMARK_MIN]),
+				   alloc_flags, READ_ONCE(zone->free_pages));
+}
+
 static struct mmlab_page *get_page_from_freelist(struct mmlab_zone **zl, int nr,
 						 unsigned int order,
 						 unsigned int alloc_flags,
@@ -1113,7 +1145,8 @@ static struct mmlab_page *get_page_from_freelist(struct mmlab_zone **zl, int nr,
 		struct mmlab_page *page;
 
 		if (!mmlab_zone_wmark_ok(zone, order, mark, alloc_flags,
-					 READ_ONCE(zone->free_pages)))
+					 READ_ONCE(zone->free_pages)) &&
+		    !atomic_wmark_ok_unboosted(zone, order, alloc_flags))
 			continue;
 		page = rmqueue(zone, order, alloc_flags, mt);
 		if (!page)
@@ -1252,6 +1285,9 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 	alloc_flags = MMLAB_ALLOC_WMARK_LOW;
 	if (mt == MMLAB_MIGRATE_MOVABLE)
 		alloc_flags |= MMLAB_ALLOC_CMA;
+	/* As alloc_flags_nofragment(): a boosting fallback may wake kswapd. */
+	if (gfp & __MMLAB_GFP_KSWAPD_RECLAIM)
+		alloc_flags |= MMLAB_ALLOC_KSWAPD;
 	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
 	if (!page)
 		page = alloc_pages_slowpath(zl, nr, gfp, order, mt);

@@ -7,11 +7,21 @@
  * between the zones in proportion to their size; low and high add
  * watermark_scale_factor/10000 of the zone (at least min/4) each.
  *
+ * Watermark boosting, as boost_watermark(): a fallback that takes pages
+ * of another migratetype's pageblock (below pageblock order) raises all
+ * three watermarks by a pageblock, up to watermark_boost_factor/10000 of
+ * high (at least a pageblock; 0 switches boosting off; none in zones
+ * smaller than four pageblocks), and has rmqueue() wake kswapd.
+ *
  * Each zone has a kswapd thread. The allocation slow path wakes it when a
- * zone is below low; it drains the per-CPU lists, asks the registered
- * shrinkers for pages and the compaction hook for high-order blocks until
- * the zone is back at high, then sleeps (after a short nap, as kswapd's
- * kswapd_try_to_sleep() does, to count premature wakeups: see there).
+ * zone is below low (or boosted); it drains the per-CPU lists and asks the
+ * registered shrinkers for pages until the zone is back at high, then
+ * reclaims the boost (balance_pgdat()'s nr_boost_reclaim), resets it and
+ * wakes kcompactd for a pageblock. kswapd never compacts itself: before it
+ * sleeps it wakes kcompactd for the order it was woken for, through the
+ * compaction hook (kswapd_try_to_sleep()), and naps first to count
+ * premature wakeups (see there). Direct reclaim in a boosted zone waits a
+ * little for kswapd to reclaim the boost, as the kernel's stall does.
  *
  * Watermarks and the per-CPU high that follows low are set under
  * mmlab_wmark_mutex, then cpu_hotplug_lock for read (the number of CPUs
@@ -20,6 +30,8 @@
  * Locks: mmlab_shrinker_rwsem and mmlab_compact_rwsem are held for read
  * around callbacks, which may sleep and may allocate or free pages, and
  * for write to change the registrations. Neither is taken under a spinlock.
+ * The boost changes under mmlab_zone::lock (raised by the allocator with
+ * it held, lowered by kswapd and the watermark setup taking it).
  * Callbacks run with PF_MEMALLOC set, as the kernel's reclaim does, so an
  * allocation they make never enters direct reclaim again (which would take
  * the rwsems recursively).
@@ -34,6 +46,7 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -41,6 +54,7 @@
 
 int mmlab_min_free_kbytes = 1024;
 int mmlab_watermark_scale_factor = 10;
+int mmlab_watermark_boost_factor = 15000;
 static DEFINE_MUTEX(mmlab_wmark_mutex);
 
 static LIST_HEAD(mmlab_shrinkers);
@@ -97,6 +111,7 @@ static void zone_setup_watermarks(struct mmlab_zone *zone,
 			10000);
 	gap = max_t(u64, tmp >> 2, gap);
 	spin_lock_irqsave(&zone->lock, flags);
+	WRITE_ONCE(zone->watermark_boost, 0);
 	WRITE_ONCE(zone->watermark[MMLAB_WMARK_MIN], tmp);
 	WRITE_ONCE(zone->watermark[MMLAB_WMARK_LOW], tmp + gap);
 	WRITE_ONCE(zone->watermark[MMLAB_WMARK_HIGH], tmp + 2 * gap);
@@ -190,6 +205,76 @@ int mmlab_set_watermark_scale_factor(int factor)
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_set_watermark_scale_factor);
 
+/**
+ * mmlab_get_watermark_boost_factor - the current watermark_boost_factor.
+ *
+ * Return: the factor, in units of 1/10000 of the high watermark.
+ */
+int mmlab_get_watermark_boost_factor(void)
+{
+	return READ_ONCE(mmlab_watermark_boost_factor);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_get_watermark_boost_factor);
+
+/**
+ * mmlab_set_watermark_boost_factor - how far a fragmenting fallback may boost.
+ * @factor: 0 (no boosting) or more, in units of 1/10000 of the high
+ *	watermark, as the sysctl vm.watermark_boost_factor (default 15000).
+ *
+ * Return: 0, or -EINVAL when negative.
+ */
+int mmlab_set_watermark_boost_factor(int factor)
+{
+	if (factor < 0) {
+		pr_warn("watermark_boost_factor: %d is negative\n", factor);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mmlab_watermark_boost_factor, factor);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_set_watermark_boost_factor);
+
+/**
+ * mmlab_zone_boost_watermark - boost @zone's watermarks by a pageblock.
+ * @zone: the zone; the caller holds its lock.
+ *
+ * As boost_watermark(): by a pageblock, up to watermark_boost_factor/10000
+ * of the high watermark but at least a pageblock; nothing when the factor
+ * is 0, the zone has fewer than four pageblocks or high is still 0.
+ *
+ * Return: true if the zone is boosted.
+ */
+bool mmlab_zone_boost_watermark(struct mmlab_zone *zone)
+{
+	int factor = READ_ONCE(mmlab_watermark_boost_factor);
+	unsigned long max_boost;
+
+	lockdep_assert_held(&zone->lock);
+	if (!factor || MMLAB_PAGEBLOCK_PAGES * 4 > zone->managed_pages)
+		return false;
+	max_boost = mult_frac(zone->watermark[MMLAB_WMARK_HIGH],
+			      (unsigned long)factor, 10000UL);
+	if (!max_boost)
+		return false;
+	max_boost = max_t(unsigned long, MMLAB_PAGEBLOCK_PAGES, max_boost);
+	WRITE_ONCE(zone->watermark_boost,
+		   min(zone->watermark_boost + MMLAB_PAGEBLOCK_PAGES, max_boost));
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_zone_boost_watermark);
+
+/* kswapd reclaimed (or gave up on) @boost pages of boost: take them off. */
+static void zone_unboost(struct mmlab_zone *zone, unsigned long boost)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	WRITE_ONCE(zone->watermark_boost,
+		   zone->watermark_boost - min(zone->watermark_boost, boost));
+	spin_unlock_irqrestore(&zone->lock, flags);
+	wake_up_var(&zone->watermark_boost);
+}
+
 /* --- Shrinkers ------------------------------------------------------------------- */
 
 /**
@@ -246,10 +331,31 @@ static unsigned long shrink_zone(struct mmlab_zone *zone,
 	return freed;
 }
 
+#define MMLAB_KSWAPD_MAX_FAILURES	16
+
+/*
+ * A boosted zone refuses allocations near the boosted watermarks until
+ * kswapd has reclaimed the boost and reset it ("parallel allocations that
+ * are near the watermark will stall or direct reclaim until kswapd is
+ * finished", balance_pgdat()): wait for that a little, unless kswapd has
+ * given up on the zone.
+ */
+static void wait_for_boost_reclaim(struct mmlab_zone *zone)
+{
+	if (!READ_ONCE(zone->watermark_boost) || !zone->kswapd ||
+	    READ_ONCE(zone->kswapd_failures) >= MMLAB_KSWAPD_MAX_FAILURES)
+		return;
+	wait_var_event_timeout(&zone->watermark_boost,
+			       !READ_ONCE(zone->watermark_boost), HZ / 10);
+}
+
 unsigned long mmlab_shrink_direct(struct mmlab_zone *zone,
 				  unsigned long nr_to_scan)
 {
-	unsigned long freed = shrink_zone(zone, nr_to_scan);
+	unsigned long freed;
+
+	wait_for_boost_reclaim(zone);
+	freed = shrink_zone(zone, nr_to_scan);
 
 	mmlab_count_vm_events(MMLAB_PGSCAN_DIRECT, nr_to_scan);
 	mmlab_count_vm_events(MMLAB_PGSTEAL_DIRECT, freed);
@@ -295,6 +401,15 @@ void mmlab_clear_compact_ops(const struct mmlab_compact_ops *ops)
 }
 EXPORT_SYMBOL_GPL(mmlab_clear_compact_ops);
 
+/* kswapd asks kcompactd for a block of @order (wakeup_kcompactd()). */
+static void wakeup_kcompactd(struct mmlab_zone *zone, unsigned int order)
+{
+	down_read(&mmlab_compact_rwsem);
+	if (mmlab_compact_ops && mmlab_compact_ops->wakeup_kcompactd)
+		mmlab_compact_ops->wakeup_kcompactd(zone->nid, order);
+	up_read(&mmlab_compact_rwsem);
+}
+
 static bool call_compact(struct mmlab_zone *zone, unsigned int order,
 			 mmlab_gfp_t gfp, bool *called)
 {
@@ -328,44 +443,76 @@ bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
 
 /* --- kswapd ------------------------------------------------------------------------ */
 
-#define MMLAB_KSWAPD_MAX_FAILURES	16
-
 static bool zone_balanced(struct mmlab_zone *zone, unsigned int order)
 {
 	return mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_HIGH),
 				 MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages));
 }
 
-/* Reclaim until the zone is at high; returns pages reclaimed. */
-static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int order)
+/* Pages to ask the shrinkers for: up to high, or the boost left. */
+static unsigned long reclaim_target(struct mmlab_zone *zone,
+				    unsigned int order,
+				    unsigned long nr_boost_reclaim)
 {
-	unsigned long reclaimed = 0;
+	unsigned long high = zone_wmark(zone, MMLAB_WMARK_HIGH);
+	unsigned long free = READ_ONCE(zone->free_pages);
+
+	if (nr_boost_reclaim)
+		return nr_boost_reclaim;
+	return high > free ? high - free : 1UL << order;
+}
+
+/*
+ * After a boosted run: take the boost kswapd started with off the zone,
+ * reclaimed or not (a zone that needs it boosts again), and have kcompactd
+ * defragment pageblocks in the space reclaim made.
+ */
+static void finish_boosted_reclaim(struct mmlab_zone *zone, unsigned long boost)
+{
+	zone_unboost(zone, boost);
+	wakeup_kcompactd(zone, MMLAB_PAGEBLOCK_ORDER);
+}
+
+/*
+ * Reclaim until the zone is at high, then reclaim the boost it had when
+ * kswapd started, as balance_pgdat(): below high the boost is ignored
+ * until high is met; a boost pass that reclaims nothing ends the run.
+ * Once enough is reclaimed for compaction to make a block of *@order
+ * (compact_gap()), reclaim goes on for order 0 (kswapd_shrink_node()):
+ * the block is kcompactd's to make. Returns pages reclaimed.
+ */
+static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int *order)
+{
+	unsigned long boost = READ_ONCE(zone->watermark_boost);
+	unsigned long nr_boost_reclaim = boost, reclaimed = 0;
 	int pass;
 
 	mmlab_count_vm_event(MMLAB_PAGEOUTRUN);
 	for (pass = 0; pass < 8 && !kthread_should_stop(); pass++) {
-		unsigned long high = zone_wmark(zone, MMLAB_WMARK_HIGH);
-		unsigned long free = READ_ONCE(zone->free_pages);
+		bool balanced = zone_balanced(zone, *order);
 		unsigned long want, got;
-		bool called;
 
-		if (zone_balanced(zone, order))
+		if (!balanced)
+			nr_boost_reclaim = 0;
+		else if (!nr_boost_reclaim)
 			break;
 		mmlab_zone_drain(zone);
-		if (zone_balanced(zone, order))
+		if (!nr_boost_reclaim && zone_balanced(zone, *order))
 			break;
-		want = high > free ? high - free : 1UL << order;
+		want = reclaim_target(zone, *order, nr_boost_reclaim);
 		got = shrink_zone(zone, want);
 		mmlab_count_vm_events(MMLAB_PGSCAN_KSWAPD, want);
 		mmlab_count_vm_events(MMLAB_PGSTEAL_KSWAPD, got);
 		reclaimed += got;
-		if (order && !zone_balanced(zone, order) &&
-		    call_compact(zone, order, 0, &called))
-			got++;
+		nr_boost_reclaim -= min(nr_boost_reclaim, got);
+		if (*order && reclaimed >= (2UL << *order))
+			*order = 0;
 		if (!got)
 			break;
 		cond_resched();
 	}
+	if (boost)
+		finish_boosted_reclaim(zone, boost);
 	return reclaimed;
 }
 
@@ -407,20 +554,26 @@ static void kswapd_count_no_sleep(struct mmlab_zone *zone, long remaining)
 }
 
 /*
- * Sleep until woken. When kswapd may sleep it naps first (HZ/10); after a
+ * Sleep until woken. When kswapd may sleep it wakes kcompactd for
+ * @alloc_order, the order it was woken for (reclaim freed the memory,
+ * compaction makes the block), and naps (HZ/10); after a
  * full nap, if it still may, it sleeps until woken and counts nothing.
  * Otherwise it counts (above) and goes back to work, at once if woken or
  * with a wakeup pending; after a run that left the zone below high, the
  * kernel runs again at once too, mmlab backs off for a second, to retry on
  * a timer rather than loop over shrinkers that give nothing.
  */
-static void kswapd_try_to_sleep(struct mmlab_zone *zone)
+static void kswapd_try_to_sleep(struct mmlab_zone *zone,
+				unsigned int alloc_order)
 {
 	long remaining = 0;
 	DEFINE_WAIT(wait);
 
 	if (freezing(current) || kthread_should_stop())
 		return;
+	/* Before prepare_to_wait(): the compaction hook takes a rwsem. */
+	if (alloc_order && kswapd_can_sleep(zone))
+		wakeup_kcompactd(zone, alloc_order);
 	prepare_to_wait(&zone->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
 	if (kswapd_can_sleep(zone)) {
 		remaining = schedule_timeout(HZ / 10);
@@ -440,17 +593,20 @@ static void kswapd_try_to_sleep(struct mmlab_zone *zone)
 static int mmlab_kswapd(void *data)
 {
 	struct mmlab_zone *zone = data;
+	unsigned int alloc_order = 0;
 
 	set_freezable();
 	while (!kthread_should_stop()) {
 		unsigned int order;
 
-		kswapd_try_to_sleep(zone);
+		kswapd_try_to_sleep(zone, alloc_order);
 		if (try_to_freeze() || kthread_should_stop())
 			continue;
 		WRITE_ONCE(zone->kswapd_pending, false);
-		order = xchg(&zone->kswapd_order, 0);
-		if (balance_zone(zone, order) || zone_balanced(zone, order))
+		alloc_order = xchg(&zone->kswapd_order, 0);
+		order = alloc_order;
+		trace_mm_vmscan_kswapd_wake(zone->nid, 0, alloc_order);
+		if (balance_zone(zone, &order) || zone_balanced(zone, order))
 			zone->kswapd_failures = 0;
 		else
 			zone->kswapd_failures++;
@@ -462,6 +618,8 @@ static int mmlab_kswapd(void *data)
  * mmlab_zone_wakeup_kswapd - wake the zone's kswapd if the zone is below low.
  * @zone: the zone.
  * @order: the order of the allocation that needs pages.
+ *
+ * A boosted zone wakes it even above low: it has the boost to reclaim.
  */
 void mmlab_zone_wakeup_kswapd(struct mmlab_zone *zone, unsigned int order)
 {
@@ -476,14 +634,15 @@ void mmlab_zone_wakeup_kswapd(struct mmlab_zone *zone, unsigned int order)
 	} while (cmpxchg(&zone->kswapd_order, cur, order) != cur);
 
 	if (mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_LOW),
-				MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages)))
+				MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages)) &&
+	    !READ_ONCE(zone->watermark_boost))
 		return;
 	/* Hopeless: the shrinkers gave nothing for a while. */
 	if (READ_ONCE(zone->kswapd_failures) >= MMLAB_KSWAPD_MAX_FAILURES)
 		return;
 	if (READ_ONCE(zone->kswapd_pending))
 		return;
-	trace_mm_vmscan_kswapd_wake(zone->nid, 0, order);
+	trace_mm_vmscan_wakeup_kswapd(zone->nid, 0, order);
 	WRITE_ONCE(zone->kswapd_pending, true);
 	wake_up_interruptible(&zone->kswapd_wait);
 }

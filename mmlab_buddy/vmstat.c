@@ -5,8 +5,9 @@
  *
  * /sys/kernel/debug/mmlab/: buddyinfo, pagetypeinfo, zoneinfo, vmstat,
  * extfrag_index, unusable_index, pageinfo (pageinfo.c), and the knobs drain,
- * min_free_kbytes and watermark_scale_factor. A region is a node; its zone
- * is named after it.
+ * min_free_kbytes, watermark_scale_factor and watermark_boost_factor (the
+ * sysctls' meanings). A region is a node; its zone is named after it.
+ * zoneinfo's min, low and high include the boost, as the kernel's do.
  *
  * Counters are per-CPU and summed on read over every possible CPU, so the
  * counts of a CPU that went offline stay in the sums: unlike the kernel's
@@ -55,6 +56,8 @@ static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 	[MMLAB_COMPACT_FAIL]			= "compact_fail",
 	[MMLAB_COMPACT_SUCCESS]			= "compact_success",
 	[MMLAB_COMPACT_DAEMON_WAKE]		= "compact_daemon_wake",
+	[MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED]	= "compact_daemon_migrate_scanned",
+	[MMLAB_COMPACT_DAEMON_FREE_SCANNED]	= "compact_daemon_free_scanned",
 	[MMLAB_CMA_ALLOC_SUCCESS]		= "cma_alloc_success",
 	[MMLAB_CMA_ALLOC_FAIL]			= "cma_alloc_fail",
 	[MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY]	= "kswapd_low_wmark_hit_quickly",
@@ -62,7 +65,7 @@ static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 	[MMLAB_EXTFRAG_FALLBACK]		= "extfrag_fallback",
 };
 
-static struct dentry *mmlab_buddy_files[10];
+static struct dentry *mmlab_buddy_files[11];
 
 /* --- Counters ----------------------------------------------------------------- */
 
@@ -345,7 +348,7 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 
 	seq_printf(m, "Node %d, zone %8s", zone->nid, zone->region->name);
 	seq_printf(m, "\n  pages free     %lu", READ_ONCE(zone->free_pages));
-	seq_printf(m, "\n        boost    %lu", 0UL);
+	seq_printf(m, "\n        boost    %lu", READ_ONCE(zone->watermark_boost));
 	seq_printf(m, "\n        min      %lu", zone_wmark(zone, MMLAB_WMARK_MIN));
 	seq_printf(m, "\n        low      %lu", zone_wmark(zone, MMLAB_WMARK_LOW));
 	seq_printf(m, "\n        high     %lu", zone_wmark(zone, MMLAB_WMARK_HIGH));
@@ -504,6 +507,37 @@ static const struct file_operations watermark_scale_factor_fops = {
 	.release = single_release,
 };
 
+static ssize_t watermark_boost_factor_write(struct file *file,
+					    const char __user *buf,
+					    size_t count, loff_t *ppos)
+{
+	int val, ret = parse_int(buf, count, "watermark_boost_factor", &val);
+
+	if (!ret)
+		ret = mmlab_set_watermark_boost_factor(val);
+	return ret ? ret : count;
+}
+
+static int watermark_boost_factor_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", mmlab_get_watermark_boost_factor());
+	return 0;
+}
+
+static int watermark_boost_factor_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, watermark_boost_factor_show, NULL);
+}
+
+static const struct file_operations watermark_boost_factor_fops = {
+	.owner = THIS_MODULE,
+	.open = watermark_boost_factor_open,
+	.read = seq_read,
+	.write = watermark_boost_factor_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 int mmlab_buddy_debugfs_init(void)
 {
 	struct dentry *root = mmlab_debugfs_root();
@@ -535,6 +569,9 @@ int mmlab_buddy_debugfs_init(void)
 	mmlab_buddy_files[n++] = debugfs_create_file("watermark_scale_factor",
 						     0644, root, NULL,
 						     &watermark_scale_factor_fops);
+	mmlab_buddy_files[n++] = debugfs_create_file("watermark_boost_factor",
+						     0644, root, NULL,
+						     &watermark_boost_factor_fops);
 	return 0;
 }
 

@@ -12,10 +12,20 @@
  *
  * Compaction runs by hand (debugfs compact), for mmlab_buddy when a
  * high-order allocation fails (mmlab_set_compact_ops) and in a
- * kcompactd-like thread per region, mmlab_kcompactd<id>, which wakes when
- * asked and every second, and compacts when no block of the wanted order
- * is free and the fragmentation index says the failure is fragmentation
- * (index above extfrag_threshold), with the kernel's deferral backoff.
+ * kcompactd-like thread per region, mmlab_kcompactd<id>. kswapd wakes it
+ * through the same hook (wakeup_kcompactd(), after reclaim and after
+ * reclaiming a watermark boost); woken, it counts compact_daemon_wake and
+ * compacts for the order asked (kcompactd_do_work()) unless deferred or
+ * unsuitable. Every second it also looks on its own, mmlab's stand-in for
+ * 6.1's proactive compaction: without a free block of pageblock order - 1
+ * and with a fragmentation index above extfrag_threshold it compacts,
+ * deferred after failures, counting no wakeup, as proactive_compact_node()
+ * counts none. The module parameter compaction_proactiveness (0..100, 20,
+ * vm.compaction_proactiveness's range) switches these runs off at 0; other
+ * values do not scale them, as 6.1's fragmentation score would. Both
+ * kinds of kcompactd run count compact_daemon_{migrate,free}_scanned;
+ * every run counts compact_{migrate,free}_scanned when it ends, as
+ * compact_zone() does.
  *
  * Locks: mmlab_compact_state::mutex (one run per region at a time) ->
  * the owners' locks inside their movable operations -> the zone lock
@@ -61,6 +71,7 @@ struct mmlab_compact_state {
 
 static struct mmlab_compact_state *compact_state[MMLAB_MAX_REGIONS];
 static int extfrag_threshold = 500;
+static int compaction_proactiveness = 20;
 
 /**
  * struct compact_control - one compaction run, as the kernel's.
@@ -167,6 +178,28 @@ static const struct kernel_param_ops extfrag_param_ops = {
 module_param_cb(extfrag_threshold, &extfrag_param_ops, &extfrag_threshold, 0644);
 MODULE_PARM_DESC(extfrag_threshold, "compact only when the fragmentation index is above this (0..1000, 500)");
 
+static int proactiveness_param_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	int v, ret = kstrtoint(val, 0, &v);
+
+	if (ret || v < 0 || v > 100) {
+		pr_warn("compaction_proactiveness '%s' is not a number in 0..100\n",
+			val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(compaction_proactiveness, v);
+	return 0;
+}
+
+static const struct kernel_param_ops proactiveness_param_ops = {
+	.set = proactiveness_param_set,
+	.get = param_get_int,
+};
+module_param_cb(compaction_proactiveness, &proactiveness_param_ops,
+		&compaction_proactiveness, 0644);
+MODULE_PARM_DESC(compaction_proactiveness, "kcompactd compacts unasked unless 0 (0..100, 20)");
+
 /* --- Scanners --------------------------------------------------------------------- */
 
 static bool zone_has_free_block(struct mmlab_zone *zone, unsigned int order)
@@ -217,7 +250,6 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 	cc->nr_freepages += taken;
 	cc->stats.free_scanned += scanned;
 	cc->stats.isolated += taken;
-	mmlab_count_vm_events(MMLAB_COMPACT_FREE_SCANNED, scanned);
 	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, taken);
 	trace_mm_compaction_isolate_freepages(start, end, scanned, taken);
 	return taken;
@@ -326,7 +358,6 @@ static void isolate_migratepages(struct compact_control *cc)
 	cc->migrate_pfn = min(pfn, end);
 	cc->stats.migrate_scanned += scanned;
 	cc->stats.isolated += cc->migrate.nr;
-	mmlab_count_vm_events(MMLAB_COMPACT_MIGRATE_SCANNED, scanned);
 	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, cc->migrate.nr);
 	trace_mm_compaction_isolate_migratepages(start, cc->migrate_pfn, scanned,
 						 cc->migrate.nr);
@@ -380,6 +411,9 @@ static enum mmlab_compact_result compact_zone(struct compact_control *cc)
 		ret = MMLAB_CR_SUCCESS;
 	cc->stats.migrate_pfn = cc->migrate_pfn;
 	cc->stats.free_pfn = cc->free_pfn;
+	mmlab_count_vm_events(MMLAB_COMPACT_MIGRATE_SCANNED,
+			      cc->stats.migrate_scanned);
+	mmlab_count_vm_events(MMLAB_COMPACT_FREE_SCANNED, cc->stats.free_scanned);
 	trace_mm_compaction_end(zone->first_usable_pfn, cc->migrate_pfn,
 				cc->free_pfn, zone->end_pfn, true, ret);
 	return ret;
@@ -455,32 +489,41 @@ static bool mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp)
 	return mmlab_compact_node(nid, order, NULL) == MMLAB_CR_SUCCESS;
 }
 
-static const struct mmlab_compact_ops mmlab_cma_compact_ops = {
-	.try_to_compact = mmlab_try_to_compact,
-};
-
 /* --- kcompactd ------------------------------------------------------------------ */
 
 /**
  * mmlab_wakeup_kcompactd - ask a region's kcompactd for a block of @order.
  * @nid: the region.
  * @order: the order wanted.
+ *
+ * As wakeup_kcompactd(): nothing for order 0; the order is remembered,
+ * and the thread woken only when compaction is suitable for it.
  */
 void mmlab_wakeup_kcompactd(int nid, unsigned int order)
 {
+	struct mmlab_zone *zone = mmlab_zone(nid);
 	struct mmlab_compact_state *st;
 
-	if (nid < 0 || nid >= MMLAB_MAX_REGIONS || order >= MMLAB_MAX_ORDER)
+	if (!order || !zone || nid >= MMLAB_MAX_REGIONS ||
+	    order >= MMLAB_MAX_ORDER)
 		return;
 	st = compact_state[nid];
 	if (!st || !st->kcompactd)
 		return;
 	if (order > READ_ONCE(st->order))
 		WRITE_ONCE(st->order, order);
+	if (!compaction_suitable(zone, order))
+		return;
+	trace_mm_compaction_wakeup_kcompactd(nid, order, 0);
 	WRITE_ONCE(st->wake, true);
 	wake_up_interruptible(&st->wait);
 }
 EXPORT_SYMBOL_GPL(mmlab_wakeup_kcompactd);
+
+static const struct mmlab_compact_ops mmlab_cma_compact_ops = {
+	.try_to_compact = mmlab_try_to_compact,
+	.wakeup_kcompactd = mmlab_wakeup_kcompactd,
+};
 
 static bool compaction_deferred(struct mmlab_compact_state *st)
 {
@@ -491,24 +534,58 @@ static bool compaction_deferred(struct mmlab_compact_state *st)
 	return true;
 }
 
-static void kcompactd_do_work(struct mmlab_zone *zone,
+/*
+ * One kcompactd run: success resets the deferral; a run that found no
+ * block defers the next ones and drains the per-CPU lists, where freed
+ * buddies may wait to merge (kcompactd_do_work()). Both kinds of run
+ * count the daemon's scanners.
+ */
+static void kcompactd_compact(struct mmlab_zone *zone,
 			      struct mmlab_compact_state *st,
-			      unsigned int order, bool asked)
+			      unsigned int order)
 {
+	struct mmlab_compact_stats stats = {};
 	enum mmlab_compact_result ret;
 
-	if (!compaction_suitable(zone, order))
-		return;
-	if (!asked && compaction_deferred(st))
-		return;
-	mmlab_count_vm_event(MMLAB_COMPACT_DAEMON_WAKE);
-	ret = mmlab_compact_node(zone->nid, order, NULL);
+	ret = mmlab_compact_node(zone->nid, order, &stats);
 	if (ret == MMLAB_CR_SUCCESS) {
 		st->defer_shift = 0;
 		st->considered = 0;
-	} else if (st->defer_shift < MMLAB_COMPACT_DEFER_SHIFT_MAX) {
-		st->defer_shift++;
+	} else {
+		if (ret == MMLAB_CR_COMPLETE || ret == MMLAB_CR_PARTIAL_SKIPPED)
+			mmlab_drain_all_pages(zone->nid);
+		if (st->defer_shift < MMLAB_COMPACT_DEFER_SHIFT_MAX)
+			st->defer_shift++;
 	}
+	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED,
+			      stats.migrate_scanned);
+	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_FREE_SCANNED,
+			      stats.free_scanned);
+}
+
+/* Woken for @order (kcompactd_do_work()): the wakeup counts, then maybe a run. */
+static void kcompactd_do_work(struct mmlab_zone *zone,
+			      struct mmlab_compact_state *st,
+			      unsigned int order)
+{
+	trace_mm_compaction_kcompactd_wake(zone->nid, order, 0);
+	mmlab_count_vm_event(MMLAB_COMPACT_DAEMON_WAKE);
+	if (!order || compaction_deferred(st) ||
+	    !compaction_suitable(zone, order))
+		return;
+	kcompactd_compact(zone, st, order);
+}
+
+/* Unasked, every second: look for the largest blocks, counting no wakeup. */
+static void kcompactd_proactive(struct mmlab_zone *zone,
+				struct mmlab_compact_state *st)
+{
+	unsigned int order = MMLAB_COMPACTION_HPAGE_ORDER;
+
+	if (!READ_ONCE(compaction_proactiveness) ||
+	    !compaction_suitable(zone, order) || compaction_deferred(st))
+		return;
+	kcompactd_compact(zone, st, order);
 }
 
 static int kcompactd(void *data)
@@ -518,19 +595,15 @@ static int kcompactd(void *data)
 
 	set_freezable();
 	while (!kthread_should_stop()) {
-		unsigned int order;
-		bool asked;
-
+		trace_mm_compaction_kcompactd_sleep(zone->nid);
 		wait_event_freezable_timeout(st->wait, READ_ONCE(st->wake) ||
 					     kthread_should_stop(), HZ);
 		if (kthread_should_stop())
 			break;
-		asked = xchg(&st->wake, false);
-		order = xchg(&st->order, 0);
-		/* Unasked, look for the largest blocks (proactive). */
-		if (!asked)
-			order = MMLAB_COMPACTION_HPAGE_ORDER;
-		kcompactd_do_work(zone, st, order, asked);
+		if (xchg(&st->wake, false))
+			kcompactd_do_work(zone, st, xchg(&st->order, 0));
+		else
+			kcompactd_proactive(zone, st);
 	}
 	return 0;
 }

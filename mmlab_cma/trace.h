@@ -188,6 +188,40 @@ TRACE_EVENT(mm_compaction_end,
 				       { 4, "success" }))
 );
 
+/* mmlab's one zone per region is the kernel's ZONE_NORMAL. */
+DECLARE_EVENT_CLASS(mmlab_kcompactd_wake_template,
+		    TP_PROTO(int nid, int order, int highest_zoneidx),
+		    TP_ARGS(nid, order, highest_zoneidx),
+		    TP_STRUCT__entry(__field(int, nid)
+				     __field(int, order)
+				     __field(int, highest_zoneidx)),
+		    TP_fast_assign(__entry->nid = nid;
+				   __entry->order = order;
+				   __entry->highest_zoneidx = highest_zoneidx;),
+		    TP_printk("nid=%d order=%d highest_zoneidx=%-8s",
+			      __entry->nid, __entry->order,
+			      __print_symbolic(__entry->highest_zoneidx,
+					       { 0, "Normal" }))
+);
+
+DEFINE_EVENT(mmlab_kcompactd_wake_template, mm_compaction_wakeup_kcompactd,
+	     TP_PROTO(int nid, int order, int highest_zoneidx),
+	     TP_ARGS(nid, order, highest_zoneidx)
+);
+
+DEFINE_EVENT(mmlab_kcompactd_wake_template, mm_compaction_kcompactd_wake,
+	     TP_PROTO(int nid, int order, int highest_zoneidx),
+	     TP_ARGS(nid, order, highest_zoneidx)
+);
+
+TRACE_EVENT(mm_compaction_kcompactd_sleep,
+	    TP_PROTO(int nid),
+	    TP_ARGS(nid),
+	    TP_STRUCT__entry(__field(int, nid)),
+	    TP_fast_assign(__entry->nid = nid;),
+	    TP_printk("nid=%d", __entry->nid)
+);
+
 #endif /* _MMLAB_CMA_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
