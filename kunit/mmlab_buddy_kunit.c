@@ -745,6 +745,175 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 	check_free_lists(test, zone);
 }
 
+/* Allocate @n order-0 pages of the test zone into @pages. */
+static void take_pages(struct kunit *test, struct mmlab_page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pages[i] = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+						   __MMLAB_GFP_THISNODE, 0,
+						   MMLAB_OWNER_TEST);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+}
+
+/*
+ * With this CPU's lists locked (an interrupt arriving in the middle of the
+ * fast path sees the same), allocation and free do not wait for the lock
+ * (6.1's pcp_spin_trylock()): they use the zone, and the lists stay as
+ * they were.
+ */
+static void mmlab_buddy_pcp_trylock_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct mmlab_per_cpu_pages *pcp;
+	unsigned long free0, free_taken, free_given;
+	int count0, count_taken, count_given;
+	struct mmlab_page *page;
+
+	mmlab_drain_all_pages(TEST_NID);
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	count0 = pcp->count;
+	free0 = READ_ONCE(zone->free_pages);
+	page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | __MMLAB_GFP_THISNODE,
+				       0, MMLAB_OWNER_TEST);
+	count_taken = pcp->count;
+	free_taken = READ_ONCE(zone->free_pages);
+	if (page)
+		mmlab_free_pages(page, 0);
+	count_given = pcp->count;
+	free_given = READ_ONCE(zone->free_pages);
+	spin_unlock(&pcp->lock);
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, count_taken, count0);
+	KUNIT_EXPECT_EQ(test, free_taken, free0 - 1);
+	KUNIT_EXPECT_EQ(test, count_given, count0);
+	KUNIT_EXPECT_EQ(test, free_given, free0);
+	check_free_lists(test, zone);
+}
+
+/*
+ * Frees past high in a row give back more each time (free_factor), never
+ * leaving fewer than a batch nor keeping high or more; an allocation
+ * halves free_factor; an order-1 free while it is raised empties the
+ * lists (6.1's nr_pcp_free() and free_high).
+ */
+static void mmlab_buddy_pcp_free_factor_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	int batch, high, n, i, drains = 0, grew = 0, bad_left = 0, over = 0;
+	int factor_max = 0, factor_before_alloc, factor_after_alloc, count;
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page **pages, *page, *pair;
+	unsigned long free0;
+
+	mmlab_drain_all_pages(TEST_NID);
+	free0 = READ_ONCE(zone->free_pages);
+	pcp = raw_cpu_ptr(zone->pcp);
+	batch = READ_ONCE(pcp->batch);
+	high = READ_ONCE(pcp->high);
+	if (high < 3 * batch)
+		kunit_skip(test, "high %d leaves no room to scale a batch of %d",
+			   high, batch);
+	n = 4 * high;
+	pages = kunit_kcalloc(test, n, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	take_pages(test, pages, n);
+	pair = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | __MMLAB_GFP_THISNODE,
+				       1, MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_NOT_NULL(test, pair);
+
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	pcp->free_factor = 0;
+	for (i = 0; i < n; i++) {
+		int before = pcp->count, factor = pcp->free_factor;
+
+		mmlab_free_pages(pages[i], 0);
+		if (pcp->count >= high)
+			over++;
+		if (pcp->count > before)
+			continue;
+		/* This free gave pages back. */
+		drains++;
+		if (pcp->count < batch)
+			bad_left++;
+		if (pcp->free_factor > factor)
+			grew++;
+		factor_max = max_t(int, factor_max, pcp->free_factor);
+	}
+	factor_before_alloc = pcp->free_factor;
+	page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | __MMLAB_GFP_THISNODE,
+				       0, MMLAB_OWNER_TEST);
+	factor_after_alloc = pcp->free_factor;
+	if (page)
+		mmlab_free_pages(page, 0);
+	/* free_factor is raised again by the free above if it drained. */
+	pcp->free_factor = max_t(short, pcp->free_factor, 1);
+	mmlab_free_pages(pair, 1);
+	count = pcp->count;
+	preempt_enable();
+
+	KUNIT_EXPECT_EQ(test, over, 0);
+	KUNIT_EXPECT_GE(test, drains, 2);
+	KUNIT_EXPECT_EQ(test, bad_left, 0);
+	KUNIT_EXPECT_GE(test, grew, 1);
+	KUNIT_EXPECT_GE(test, factor_max, 1);
+	KUNIT_EXPECT_EQ(test, factor_after_alloc, factor_before_alloc >> 1);
+	KUNIT_EXPECT_EQ(test, count, 0);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+	check_free_lists(test, zone);
+}
+
+/*
+ * While kswapd balances the zone the lists keep less than four batches
+ * (6.1's nr_pcp_high() under ZONE_RECLAIM_ACTIVE).
+ */
+static void mmlab_buddy_pcp_reclaim_active_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct mmlab_per_cpu_pages *pcp;
+	struct mmlab_page **pages;
+	int batch, high, limit, n, i, over = 0, peak = 0;
+	unsigned long free0;
+
+	mmlab_drain_all_pages(TEST_NID);
+	free0 = READ_ONCE(zone->free_pages);
+	pcp = raw_cpu_ptr(zone->pcp);
+	batch = READ_ONCE(pcp->batch);
+	high = READ_ONCE(pcp->high);
+	limit = min(batch << 2, high);
+	n = 2 * high;
+	pages = kunit_kcalloc(test, n, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	take_pages(test, pages, n);
+
+	preempt_disable();
+	set_bit(MMLAB_ZONE_RECLAIM_ACTIVE, &zone->flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	for (i = 0; i < n; i++) {
+		mmlab_free_pages(pages[i], 0);
+		peak = max(peak, pcp->count);
+		if (pcp->count >= limit)
+			over++;
+	}
+	clear_bit(MMLAB_ZONE_RECLAIM_ACTIVE, &zone->flags);
+	preempt_enable();
+
+	kunit_info(test, "batch %d high %d: at most %d kept while reclaiming\n",
+		   batch, high, peak);
+	KUNIT_EXPECT_EQ(test, over, 0);
+	KUNIT_EXPECT_GT(test, peak, 0);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+}
+
 struct wmark_state {
 	int min_free_kbytes;
 };
@@ -1745,6 +1914,108 @@ static void mmlab_buddy_cpu_dead_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+struct pcp_reentry {
+	struct mmlab_zone *zone;
+	atomic_t landed;	/* interrupts that ran on the CPU */
+	atomic_t inside;	/* ... that found its lists locked */
+	atomic_t inside_served;	/* ... and still got and freed a page */
+};
+
+/* From an interrupt on the looping CPU: one page, whatever it was doing. */
+static void reentry_alloc_free(void *data)
+{
+	struct pcp_reentry *r = data;
+	struct mmlab_per_cpu_pages *pcp = this_cpu_ptr(r->zone->pcp);
+	bool locked = !spin_trylock(&pcp->lock);
+	struct mmlab_page *page;
+
+	if (!locked)
+		spin_unlock(&pcp->lock);
+
+	page = mmlab_alloc_pages_owner(r->zone->nid, NOWAIT |
+				       __MMLAB_GFP_THISNODE, 0,
+				       MMLAB_OWNER_TEST);
+	if (page)
+		mmlab_free_pages(page, 0);
+	atomic_inc(&r->landed);
+	if (locked) {
+		atomic_inc(&r->inside);
+		if (page)
+			atomic_inc(&r->inside_served);
+	}
+}
+
+/* Bound to one CPU: allocate and free through its lists until stopped. */
+static int reentry_loop(void *data)
+{
+	struct pcp_reentry *r = data;
+
+	while (!kthread_should_stop()) {
+		struct mmlab_page *page;
+
+		page = mmlab_alloc_pages_owner(r->zone->nid, NOWAIT |
+					       __MMLAB_GFP_THISNODE, 0,
+					       MMLAB_OWNER_TEST);
+		if (page)
+			mmlab_free_pages(page, 0);
+		cond_resched();
+	}
+	return 0;
+}
+
+#define REENTRY_MAX_IPIS	200000
+#define REENTRY_WANTED		16
+
+/*
+ * The fast path runs with interrupts on (6.1 since "leave IRQs enabled
+ * for per-cpu page allocations"): interrupts that allocate land while
+ * the CPU holds its lists, find them locked, and are served by the zone
+ * without waiting. With the lists taken under local_irq_save() no
+ * interrupt would ever find them locked.
+ */
+static void mmlab_buddy_pcp_irq_reentry_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct task_struct *loop;
+	struct pcp_reentry *r;
+	struct free_snapshot before;
+	int cpu, i;
+
+	cpus_read_lock();
+	cpu = num_online_cpus() < 2 ? -1 :
+	      cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	cpus_read_unlock();
+	if (cpu < 0 || cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second online CPU");
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->zone = zone;
+	mmlab_drain_all_pages(TEST_NID);
+	snapshot(zone, &before);
+
+	loop = kthread_create(reentry_loop, r, "mmlab_reentry");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(loop));
+	kthread_bind(loop, cpu);
+	wake_up_process(loop);
+	for (i = 0; i < REENTRY_MAX_IPIS &&
+	     atomic_read(&r->inside_served) < REENTRY_WANTED; i++) {
+		if (smp_call_function_single(cpu, reentry_alloc_free, r, 1))
+			break;
+		cond_resched();
+	}
+	kthread_stop(loop);
+
+	kunit_info(test, "cpu %d: %d interrupts, %d found its lists locked, %d of them served\n",
+		   cpu, atomic_read(&r->landed), atomic_read(&r->inside),
+		   atomic_read(&r->inside_served));
+	KUNIT_EXPECT_GE(test, atomic_read(&r->inside_served), REENTRY_WANTED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->inside_served),
+			atomic_read(&r->inside));
+	mmlab_drain_all_pages(TEST_NID);
+	check_free_lists(test, zone);
+	expect_same_free(test, zone, &before);
+}
+
 #define RACE_WORKERS	2
 #define RACE_CYCLES	6
 #define RACE_SLOTS	32
@@ -1867,6 +2138,9 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_pageblock_isolate_test),
 	KUNIT_CASE(mmlab_buddy_take_range_test),
 	KUNIT_CASE(mmlab_buddy_pcp_test),
+	KUNIT_CASE(mmlab_buddy_pcp_trylock_test),
+	KUNIT_CASE(mmlab_buddy_pcp_free_factor_test),
+	KUNIT_CASE(mmlab_buddy_pcp_reclaim_active_test),
 	KUNIT_CASE(mmlab_buddy_watermark_test),
 	KUNIT_CASE(mmlab_buddy_highatomic_test),
 	KUNIT_CASE(mmlab_buddy_kswapd_test),
@@ -1880,6 +2154,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_bad_wrong_free_test),
 	KUNIT_CASE(mmlab_buddy_bad_alloc_test),
 	KUNIT_CASE(mmlab_buddy_cpu_dead_test),
+	KUNIT_CASE(mmlab_buddy_pcp_irq_reentry_test),
 	KUNIT_CASE(mmlab_buddy_hotplug_race_test),
 	KUNIT_CASE(mmlab_buddy_speed_test),
 	KUNIT_CASE(mmlab_buddy_bad_input_test),

@@ -56,6 +56,10 @@ int mmlab_pfnblock_mt(struct mmlab_zone *zone, unsigned long pfn);
 void mmlab_zone_drain(struct mmlab_zone *zone);
 void mmlab_zone_drain_cpu(struct mmlab_zone *zone, int cpu);
 void mmlab_zone_update_pcp(struct mmlab_zone *zone, int cpus);
+int mmlab_nr_pcp_free(struct mmlab_per_cpu_pages *pcp, int high, int batch,
+		      bool free_high);
+int mmlab_nr_pcp_high(struct mmlab_per_cpu_pages *pcp, struct mmlab_zone *zone,
+		      bool free_high);
 bool mmlab_unreserve_highatomic(struct mmlab_zone *zone, int mt, bool force);
 bool mmlab_zone_wmark_ok(struct mmlab_zone *zone, unsigned int order,
 			 unsigned long mark, unsigned int alloc_flags,

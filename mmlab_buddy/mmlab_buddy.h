@@ -117,19 +117,34 @@ struct mmlab_free_area {
 
 /**
  * struct mmlab_per_cpu_pages - a CPU's cache of free pages of a zone.
- * @lock: protects the lists; taken with interrupts off. The owning CPU
- *	takes it on the fast path, a drainer on another CPU to drain.
+ * @lock: protects the lists and @free_factor. As 6.1's pcp->lock: the
+ *	owning CPU only tries it (preemption off, interrupts on) and goes
+ *	to the zone when it is busy; a drainer on any CPU takes it.
  * @count: pages (not blocks) on the lists.
  * @high: free down to this many when @count exceeds it.
  * @batch: pages moved to or from the zone at once.
- * @lists: one list per (migratetype, order).
+ * @free_factor: frees past @high in a row without an allocation; each
+ *	doubles the pages the next one gives back (6.1's nr_pcp_free()).
+ * @lists: one list per (order, migratetype), 6.1's order_to_pindex().
  */
 struct mmlab_per_cpu_pages {
 	spinlock_t lock;	/* see above */
 	int count;
 	int high;
 	int batch;
+	short free_factor;
 	struct list_head lists[MMLAB_NR_PCP_LISTS];
+};
+
+/**
+ * enum mmlab_zone_flags - bits of mmlab_zone::flags, as enum zone_flags.
+ * @MMLAB_ZONE_BOOSTED_WATERMARK: boosted: wake kswapd after rmqueue.
+ * @MMLAB_ZONE_RECLAIM_ACTIVE: kswapd is balancing the zone; the per-CPU
+ *	lists keep at most four batches meanwhile (6.1's nr_pcp_high()).
+ */
+enum mmlab_zone_flags {
+	MMLAB_ZONE_BOOSTED_WATERMARK,
+	MMLAB_ZONE_RECLAIM_ACTIVE,
 };
 
 enum mmlab_zone_wmark {
@@ -202,11 +217,6 @@ struct mmlab_zone {
 	int kswapd_failures;
 	atomic_long_t nr_bad_pages;
 	atomic_long_t bad_page_reports;
-};
-
-/* mmlab_zone::flags, as enum zone_flags. */
-enum mmlab_zone_flags {
-	MMLAB_ZONE_BOOSTED_WATERMARK,	/* boosted: wake kswapd after rmqueue */
 };
 
 struct mmlab_zone *mmlab_zone(int nid);

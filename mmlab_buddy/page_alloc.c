@@ -54,8 +54,18 @@
  * Lock order:
  *   shrinker/compaction rwsems (sleeping; never under the locks below)
  *   cpu_hotplug_lock (held by the hotplug callbacks)
- *     mmlab_per_cpu_pages::lock (interrupts off)
+ *     mmlab_per_cpu_pages::lock (preemption off, interrupts on; the
+ *     owning CPU only ever tries it, a drainer takes it)
  *       mmlab_zone::lock (interrupts off)
+ *
+ * The per-CPU lists are locked as 6.1 locks them (pcp_spin_trylock): the
+ * fast paths pin the task to its CPU and try the list lock with interrupts
+ * on. An interrupt or softirq that allocates or frees on top of a holder
+ * on the same CPU, or a CPU running while another drains its lists, fails
+ * the trylock and uses the zone (allocation: rmqueue_buddy; free:
+ * free_one_page) instead of waiting. A free that takes the lists past high
+ * gives back a batch scaled by free_factor (frees in a row since the last
+ * allocation); orders 1..3 freed that way empty the lists (free_high).
  *
  * A pageblock's migratetype is written under the zone lock and read
  * without it where a stale value is harmless (freeing to a per-CPU list,
@@ -702,10 +712,63 @@ static void zone_reset_kswapd_failures(struct mmlab_zone *zone)
 
 /* --- Per-CPU lists ------------------------------------------------------------- */
 
+/*
+ * As 6.1's pcp_spin_trylock(): pin the task to its CPU for the lookup and
+ * try the lock, interrupts left on. The trylock fails when an interrupt
+ * or softirq on this CPU comes in while the lock is held, or while another
+ * CPU drains the lists; the caller then goes to the zone instead. On UP a
+ * trylock cannot fail, so interrupts are turned off around it there.
+ */
+#if defined(CONFIG_SMP) || defined(CONFIG_PREEMPT_RT)
+#define pcp_trylock_prepare(flags)	do { } while (0)
+#define pcp_trylock_finish(flags)	do { } while (0)
+#define pcp_lock_maybe_irqsave(pcp, flags)	spin_lock(&(pcp)->lock)
+#define pcp_unlock_maybe_irqrestore(pcp, flags)	spin_unlock(&(pcp)->lock)
+#else
+#define pcp_trylock_prepare(flags)	local_irq_save(flags)
+#define pcp_trylock_finish(flags)	local_irq_restore(flags)
+#define pcp_lock_maybe_irqsave(pcp, flags)		\
+	spin_lock_irqsave(&(pcp)->lock, flags)
+#define pcp_unlock_maybe_irqrestore(pcp, flags)	\
+	spin_unlock_irqrestore(&(pcp)->lock, flags)
+#endif
+
+static struct mmlab_per_cpu_pages *pcp_spin_trylock(struct mmlab_zone *zone)
+{
+	struct mmlab_per_cpu_pages *pcp;
+
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	if (!spin_trylock(&pcp->lock)) {
+		preempt_enable();
+		return NULL;
+	}
+	return pcp;
+}
+
+static void pcp_spin_unlock(struct mmlab_per_cpu_pages *pcp)
+{
+	spin_unlock(&pcp->lock);
+	preempt_enable();
+}
+
+/* The list of (@order, @mt): 6.1's order_to_pindex(), order-major. */
 static int pcp_index(int mt, unsigned int order)
 {
-	return mt * (MMLAB_PCP_MAX_ORDER + 1) + order;
+	return order * MMLAB_MIGRATE_PCPTYPES + mt;
 }
+
+static unsigned int pindex_to_order(int pindex)
+{
+	return pindex / MMLAB_MIGRATE_PCPTYPES;
+}
+
+/* How far 6.1 lets free_factor scale a batch (CONFIG_PCP_BATCH_SCALE_MAX). */
+#ifdef CONFIG_PCP_BATCH_SCALE_MAX
+#define MMLAB_PCP_BATCH_SCALE_MAX	CONFIG_PCP_BATCH_SCALE_MAX
+#else
+#define MMLAB_PCP_BATCH_SCALE_MAX	5
+#endif
 
 /*
  * Take up to @count blocks for a per-CPU list; returns how many went on
@@ -735,77 +798,113 @@ static int rmqueue_bulk(struct mmlab_zone *zone, unsigned int order,
 	return listed;
 }
 
+/* The next non-empty list after @pindex, round-robin; @count > 0 says one is. */
+static int next_pcp_list(struct mmlab_per_cpu_pages *pcp, int pindex)
+{
+	do {
+		if (++pindex >= MMLAB_NR_PCP_LISTS)
+			pindex = 0;
+	} while (list_empty(&pcp->lists[pindex]));
+	return pindex;
+}
+
 /*
- * Give @count pages of a per-CPU list set back to the zone, round-robin
- * over the lists, coldest first. Caller holds pcp->lock.
+ * Give @count pages of a per-CPU list set back to the zone, as 6.1's
+ * free_pcppages_bulk(): the list at @pindex first, then round-robin, a
+ * list's coldest blocks first until it is empty or @count is reached.
+ * Caller holds pcp->lock.
  */
 static void free_pcppages_bulk(struct mmlab_zone *zone, int count,
-			       struct mmlab_per_cpu_pages *pcp)
+			       struct mmlab_per_cpu_pages *pcp, int pindex)
 {
-	int pindex = 0, empty = 0;
 	unsigned long flags;
 
 	count = min(count, pcp->count);
+	pindex--;
 	spin_lock_irqsave(&zone->lock, flags);
-	while (count > 0 && empty < MMLAB_NR_PCP_LISTS) {
-		struct list_head *list = &pcp->lists[pindex];
-		struct mmlab_page *page;
-		unsigned long pfn;
+	while (count > 0) {
+		struct list_head *list;
 		unsigned int order;
-		int mt;
 
-		pindex = (pindex + 1) % MMLAB_NR_PCP_LISTS;
-		if (list_empty(list)) {
-			empty++;
-			continue;
-		}
-		empty = 0;
-		page = list_last_entry(list, struct mmlab_page, lru);
-		list_del(&page->lru);
-		order = mmlab_page_order(page);
-		mt = free_list_type(page);
-		pfn = zone_page_pfn(zone, page);
-		pcp->count -= 1 << order;
-		count -= 1 << order;
-		if (mmlab_pfnblock_mt(zone, pfn) == MMLAB_MIGRATE_ISOLATE)
-			mt = MMLAB_MIGRATE_ISOLATE;
-		trace_mm_page_pcpu_drain(pfn, order, mt);
-		set_page_free_tail(page);
-		__free_one_page(zone, pfn, order, mt);
+		pindex = next_pcp_list(pcp, pindex);
+		list = &pcp->lists[pindex];
+		order = pindex_to_order(pindex);
+		do {
+			struct mmlab_page *page;
+			unsigned long pfn;
+			int mt;
+
+			page = list_last_entry(list, struct mmlab_page, lru);
+			list_del(&page->lru);
+			mt = free_list_type(page);
+			pfn = zone_page_pfn(zone, page);
+			pcp->count -= 1 << order;
+			count -= 1 << order;
+			if (mmlab_pfnblock_mt(zone, pfn) == MMLAB_MIGRATE_ISOLATE)
+				mt = MMLAB_MIGRATE_ISOLATE;
+			trace_mm_page_pcpu_drain(pfn, order, mt);
+			set_page_free_tail(page);
+			__free_one_page(zone, pfn, order, mt);
+		} while (count > 0 && !list_empty(list));
 	}
 	zone_reset_kswapd_failures(zone);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
+/* Take a block off @list, refilling it from the zone when it is empty. */
+static struct mmlab_page *__rmqueue_pcplist(struct mmlab_zone *zone,
+					    unsigned int order, int mt,
+					    unsigned int alloc_flags,
+					    struct mmlab_per_cpu_pages *pcp,
+					    struct list_head *list)
+{
+	struct mmlab_page *page;
+
+	do {
+		if (list_empty(list)) {
+			int batch = READ_ONCE(pcp->batch);
+			int n;
+
+			/* A batch of 1 keeps nothing on the lists. */
+			if (batch > 1)
+				batch = max(batch >> order, 2);
+			n = rmqueue_bulk(zone, order, batch, list, mt,
+					 alloc_flags);
+			pcp->count += n << order;
+			if (list_empty(list))
+				return NULL;
+		}
+		page = list_first_entry(list, struct mmlab_page, lru);
+		list_del(&page->lru);
+		pcp->count -= 1 << order;
+	} while (check_new_pcp(page, order));
+	return page;
+}
+
+/*
+ * NULL when the lists are busy (an interrupt came in on top of them, or a
+ * drain runs) or the zone is dry: the caller goes to the zone.
+ */
 static struct mmlab_page *rmqueue_pcplist(struct mmlab_zone *zone,
 					  unsigned int order, int mt,
 					  unsigned int alloc_flags)
 {
 	struct mmlab_per_cpu_pages *pcp;
 	struct mmlab_page *page;
-	struct list_head *list;
-	unsigned long flags;
+	unsigned long __maybe_unused flags;
 
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
-	list = &pcp->lists[pcp_index(mt, order)];
-	do {
-		if (list_empty(list)) {
-			int batch = READ_ONCE(pcp->batch);
-			int n = order ? max(batch >> order, 2) : batch;
-
-			n = rmqueue_bulk(zone, order, n, list, mt, alloc_flags);
-			pcp->count += n << order;
-		}
-		page = list_first_entry_or_null(list, struct mmlab_page, lru);
-		if (!page)
-			break;
-		list_del(&page->lru);
-		pcp->count -= 1 << order;
-	} while (check_new_pcp(page, order));
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	pcp_trylock_prepare(flags);
+	pcp = pcp_spin_trylock(zone);
+	if (!pcp) {
+		pcp_trylock_finish(flags);
+		return NULL;
+	}
+	/* An allocation halves what the next frees give back (nr_pcp_free). */
+	pcp->free_factor >>= 1;
+	page = __rmqueue_pcplist(zone, order, mt, alloc_flags, pcp,
+				 &pcp->lists[pcp_index(mt, order)]);
+	pcp_spin_unlock(pcp);
+	pcp_trylock_finish(flags);
 	return page;
 }
 
@@ -820,53 +919,135 @@ static void free_one_page(struct mmlab_zone *zone, unsigned long pfn,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
+/*
+ * How many pages a free that took the lists to high gives back, as 6.1's
+ * nr_pcp_free(): all of them for @free_high; else a batch doubled for
+ * each such free in a row since the last allocation, leaving at least a
+ * batch. Caller holds pcp->lock.
+ */
+int mmlab_nr_pcp_free(struct mmlab_per_cpu_pages *pcp, int high, int batch,
+		      bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return pcp->count;
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free &&
+	    pcp->free_factor < MMLAB_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return clamp(batch, min_nr_free, max_nr_free);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_nr_pcp_free);
+
+/*
+ * The count that makes a free give pages back, as 6.1's nr_pcp_high():
+ * 0 for @free_high, at most four batches while kswapd balances the zone.
+ */
+int mmlab_nr_pcp_high(struct mmlab_per_cpu_pages *pcp, struct mmlab_zone *zone,
+		      bool free_high)
+{
+	int high = READ_ONCE(pcp->high);
+
+	if (unlikely(!high || free_high))
+		return 0;
+	if (!test_bit(MMLAB_ZONE_RECLAIM_ACTIVE, &zone->flags))
+		return high;
+	return min(READ_ONCE(pcp->batch) << 2, high);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_nr_pcp_high);
+
+/*
+ * Put a block on the lists; past high, give some back. Orders 1..3 freed
+ * while frees run ahead of allocations empty the lists (6.1's free_high):
+ * high-order blocks parked on a CPU fragment the zone.
+ */
+static void free_unref_page_commit(struct mmlab_zone *zone,
+				   struct mmlab_per_cpu_pages *pcp,
+				   struct mmlab_page *page, int mt,
+				   unsigned int order)
+{
+	int pcp_mt = mt < MMLAB_MIGRATE_PCPTYPES ? mt : MMLAB_MIGRATE_MOVABLE;
+	int pindex = pcp_index(pcp_mt, order);
+	bool free_high;
+	int high;
+
+	/* The block's own type goes with it, for the zone list it returns to. */
+	WRITE_ONCE(page->flags, page_region_bits(page) | MMLAB_PG_PCP |
+		   (order << MMLAB_PG_ORDER_SHIFT) |
+		   ((u32)mt << MMLAB_PG_MT_SHIFT));
+	list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	free_high = pcp->free_factor && order &&
+		    order <= MMLAB_PCP_MAX_ORDER;
+	high = mmlab_nr_pcp_high(pcp, zone, free_high);
+	if (pcp->count >= high) {
+		int batch = READ_ONCE(pcp->batch);
+
+		free_pcppages_bulk(zone, mmlab_nr_pcp_free(pcp, high, batch,
+							   free_high),
+				   pcp, pindex);
+	}
+}
+
 static void free_unref_page(struct mmlab_zone *zone, struct mmlab_page *page,
 			    unsigned long pfn, unsigned int order)
 {
 	struct mmlab_per_cpu_pages *pcp;
 	int mt = mmlab_pfnblock_mt(zone, pfn);
-	int pcp_mt = mt;
-	unsigned long flags;
+	unsigned long __maybe_unused flags;
 
-	if (mt >= MMLAB_MIGRATE_PCPTYPES) {
-		if (mt == MMLAB_MIGRATE_ISOLATE) {
-			free_one_page(zone, pfn, order);
-			return;
-		}
-		pcp_mt = MMLAB_MIGRATE_MOVABLE;
+	/*
+	 * Only the per-CPU types are cached; HIGHATOMIC and CMA blocks go on
+	 * the movable lists, isolated ones straight back to the zone.
+	 */
+	if (mt == MMLAB_MIGRATE_ISOLATE) {
+		free_one_page(zone, pfn, order);
+		return;
 	}
-	WRITE_ONCE(page->flags, page_region_bits(page) | MMLAB_PG_PCP |
-		   (order << MMLAB_PG_ORDER_SHIFT) |
-		   ((u32)mt << MMLAB_PG_MT_SHIFT));
-
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
-	list_add(&page->lru, &pcp->lists[pcp_index(pcp_mt, order)]);
-	pcp->count += 1 << order;
-	if (pcp->count >= pcp->high) {
-		int high = READ_ONCE(pcp->high), batch = READ_ONCE(pcp->batch);
-
-		free_pcppages_bulk(zone, pcp->count - high + batch, pcp);
+	pcp_trylock_prepare(flags);
+	pcp = pcp_spin_trylock(zone);
+	if (pcp) {
+		free_unref_page_commit(zone, pcp, page, mt, order);
+		pcp_spin_unlock(pcp);
+	} else {
+		/* The lists are busy: straight to the zone, as 6.1. */
+		free_one_page(zone, pfn, order);
 	}
-	spin_unlock(&pcp->lock);
-	local_irq_restore(flags);
+	pcp_trylock_finish(flags);
 }
 
 /**
  * mmlab_zone_drain_cpu - give a CPU's per-CPU pages back to the zone.
  * @zone: the zone.
  * @cpu: the CPU, online or not.
+ *
+ * As 6.1's drain_pages_zone(): in chunks of at most a fully scaled batch,
+ * the lock dropped in between so that the CPU's own allocations and
+ * interrupts are not kept off its lists for long.
  */
 void mmlab_zone_drain_cpu(struct mmlab_zone *zone, int cpu)
 {
 	struct mmlab_per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-	unsigned long flags;
+	unsigned long __maybe_unused flags;
+	int count;
 
-	spin_lock_irqsave(&pcp->lock, flags);
-	if (pcp->count)
-		free_pcppages_bulk(zone, pcp->count, pcp);
-	spin_unlock_irqrestore(&pcp->lock, flags);
+	do {
+		pcp_lock_maybe_irqsave(pcp, flags);
+		count = pcp->count;
+		if (count) {
+			int chunk = min(count, READ_ONCE(pcp->batch) <<
+					MMLAB_PCP_BATCH_SCALE_MAX);
+
+			free_pcppages_bulk(zone, chunk, pcp, 0);
+			count -= chunk;
+		}
+		pcp_unlock_maybe_irqrestore(pcp, flags);
+	} while (count);
 }
 
 /*

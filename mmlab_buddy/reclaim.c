@@ -488,6 +488,8 @@ static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int *order)
 	int pass;
 
 	mmlab_count_vm_event(MMLAB_PAGEOUTRUN);
+	/* The per-CPU lists keep less while kswapd works (set_reclaim_active). */
+	set_bit(MMLAB_ZONE_RECLAIM_ACTIVE, &zone->flags);
 	for (pass = 0; pass < 8 && !kthread_should_stop(); pass++) {
 		bool balanced = zone_balanced(zone, *order);
 		unsigned long want, got;
@@ -511,6 +513,7 @@ static unsigned long balance_zone(struct mmlab_zone *zone, unsigned int *order)
 			break;
 		cond_resched();
 	}
+	clear_bit(MMLAB_ZONE_RECLAIM_ACTIVE, &zone->flags);
 	if (boost)
 		finish_boosted_reclaim(zone, boost);
 	return reclaimed;
