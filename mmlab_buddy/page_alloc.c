@@ -733,22 +733,15 @@ static void zone_reset_kswapd_failures(struct mmlab_zone *zone)
 	spin_unlock_irqrestore(&(pcp)->lock, flags)
 #endif
 
-static struct mmlab_per_cpu_pages *pcp_spin_trylock(struct mmlab_zone *zone)
+/* This CPU's lists, the task pinned to the CPU (pcpu_task_pin()). */
+static struct mmlab_per_cpu_pages *pcp_pin(struct mmlab_zone *zone)
 {
-	struct mmlab_per_cpu_pages *pcp;
-
 	preempt_disable();
-	pcp = this_cpu_ptr(zone->pcp);
-	if (!spin_trylock(&pcp->lock)) {
-		preempt_enable();
-		return NULL;
-	}
-	return pcp;
+	return this_cpu_ptr(zone->pcp);
 }
 
-static void pcp_spin_unlock(struct mmlab_per_cpu_pages *pcp)
+static void pcp_unpin(void)
 {
-	spin_unlock(&pcp->lock);
 	preempt_enable();
 }
 
@@ -894,8 +887,9 @@ static struct mmlab_page *rmqueue_pcplist(struct mmlab_zone *zone,
 	unsigned long __maybe_unused flags;
 
 	pcp_trylock_prepare(flags);
-	pcp = pcp_spin_trylock(zone);
-	if (!pcp) {
+	pcp = pcp_pin(zone);
+	if (!spin_trylock(&pcp->lock)) {
+		pcp_unpin();
 		pcp_trylock_finish(flags);
 		return NULL;
 	}
@@ -903,7 +897,8 @@ static struct mmlab_page *rmqueue_pcplist(struct mmlab_zone *zone,
 	pcp->free_factor >>= 1;
 	page = __rmqueue_pcplist(zone, order, mt, alloc_flags, pcp,
 				 &pcp->lists[pcp_index(mt, order)]);
-	pcp_spin_unlock(pcp);
+	spin_unlock(&pcp->lock);
+	pcp_unpin();
 	pcp_trylock_finish(flags);
 	return page;
 }
@@ -919,11 +914,18 @@ static void free_one_page(struct mmlab_zone *zone, unsigned long pfn,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-/*
- * How many pages a free that took the lists to high gives back, as 6.1's
- * nr_pcp_free(): all of them for @free_high; else a batch doubled for
- * each such free in a row since the last allocation, leaving at least a
- * batch. Caller holds pcp->lock.
+/**
+ * mmlab_nr_pcp_free() - pages a free that took the lists to high gives back.
+ * @pcp: the CPU's lists, locked.
+ * @high: the count that made the free give pages back.
+ * @batch: the lists' batch.
+ * @free_high: a small high-order block freed while frees run ahead.
+ *
+ * As 6.1's nr_pcp_free(): all of them for @free_high; else a batch doubled
+ * for each such free in a row since the last allocation (raising
+ * free_factor), at least a batch and leaving at least a batch.
+ *
+ * Return: the number of pages to give back.
  */
 int mmlab_nr_pcp_free(struct mmlab_per_cpu_pages *pcp, int high, int batch,
 		      bool free_high)
@@ -944,9 +946,16 @@ int mmlab_nr_pcp_free(struct mmlab_per_cpu_pages *pcp, int high, int batch,
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_nr_pcp_free);
 
-/*
- * The count that makes a free give pages back, as 6.1's nr_pcp_high():
- * 0 for @free_high, at most four batches while kswapd balances the zone.
+/**
+ * mmlab_nr_pcp_high() - the count that makes a free give pages back.
+ * @pcp: the CPU's lists.
+ * @zone: their zone.
+ * @free_high: a small high-order block freed while frees run ahead.
+ *
+ * As 6.1's nr_pcp_high(): 0 for @free_high, at most four batches while
+ * kswapd balances the zone, else the lists' high.
+ *
+ * Return: the count.
  */
 int mmlab_nr_pcp_high(struct mmlab_per_cpu_pages *pcp, struct mmlab_zone *zone,
 		      bool free_high)
@@ -1010,11 +1019,13 @@ static void free_unref_page(struct mmlab_zone *zone, struct mmlab_page *page,
 		return;
 	}
 	pcp_trylock_prepare(flags);
-	pcp = pcp_spin_trylock(zone);
-	if (pcp) {
+	pcp = pcp_pin(zone);
+	if (spin_trylock(&pcp->lock)) {
 		free_unref_page_commit(zone, pcp, page, mt, order);
-		pcp_spin_unlock(pcp);
+		spin_unlock(&pcp->lock);
+		pcp_unpin();
 	} else {
+		pcp_unpin();
 		/* The lists are busy: straight to the zone, as 6.1. */
 		free_one_page(zone, pfn, order);
 	}
