@@ -25,7 +25,6 @@
 #include "testlib.h"
 
 #define ZONEINFO "/sys/kernel/debug/mmlab/zoneinfo"
-#define VMSTAT "/sys/kernel/debug/mmlab/vmstat"
 #define CPU1 "/sys/devices/system/cpu/cpu1/online"
 #define RT_RUNTIME "/proc/sys/kernel/sched_rt_runtime_us"
 #define TRACING "/sys/kernel/tracing"
@@ -67,21 +66,6 @@ static int read_wmarks(struct wmarks *w)
 	}
 	fclose(f);
 	return got == 4;
-}
-
-static long vmstat_value(const char *name)
-{
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen(VMSTAT, "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
 }
 
 static void read_first(const char *path, char *buf, size_t sz)

@@ -31,7 +31,6 @@
 
 #define BUDDYINFO "/sys/kernel/debug/mmlab/buddyinfo"
 #define COMPACT "/sys/kernel/debug/mmlab/compact"
-#define VMSTAT "/sys/kernel/debug/mmlab/vmstat"
 
 static uint64_t word(size_t page, size_t i)
 {
@@ -208,22 +207,6 @@ static int compact_all(void)
 	ok = write(fd, "all", 3) == 3;
 	close(fd);
 	return ok ? 0 : -1;
-}
-
-/* A counter of mmlab's vmstat, or -1. */
-static long vmstat_value(const char *name)
-{
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen(VMSTAT, "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
 }
 
 /*

@@ -176,4 +176,22 @@ static inline long cma_area_value(const char *area, const char *file)
 	return v;
 }
 
+#define MMLAB_VMSTAT	"/sys/kernel/debug/mmlab/vmstat"
+
+/* A counter of mmlab's vmstat file, or -1. */
+static inline long vmstat_value(const char *name)
+{
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen(MMLAB_VMSTAT, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
 #endif /* MMLAB_TESTLIB_H */
