@@ -105,29 +105,29 @@ TRACE_EVENT(mm_setup_per_zone_wmarks,
 		      __entry->watermark_high)
 );
 
-TRACE_EVENT(mm_vmscan_kswapd_wake,
-	    TP_PROTO(int nid, int zid, int order),
-	    TP_ARGS(nid, zid, order),
-	    TP_STRUCT__entry(__field(int, nid)
-			     __field(int, zid)
-			     __field(int, order)),
-	    TP_fast_assign(__entry->nid = nid;
-			   __entry->zid = zid;
-			   __entry->order = order;),
-	    TP_printk("nid=%d order=%d", __entry->nid, __entry->order)
+/* kswapd woken: the same fields on both sides. */
+DECLARE_EVENT_CLASS(mmlab_kswapd_wake_class,
+		    TP_PROTO(int nid, int zid, int order),
+		    TP_ARGS(nid, zid, order),
+		    TP_STRUCT__entry(__field(int, nid)
+				     __field(int, zid)
+				     __field(int, order)),
+		    TP_fast_assign(__entry->nid = nid;
+				   __entry->zid = zid;
+				   __entry->order = order;),
+		    TP_printk("nid=%d order=%d", __entry->nid, __entry->order)
+);
+
+/* kswapd's side, as it starts a run. */
+DEFINE_EVENT(mmlab_kswapd_wake_class, mm_vmscan_kswapd_wake,
+	     TP_PROTO(int nid, int zid, int order),
+	     TP_ARGS(nid, zid, order)
 );
 
 /* The waker's side; 6.1 also prints the gfp flags, which mmlab's wakers do not pass. */
-TRACE_EVENT(mm_vmscan_wakeup_kswapd,
-	    TP_PROTO(int nid, int zid, int order),
-	    TP_ARGS(nid, zid, order),
-	    TP_STRUCT__entry(__field(int, nid)
-			     __field(int, zid)
-			     __field(int, order)),
-	    TP_fast_assign(__entry->nid = nid;
-			   __entry->zid = zid;
-			   __entry->order = order;),
-	    TP_printk("nid=%d order=%d", __entry->nid, __entry->order)
+DEFINE_EVENT(mmlab_kswapd_wake_class, mm_vmscan_wakeup_kswapd,
+	     TP_PROTO(int nid, int zid, int order),
+	     TP_ARGS(nid, zid, order)
 );
 
 TRACE_EVENT(mm_vmscan_kswapd_sleep,
