@@ -437,103 +437,60 @@ static const struct file_operations drain_fops = {
 	.llseek = noop_llseek,
 };
 
-static int min_free_kbytes_get(void *data, u64 *val)
-{
-	*val = READ_ONCE(mmlab_min_free_kbytes);
-	return 0;
-}
-
-static ssize_t min_free_kbytes_write(struct file *file, const char __user *buf,
-				     size_t count, loff_t *ppos)
-{
-	int val, ret = parse_int(buf, count, "min_free_kbytes", &val);
-
-	if (!ret)
-		ret = mmlab_set_min_free_kbytes(val);
-	return ret ? ret : count;
-}
-
-static int min_free_kbytes_show(struct seq_file *m, void *v)
-{
-	u64 val;
-
-	min_free_kbytes_get(NULL, &val);
-	seq_printf(m, "%llu\n", val);
-	return 0;
-}
-
-static int min_free_kbytes_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, min_free_kbytes_show, NULL);
-}
-
-static const struct file_operations min_free_kbytes_fops = {
-	.owner = THIS_MODULE,
-	.open = min_free_kbytes_open,
-	.read = seq_read,
-	.write = min_free_kbytes_write,
-	.llseek = seq_lseek,
-	.release = single_release,
+/*
+ * The integer knobs (the kernel's sysctls of the same names): each file
+ * reads the value and takes a new one, which its setter checks and logs.
+ */
+struct mmlab_int_knob {
+	const char *name;
+	int (*get)(void);
+	int (*set)(int val);
 };
 
-static ssize_t watermark_scale_factor_write(struct file *file,
-					    const char __user *buf,
-					    size_t count, loff_t *ppos)
+static int watermark_scale_factor_get(void)
 {
-	int val, ret = parse_int(buf, count, "watermark_scale_factor", &val);
-
-	if (!ret)
-		ret = mmlab_set_watermark_scale_factor(val);
-	return ret ? ret : count;
+	return READ_ONCE(mmlab_watermark_scale_factor);
 }
 
-static int watermark_scale_factor_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%d\n", READ_ONCE(mmlab_watermark_scale_factor));
-	return 0;
-}
-
-static int watermark_scale_factor_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, watermark_scale_factor_show, NULL);
-}
-
-static const struct file_operations watermark_scale_factor_fops = {
-	.owner = THIS_MODULE,
-	.open = watermark_scale_factor_open,
-	.read = seq_read,
-	.write = watermark_scale_factor_write,
-	.llseek = seq_lseek,
-	.release = single_release,
+static const struct mmlab_int_knob mmlab_int_knobs[] = {
+	{ "min_free_kbytes", mmlab_get_min_free_kbytes,
+	  mmlab_set_min_free_kbytes },
+	{ "watermark_scale_factor", watermark_scale_factor_get,
+	  mmlab_set_watermark_scale_factor },
+	{ "watermark_boost_factor", mmlab_get_watermark_boost_factor,
+	  mmlab_set_watermark_boost_factor },
 };
 
-static ssize_t watermark_boost_factor_write(struct file *file,
-					    const char __user *buf,
-					    size_t count, loff_t *ppos)
+static int int_knob_show(struct seq_file *m, void *v)
 {
-	int val, ret = parse_int(buf, count, "watermark_boost_factor", &val);
+	const struct mmlab_int_knob *knob = m->private;
 
-	if (!ret)
-		ret = mmlab_set_watermark_boost_factor(val);
-	return ret ? ret : count;
-}
-
-static int watermark_boost_factor_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%d\n", mmlab_get_watermark_boost_factor());
+	seq_printf(m, "%d\n", knob->get());
 	return 0;
 }
 
-static int watermark_boost_factor_open(struct inode *inode, struct file *file)
+static int int_knob_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, watermark_boost_factor_show, NULL);
+	return single_open(file, int_knob_show, inode->i_private);
 }
 
-static const struct file_operations watermark_boost_factor_fops = {
+static ssize_t int_knob_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	const struct mmlab_int_knob *knob =
+		((struct seq_file *)file->private_data)->private;
+	int val, ret = parse_int(buf, count, knob->name, &val);
+
+	if (!ret)
+		ret = knob->set(val);
+	return ret ? ret : count;
+}
+
+static const struct file_operations int_knob_fops = {
 	.owner = THIS_MODULE,
-	.open = watermark_boost_factor_open,
+	.open = int_knob_open,
 	.read = seq_read,
-	.write = watermark_boost_factor_write,
+	.write = int_knob_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
@@ -541,7 +498,7 @@ static const struct file_operations watermark_boost_factor_fops = {
 int mmlab_buddy_debugfs_init(void)
 {
 	struct dentry *root = mmlab_debugfs_root();
-	int n = 0;
+	int i, n = 0;
 
 	if (IS_ERR_OR_NULL(root))
 		return 0;
@@ -563,15 +520,11 @@ int mmlab_buddy_debugfs_init(void)
 						     NULL, &mmlab_pageinfo_fops);
 	mmlab_buddy_files[n++] = debugfs_create_file("drain", 0200, root,
 						     NULL, &drain_fops);
-	mmlab_buddy_files[n++] = debugfs_create_file("min_free_kbytes", 0644,
-						     root, NULL,
-						     &min_free_kbytes_fops);
-	mmlab_buddy_files[n++] = debugfs_create_file("watermark_scale_factor",
-						     0644, root, NULL,
-						     &watermark_scale_factor_fops);
-	mmlab_buddy_files[n++] = debugfs_create_file("watermark_boost_factor",
-						     0644, root, NULL,
-						     &watermark_boost_factor_fops);
+	for (i = 0; i < ARRAY_SIZE(mmlab_int_knobs); i++)
+		mmlab_buddy_files[n++] =
+			debugfs_create_file(mmlab_int_knobs[i].name, 0644,
+					    root, (void *)&mmlab_int_knobs[i],
+					    &int_knob_fops);
 	return 0;
 }
 
