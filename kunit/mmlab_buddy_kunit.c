@@ -673,6 +673,19 @@ static void mmlab_buddy_take_range_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
+/* Allocate @n order-0 pages of the test zone into @pages. */
+static void take_pages(struct kunit *test, struct mmlab_page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pages[i] = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
+						   __MMLAB_GFP_THISNODE, 0,
+						   MMLAB_OWNER_TEST);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+}
+
 /* Per-CPU lists refill by batch, count what they hold, drain on demand. */
 static void mmlab_buddy_pcp_test(struct kunit *test)
 {
@@ -724,12 +737,7 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 	n = high + 4 * batch;
 	pages = kunit_kcalloc(test, n, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
-	for (i = 0; i < n; i++) {
-		pages[i] = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
-						   __MMLAB_GFP_THISNODE, 0,
-						   MMLAB_OWNER_TEST);
-		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
-	}
+	take_pages(test, pages, n);
 	preempt_disable();
 	pcp = this_cpu_ptr(zone->pcp);
 	for (i = 0; i < n; i++) {
@@ -743,19 +751,6 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pcp_total(zone), 0UL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
 	check_free_lists(test, zone);
-}
-
-/* Allocate @n order-0 pages of the test zone into @pages. */
-static void take_pages(struct kunit *test, struct mmlab_page **pages, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		pages[i] = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
-						   __MMLAB_GFP_THISNODE, 0,
-						   MMLAB_OWNER_TEST);
-		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
-	}
 }
 
 /*
