@@ -1223,12 +1223,24 @@ static void mmlab_buddy_direct_reclaim_test(struct kunit *test)
 	expect_same_free(test, zone, &before);
 }
 
-static atomic_t compact_calls;
+#define MAX_COMPACT_CALLS	32
 
-static bool test_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp)
+/* A fake compaction provider: answers @result, records the priorities. */
+static struct {
+	atomic_t calls;
+	enum mmlab_compact_result result;
+	enum mmlab_compact_priority prio[MAX_COMPACT_CALLS];
+} fake_compact;
+
+static enum mmlab_compact_result
+test_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
+		    enum mmlab_compact_priority prio)
 {
-	atomic_inc(&compact_calls);
-	return false;
+	int n = atomic_inc_return(&fake_compact.calls) - 1;
+
+	if (n < MAX_COMPACT_CALLS)
+		fake_compact.prio[n] = prio;
+	return fake_compact.result;
 }
 
 static const struct mmlab_compact_ops test_compact_ops = {
@@ -1236,44 +1248,125 @@ static const struct mmlab_compact_ops test_compact_ops = {
 };
 
 /*
- * With no free block of the order left, a high-order allocation that may
- * sleep asks the compaction hook, counts the stall and the failure, and
- * gives up.
+ * Fill the test zone with blocks of @order, then make one more allocation
+ * of @order and @mt that may sleep, with the fake provider answering
+ * @result. Returns the calls the provider got; @stall and @fail get the
+ * compact_stall and compact_fail it counted.
  */
-static void mmlab_buddy_direct_compact_test(struct kunit *test)
+static int direct_compact_once(struct kunit *test, unsigned int order,
+			       mmlab_gfp_t mt, enum mmlab_compact_result result,
+			       long *stall, long *fail)
 {
 	struct mmlab_zone *zone = test_zone(test);
 	long stall0 = mmlab_vm_state(MMLAB_COMPACT_STALL);
 	long fail0 = mmlab_vm_state(MMLAB_COMPACT_FAIL);
-	const unsigned int order = MMLAB_MAX_ORDER - 1;
 	struct free_snapshot before;
 	struct mmlab_page *page;
+	int boost_factor;
 	LIST_HEAD(held);
 
 	if (mmlab_set_compact_ops(&test_compact_ops))
 		kunit_skip(test, "a compaction provider is registered");
-	atomic_set(&compact_calls, 0);
+	/* No boost left behind for the next cases (per-CPU high follows it). */
+	boost_factor = mmlab_get_watermark_boost_factor();
+	KUNIT_EXPECT_EQ(test, mmlab_set_watermark_boost_factor(0), 0);
+	atomic_set(&fake_compact.calls, 0);
+	fake_compact.result = result;
 	snapshot(zone, &before);
-	while ((page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT |
-					       __MMLAB_GFP_MOVABLE |
+	/* Until none is left, the per-CPU lists drained too. */
+	do {
+		while ((page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | mt |
+						       __MMLAB_GFP_THISNODE,
+						       order,
+						       MMLAB_OWNER_TEST)))
+			list_add(&page->lru, &held);
+		mmlab_drain_all_pages(TEST_NID);
+		page = mmlab_alloc_pages_owner(TEST_NID, NOWAIT | mt |
 					       __MMLAB_GFP_THISNODE, order,
-					       MMLAB_OWNER_TEST)))
-		list_add(&page->lru, &held);
+					       MMLAB_OWNER_TEST);
+		if (page)
+			list_add(&page->lru, &held);
+	} while (page);
 
 	page = mmlab_alloc_pages_owner(TEST_NID, __MMLAB_GFP_DIRECT_RECLAIM |
-				       __MMLAB_GFP_MOVABLE | NOWAIT |
-				       __MMLAB_GFP_THISNODE, order,
-				       MMLAB_OWNER_TEST);
+				       mt | NOWAIT | __MMLAB_GFP_THISNODE,
+				       order, MMLAB_OWNER_TEST);
 	mmlab_clear_compact_ops(&test_compact_ops);
+	mmlab_set_watermark_boost_factor(boost_factor);
 	if (page)
 		list_add(&page->lru, &held);
-	KUNIT_EXPECT_GT(test, atomic_read(&compact_calls), 0);
-	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_COMPACT_STALL), stall0);
-	KUNIT_EXPECT_GT(test, mmlab_vm_state(MMLAB_COMPACT_FAIL), fail0);
-
+	*stall = mmlab_vm_state(MMLAB_COMPACT_STALL) - stall0;
+	*fail = mmlab_vm_state(MMLAB_COMPACT_FAIL) - fail0;
 	give_list(test, &held, order);
 	check_free_lists(test, zone);
 	expect_same_free(test, zone, &before);
+	return atomic_read(&fake_compact.calls);
+}
+
+/*
+ * A costly allocation that finds no block compacts async first, then
+ * harder, never below MMLAB_MIN_COMPACT_COSTLY_PRIORITY; every attempt
+ * that compacted counts a stall and a failure, as
+ * __alloc_pages_direct_compact() counts them.
+ */
+static void mmlab_buddy_direct_compact_test(struct kunit *test)
+{
+	const unsigned int order = MMLAB_MAX_ORDER - 1;
+	long stall, fail;
+	int calls, i;
+
+	calls = direct_compact_once(test, order, __MMLAB_GFP_MOVABLE,
+				    MMLAB_CR_COMPLETE, &stall, &fail);
+	KUNIT_ASSERT_GE(test, calls, 2);
+	KUNIT_ASSERT_LE(test, calls, MAX_COMPACT_CALLS);
+	KUNIT_EXPECT_EQ(test, stall, (long)calls);
+	KUNIT_EXPECT_EQ(test, fail, (long)calls);
+	KUNIT_EXPECT_EQ(test, fake_compact.prio[0], MMLAB_COMPACT_PRIO_ASYNC);
+	for (i = 1; i < calls; i++) {
+		KUNIT_EXPECT_LE(test, fake_compact.prio[i],
+				fake_compact.prio[i - 1]);
+		KUNIT_EXPECT_EQ(test, fake_compact.prio[i],
+				MMLAB_MIN_COMPACT_COSTLY_PRIORITY);
+	}
+}
+
+/*
+ * A movable allocation of a cheap order goes straight to reclaim and
+ * sync compaction, and ends trying the hardest priority.
+ */
+static void mmlab_buddy_direct_compact_escalate_test(struct kunit *test)
+{
+	const unsigned int order = MMLAB_PAGE_ALLOC_COSTLY_ORDER - 1;
+	long stall, fail;
+	int calls, i;
+
+	calls = direct_compact_once(test, order, __MMLAB_GFP_MOVABLE,
+				    MMLAB_CR_COMPLETE, &stall, &fail);
+	KUNIT_ASSERT_GE(test, calls, 2);
+	KUNIT_ASSERT_LE(test, calls, MAX_COMPACT_CALLS);
+	KUNIT_EXPECT_EQ(test, stall, (long)calls);
+	for (i = 0; i < calls; i++)
+		KUNIT_EXPECT_NE(test, fake_compact.prio[i],
+				MMLAB_COMPACT_PRIO_ASYNC);
+	KUNIT_EXPECT_EQ(test, fake_compact.prio[calls - 1],
+			MMLAB_MIN_COMPACT_PRIORITY);
+}
+
+/*
+ * Attempts that every zone skipped (too few free pages, or no need) are
+ * no stall and no failure.
+ */
+static void mmlab_buddy_direct_compact_skipped_test(struct kunit *test)
+{
+	long stall, fail;
+	int calls;
+
+	calls = direct_compact_once(test, MMLAB_MAX_ORDER - 1,
+				    __MMLAB_GFP_MOVABLE, MMLAB_CR_SKIPPED,
+				    &stall, &fail);
+	KUNIT_EXPECT_GT(test, calls, 0);
+	KUNIT_EXPECT_EQ(test, stall, 0L);
+	KUNIT_EXPECT_EQ(test, fail, 0L);
 }
 
 #define NR_THREADS	4
@@ -1385,7 +1478,8 @@ static bool test_isolate(struct mmlab_page *page)
 	return true;
 }
 
-static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+			enum mmlab_migrate_mode mode)
 {
 	return -EAGAIN;
 }
@@ -2142,6 +2236,8 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_kswapd_high_wmark_test),
 	KUNIT_CASE(mmlab_buddy_direct_reclaim_test),
 	KUNIT_CASE(mmlab_buddy_direct_compact_test),
+	KUNIT_CASE(mmlab_buddy_direct_compact_escalate_test),
+	KUNIT_CASE(mmlab_buddy_direct_compact_skipped_test),
 	KUNIT_CASE(mmlab_buddy_concurrent_test),
 	KUNIT_CASE(mmlab_buddy_page_state_test),
 	KUNIT_CASE(mmlab_buddy_bad_double_free_test),

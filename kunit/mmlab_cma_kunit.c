@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -38,6 +39,8 @@ struct test_owner {
 };
 
 static struct test_owner owner;
+/* Migrations the owner saw, by mode. */
+static atomic_t migrations[MMLAB_MIGRATE_SYNC + 1];
 
 static u32 pattern(unsigned int slot, unsigned int i)
 {
@@ -79,10 +82,12 @@ static bool test_isolate(struct mmlab_page *page)
 	return ok;
 }
 
-static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+			enum mmlab_migrate_mode mode)
 {
 	unsigned long slot;
 
+	atomic_inc(&migrations[mode]);
 	spin_lock(&owner.lock);
 	slot = src->private - 1;
 	copy_page(mmlab_page_address(dst), mmlab_page_address(src));
@@ -448,8 +453,12 @@ static void compaction_brings_high_orders_back(struct kunit *test)
 	}
 	mmlab_drain_all_pages(0);
 	before = high_order_free(zone);
+	atomic_set(&migrations[MMLAB_MIGRATE_SYNC], 0);
 
 	res = mmlab_compact_node(0, -1, &st);
+	/* By hand is MIGRATE_SYNC, as compact_node(). */
+	KUNIT_EXPECT_EQ(test, atomic_read(&migrations[MMLAB_MIGRATE_SYNC]),
+			(int)st.migrated);
 	KUNIT_EXPECT_TRUE(test, res == MMLAB_CR_COMPLETE || res == MMLAB_CR_SUCCESS);
 	/* The scanners met. */
 	KUNIT_EXPECT_GE(test, st.migrate_pfn + 2 * PB, st.free_pfn);
@@ -557,6 +566,233 @@ out:
 	free_loose_test_page(page);
 }
 
+/* --- Direct compaction: modes, source pageblocks, deferral ------------------ */
+
+/* Region 0, full: pages not ours in @held, ours in slots. */
+struct full_zone {
+	unsigned long free_before;
+	struct mmlab_page **held;
+	unsigned long nr_held;
+	unsigned int slots;
+	int boost_factor;
+	int threshold;
+};
+
+/*
+ * Take every free page of region 0 without waking kswapd and without
+ * boosting (kswapd would wake kcompactd, whose runs share the deferral
+ * counters): the first NR_FRAG as movable test pages if @movable, the
+ * rest held as plain pages. Then free seven in eight of ours, or of the
+ * first NR_FRAG held ones, and one in eight of the rest held: free pages
+ * everywhere, no high-order block.
+ */
+static void fill_zone(struct kunit *test, struct full_zone *fz, bool movable)
+{
+	const mmlab_gfp_t gfp = __MMLAB_GFP_MOVABLE | __MMLAB_GFP_NOWARN |
+				__MMLAB_GFP_THISNODE;
+	unsigned long i, max = mmlab_zone_managed_pages(0);
+	struct mmlab_page *page;
+	unsigned int slot = 0;
+
+	mmlab_cma_remove(area);
+	area = NULL;
+	fz->held = vcalloc(max, sizeof(*fz->held));
+	KUNIT_ASSERT_NOT_NULL(test, fz->held);
+	fz->nr_held = 0;
+	mmlab_drain_all_pages(0);
+	fz->free_before = mmlab_zone_free_pages(0);
+	fz->boost_factor = mmlab_get_watermark_boost_factor();
+	fz->threshold = mmlab_get_extfrag_threshold();
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(0), 0);
+	while (fz->nr_held < max &&
+	       (page = mmlab_alloc_pages_owner(0, gfp, 0, MMLAB_OWNER_TEST))) {
+		if (movable && slot < NR_FRAG)
+			adopt(page, slot++);
+		else
+			fz->held[fz->nr_held++] = page;
+	}
+	fz->slots = slot;
+	for (slot = 0; slot < fz->slots; slot++)
+		if (slot % 8)
+			drop(slot);
+	for (i = 0; i < fz->nr_held; i++) {
+		bool hole = !movable && i < NR_FRAG ? i % 8 : !(i % 8);
+
+		if (hole) {
+			mmlab_free_pages(fz->held[i], 0);
+			fz->held[i] = NULL;
+		}
+	}
+	mmlab_drain_all_pages(0);
+}
+
+/* Free everything fill_zone() took: the region is as it was. */
+static void empty_zone(struct kunit *test, struct full_zone *fz)
+{
+	unsigned long i;
+	unsigned int slot;
+
+	for (i = 0; i < fz->nr_held; i++)
+		if (fz->held[i])
+			mmlab_free_pages(fz->held[i], 0);
+	vfree(fz->held);
+	for (slot = 0; slot < fz->slots; slot++)
+		drop(slot);
+	mmlab_drain_all_pages(0);
+	KUNIT_EXPECT_EQ(test, mmlab_zone_free_pages(0), fz->free_before);
+	mmlab_set_watermark_boost_factor(fz->boost_factor);
+	mmlab_set_extfrag_threshold(fz->threshold);
+}
+
+/* A costly order below a pageblock: what compaction is asked for. */
+static unsigned int test_order(void)
+{
+	return MMLAB_PAGEBLOCK_ORDER - 1;
+}
+
+struct block_type {
+	unsigned long pfn;
+	u8 mt;
+};
+
+/* Make the pageblocks of our kept pages UNMOVABLE; returns how many. */
+static unsigned int mark_our_blocks(struct full_zone *fz, struct block_type *bt)
+{
+	unsigned int slot, n = 0, i;
+
+	for (slot = 0; slot < fz->slots; slot += 8) {
+		unsigned long pfn = round_down(mmlab_page_to_pfn(owner.pages[slot]),
+					       PB);
+
+		for (i = 0; i < n && bt[i].pfn != pfn; i++)
+			;
+		if (i < n)
+			continue;
+		bt[n].pfn = pfn;
+		bt[n].mt = mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(pfn));
+		mmlab_set_pageblock_migratetype(mmlab_pfn_to_page(pfn),
+						MMLAB_MIGRATE_UNMOVABLE);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Async direct compaction for a movable allocation migrates only out of
+ * MOVABLE and CMA pageblocks, and tells the owners not to block; the
+ * hardest priority takes every pageblock, MIGRATE_SYNC_LIGHT.
+ */
+static void direct_compaction_modes(struct kunit *test)
+{
+	struct mmlab_zone *zone = mmlab_zone(0);
+	enum mmlab_compact_result res;
+	struct block_type *bt;
+	unsigned int slot, i, n;
+	struct full_zone fz;
+
+	fill_zone(test, &fz, true);
+	bt = kunit_kcalloc(test, fz.slots / 8 + 1, sizeof(*bt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bt);
+	KUNIT_ASSERT_EQ(test, mmlab_compaction_suitable(zone, test_order()),
+			MMLAB_CR_CONTINUE);
+	n = mark_our_blocks(&fz, bt);
+	for (i = 0; i < ARRAY_SIZE(migrations); i++)
+		atomic_set(&migrations[i], 0);
+
+	res = mmlab_try_to_compact(0, test_order(), MMLAB_GFP_USER,
+				   MMLAB_COMPACT_PRIO_ASYNC);
+	KUNIT_EXPECT_NE(test, res, MMLAB_CR_SUCCESS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&migrations[MMLAB_MIGRATE_ASYNC]), 0);
+
+	res = mmlab_try_to_compact(0, test_order(), MMLAB_GFP_USER,
+				   MMLAB_MIN_COMPACT_PRIORITY);
+	KUNIT_EXPECT_NE(test, res, MMLAB_CR_DEFERRED);
+	KUNIT_EXPECT_GT(test, atomic_read(&migrations[MMLAB_MIGRATE_SYNC_LIGHT]),
+			0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&migrations[MMLAB_MIGRATE_SYNC]), 0);
+
+	for (slot = 0; slot < fz.slots; slot += 8)
+		KUNIT_EXPECT_TRUE(test, page_intact(owner.pages[slot], slot));
+	for (i = 0; i < n; i++)
+		mmlab_set_pageblock_migratetype(mmlab_pfn_to_page(bt[i].pfn),
+						bt[i].mt);
+	mmlab_compaction_alloc_success(0, 0);
+	empty_zone(test, &fz);
+}
+
+static bool deferred(unsigned int order, enum mmlab_compact_priority prio)
+{
+	return mmlab_try_to_compact(0, order, MMLAB_GFP_USER, prio) ==
+	       MMLAB_CR_DEFERRED;
+}
+
+/*
+ * A failed sync attempt for order N defers the next ones as 6.1 does:
+ * 2^defer_shift attempts considered, the shift growing by one per
+ * failure; async attempts count too; lower orders and the hardest priority
+ * are never deferred; an allocation that succeeds after compacting starts
+ * it over.
+ */
+static void direct_compaction_defers(struct kunit *test)
+{
+	const enum mmlab_compact_priority light = MMLAB_COMPACT_PRIO_SYNC_LIGHT;
+	struct mmlab_zone *zone = mmlab_zone(0);
+	unsigned int order = test_order();
+	enum mmlab_compact_result res;
+	struct full_zone fz;
+
+	fill_zone(test, &fz, false);
+	/* A failure would be for fragmentation, whatever the index says. */
+	KUNIT_ASSERT_EQ(test, mmlab_set_extfrag_threshold(0), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_compaction_suitable(zone, order),
+			MMLAB_CR_CONTINUE);
+	mmlab_compaction_alloc_success(0, 0);	/* no deferral to start */
+
+	res = mmlab_try_to_compact(0, order, MMLAB_GFP_USER, light);
+	KUNIT_EXPECT_TRUE(test, res == MMLAB_CR_COMPLETE ||
+			  res == MMLAB_CR_PARTIAL_SKIPPED);
+	/* Shift 1: one attempt skipped, the next runs and fails again. */
+	KUNIT_EXPECT_TRUE(test, deferred(order, MMLAB_COMPACT_PRIO_ASYNC));
+	KUNIT_EXPECT_FALSE(test, deferred(order, light));
+	/* Shift 2: three skipped, the fourth runs. */
+	KUNIT_EXPECT_TRUE(test, deferred(order, light));
+	KUNIT_EXPECT_TRUE(test, deferred(order + 1, light));
+	KUNIT_EXPECT_TRUE(test, deferred(order, light));
+	KUNIT_EXPECT_FALSE(test, deferred(order, light));
+	/* The hardest priority is never deferred, and its failure defers. */
+	KUNIT_EXPECT_FALSE(test, deferred(order, MMLAB_MIN_COMPACT_PRIORITY));
+	KUNIT_EXPECT_TRUE(test, deferred(order, light));
+	/* Below the order that failed: never deferred. */
+	KUNIT_EXPECT_FALSE(test, deferred(order - 1, light));
+	/* The allocation got its block: a fresh start. */
+	mmlab_compaction_alloc_success(0, order + 1);
+	KUNIT_EXPECT_FALSE(test, deferred(order, light));
+	mmlab_compaction_alloc_success(0, 0);
+	empty_zone(test, &fz);
+}
+
+/* A contiguous allocation by a task with a fatal signal stops: -EINTR. */
+static void contig_range_stops_on_fatal_signal(struct kunit *test)
+{
+	unsigned long pfn = area->base_pfn;
+	int ret;
+
+	allow_signal(SIGKILL);
+	send_sig(SIGKILL, current, 1);
+	ret = mmlab_alloc_contig_range(pfn, pfn + PB, MMLAB_MIGRATE_CMA);
+	flush_signals(current);
+	disallow_signal(SIGKILL);
+	if (!ret)
+		mmlab_free_contig_range(pfn, PB);
+	KUNIT_EXPECT_EQ(test, ret, -EINTR);
+	/* The pageblocks got their type back. */
+	KUNIT_EXPECT_EQ(test, mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(pfn)),
+			MMLAB_MIGRATE_CMA);
+	KUNIT_EXPECT_EQ(test, mmlab_alloc_contig_range(pfn, pfn + PB,
+						       MMLAB_MIGRATE_CMA), 0);
+	mmlab_free_contig_range(pfn, PB);
+}
+
 static struct kunit_case mmlab_cma_cases[] = {
 	KUNIT_CASE(cma_declare_refusals),
 	KUNIT_CASE(cma_bitmap_alignment),
@@ -568,6 +804,9 @@ static struct kunit_case mmlab_cma_cases[] = {
 	KUNIT_CASE(fragmentation_index),
 	KUNIT_CASE(compaction_brings_high_orders_back),
 	KUNIT_CASE(unregister_waits_for_isolated),
+	KUNIT_CASE(direct_compaction_modes),
+	KUNIT_CASE(direct_compaction_defers),
+	KUNIT_CASE(contig_range_stops_on_fatal_signal),
 	{}
 };
 

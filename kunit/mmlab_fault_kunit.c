@@ -184,7 +184,7 @@ static void mmlab_migrate_test(struct kunit *test)
 					MMLAB_OWNER_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, kpage);
 	KUNIT_EXPECT_FALSE(test, mmlab_user_isolate(kpage));
-	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, src), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, src, MMLAB_MIGRATE_SYNC), -EINVAL);
 
 	/* isolate and put back */
 	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
@@ -196,7 +196,7 @@ static void mmlab_migrate_test(struct kunit *test)
 	/* migrate: both objects and the rmap switch to dst, src is freed */
 	dst = user_page(test, 0);
 	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
-	KUNIT_ASSERT_EQ(test, mmlab_user_migrate(dst, src), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_user_migrate(dst, src, MMLAB_MIGRATE_SYNC), 0);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 7), (void *)dst);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&b->pages, 9), (void *)dst);
 	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(dst), 2);
@@ -211,7 +211,7 @@ static void mmlab_migrate_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(dst));
 	mmlab_anon_put(a);
 	mmlab_anon_put(b);
-	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, dst), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(kpage, dst, MMLAB_MIGRATE_SYNC), -EAGAIN);
 	mmlab_user_putback(dst);
 	mmlab_put_page(kpage);
 	KUNIT_EXPECT_EQ(test, free_now(), free0);

@@ -43,12 +43,10 @@ static inline struct mmlab_zone *mmlab_page_zone(const struct mmlab_page *page)
 					    MMLAB_PG_REGION_SHIFT)];
 }
 
-/* A watermark as the allocator and kswapd use it: boost included (wmark_pages()). */
 static inline unsigned long zone_wmark(struct mmlab_zone *zone,
 				       enum mmlab_zone_wmark mark)
 {
-	return READ_ONCE(zone->watermark[mark]) +
-	       READ_ONCE(zone->watermark_boost);
+	return mmlab_wmark_pages(zone, mark);
 }
 
 /* page_alloc.c */
@@ -74,8 +72,11 @@ void mmlab_kswapd_stop(struct mmlab_zone *zone);
 void mmlab_zone_wakeup_kswapd(struct mmlab_zone *zone, unsigned int order);
 unsigned long mmlab_shrink_direct(struct mmlab_zone *zone,
 				  unsigned long nr_to_scan);
-bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
-			  mmlab_gfp_t gfp);
+enum mmlab_compact_result
+mmlab_try_to_compact_pages(struct mmlab_zone **zl, int nr, unsigned int order,
+			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio);
+void mmlab_compaction_alloc_success(struct mmlab_zone *zone,
+				    unsigned int order);
 extern int mmlab_min_free_kbytes;
 extern int mmlab_watermark_scale_factor;
 extern int mmlab_watermark_boost_factor;

@@ -313,6 +313,21 @@ void mmlab_wakeup_kswapd(int nid, unsigned int order);
 bool mmlab_zone_watermark_ok(int nid, unsigned int order,
 			     enum mmlab_zone_wmark mark);
 
+/**
+ * mmlab_wmark_pages - a watermark as the allocator, kswapd and compaction
+ *	use it: the boost included, as wmark_pages().
+ * @zone: the zone.
+ * @mark: which watermark.
+ *
+ * Return: pages.
+ */
+static inline unsigned long mmlab_wmark_pages(const struct mmlab_zone *zone,
+					      enum mmlab_zone_wmark mark)
+{
+	return READ_ONCE(zone->watermark[mark]) +
+	       READ_ONCE(zone->watermark_boost);
+}
+
 /* Tunables, as the debugfs knobs set them (exported for the KUnit suite). */
 int mmlab_get_min_free_kbytes(void);
 int mmlab_set_min_free_kbytes(int kbytes);
@@ -356,15 +371,92 @@ int mmlab_register_shrinker(struct mmlab_shrinker *s);
 void mmlab_unregister_shrinker(struct mmlab_shrinker *s);
 
 /**
+ * enum mmlab_compact_result - what a compaction attempt did, as 6.1's
+ *	enum compact_result, in its order: the higher, the more it did (a
+ *	caller that compacts several regions keeps the highest).
+ * @MMLAB_CR_SKIPPED: not tried (not enough free pages, or no need).
+ * @MMLAB_CR_DEFERRED: not tried: recent runs for this order failed.
+ * @MMLAB_CR_CONTINUE: still running (internal).
+ * @MMLAB_CR_COMPLETE: the scanners met without a free block of the order.
+ * @MMLAB_CR_PARTIAL_SKIPPED: the scanners met, part of the region skipped
+ *	(cached positions or skip hints).
+ * @MMLAB_CR_CONTENDED: an asynchronous run stopped for need_resched() or a
+ *	fatal signal.
+ * @MMLAB_CR_SUCCESS: a free block of the wanted order exists.
+ */
+enum mmlab_compact_result {
+	MMLAB_CR_SKIPPED,
+	MMLAB_CR_DEFERRED,
+	MMLAB_CR_CONTINUE,
+	MMLAB_CR_COMPLETE,
+	MMLAB_CR_PARTIAL_SKIPPED,
+	MMLAB_CR_CONTENDED,
+	MMLAB_CR_SUCCESS,
+};
+
+/**
+ * mmlab_compact_result_name - 6.1's name of a compaction result, as its
+ *	tracepoints print it.
+ * @result: the result.
+ *
+ * Return: "skipped", "deferred", ... "success"; "?" for no result.
+ */
+static inline const char *
+mmlab_compact_result_name(enum mmlab_compact_result result)
+{
+	static const char * const names[] = {
+		[MMLAB_CR_SKIPPED]		= "skipped",
+		[MMLAB_CR_DEFERRED]		= "deferred",
+		[MMLAB_CR_CONTINUE]		= "continue",
+		[MMLAB_CR_COMPLETE]		= "complete",
+		[MMLAB_CR_PARTIAL_SKIPPED]	= "partial_skipped",
+		[MMLAB_CR_CONTENDED]		= "contended",
+		[MMLAB_CR_SUCCESS]		= "success",
+	};
+
+	return (unsigned int)result < ARRAY_SIZE(names) ? names[result] : "?";
+}
+
+/**
+ * enum mmlab_compact_priority - how hard direct compaction tries, as 6.1's
+ *	enum compact_priority: lower is harder.
+ * @MMLAB_COMPACT_PRIO_SYNC_FULL: MIGRATE_SYNC_LIGHT over the whole region,
+ *	ignoring skip hints and pageblock types.
+ * @MMLAB_COMPACT_PRIO_SYNC_LIGHT: MIGRATE_SYNC_LIGHT from the cached
+ *	scanner positions, honouring skip hints.
+ * @MMLAB_COMPACT_PRIO_ASYNC: MIGRATE_ASYNC: never blocks, gives up on
+ *	contention; the first attempt of the allocator's slow path.
+ */
+enum mmlab_compact_priority {
+	MMLAB_COMPACT_PRIO_SYNC_FULL,
+	MMLAB_COMPACT_PRIO_SYNC_LIGHT,
+	MMLAB_COMPACT_PRIO_ASYNC,
+};
+
+#define MMLAB_MIN_COMPACT_PRIORITY		MMLAB_COMPACT_PRIO_SYNC_FULL
+#define MMLAB_MIN_COMPACT_COSTLY_PRIORITY	MMLAB_COMPACT_PRIO_SYNC_LIGHT
+#define MMLAB_DEF_COMPACT_PRIORITY		MMLAB_COMPACT_PRIO_SYNC_LIGHT
+#define MMLAB_INIT_COMPACT_PRIORITY		MMLAB_COMPACT_PRIO_ASYNC
+
+/* As PAGE_ALLOC_COSTLY_ORDER. */
+#define MMLAB_PAGE_ALLOC_COSTLY_ORDER	3
+
+/**
  * struct mmlab_compact_ops - compaction, as mmlab_cma provides it.
- * @try_to_compact: compact region @nid until a free block of @order
- *	exists or nothing more can be done; returns true on success.
- *	Called by direct compaction (may sleep).
+ * @try_to_compact: direct compaction of region @nid for a block of
+ *	@order at @prio, as compact_zone_order() with 6.1's deferral;
+ *	returns what it did. May sleep.
+ * @alloc_success: the allocation that compacted region @nid for @order
+ *	got its block there: reset the deferral (compaction_defer_reset()
+ *	with alloc_success). May be NULL.
  * @wakeup_kcompactd: ask region @nid's kcompactd for a free block of
  *	@order, as wakeup_kcompactd(); called by kswapd. May be NULL.
  */
 struct mmlab_compact_ops {
-	bool (*try_to_compact)(int nid, unsigned int order, mmlab_gfp_t gfp);
+	enum mmlab_compact_result (*try_to_compact)(int nid, unsigned int order,
+						    mmlab_gfp_t gfp,
+						    enum mmlab_compact_priority prio);
+	void (*alloc_success)(int nid, unsigned int order);
 	void (*wakeup_kcompactd)(int nid, unsigned int order);
 };
 
@@ -374,16 +466,31 @@ void mmlab_clear_compact_ops(const struct mmlab_compact_ops *ops);
 /* --- Movable pages --------------------------------------------------------- */
 
 /**
+ * enum mmlab_migrate_mode - as enum migrate_mode.
+ * @MMLAB_MIGRATE_ASYNC: never sleep.
+ * @MMLAB_MIGRATE_SYNC_LIGHT: may sleep, not for long.
+ * @MMLAB_MIGRATE_SYNC: may sleep.
+ */
+enum mmlab_migrate_mode {
+	MMLAB_MIGRATE_ASYNC,
+	MMLAB_MIGRATE_SYNC_LIGHT,
+	MMLAB_MIGRATE_SYNC,
+};
+
+/**
  * struct mmlab_movable_operations - how an owner lets its pages move,
  *	as struct movable_operations does for the kernel.
  * @isolate_page: take @page aside for migration; false if it cannot move.
  * @migrate_page: move the contents and users of @src to @dst; 0 or -errno.
- *	On success the owner has dropped its reference to @src.
+ *	On success the owner has dropped its reference to @src. In
+ *	MMLAB_MIGRATE_ASYNC mode it must not sleep on a lock: -EAGAIN
+ *	instead.
  * @putback_page: give back a page isolated but not migrated.
  */
 struct mmlab_movable_operations {
 	bool (*isolate_page)(struct mmlab_page *page);
-	int (*migrate_page)(struct mmlab_page *dst, struct mmlab_page *src);
+	int (*migrate_page)(struct mmlab_page *dst, struct mmlab_page *src,
+			    enum mmlab_migrate_mode mode);
 	void (*putback_page)(struct mmlab_page *page);
 };
 
@@ -395,7 +502,8 @@ void mmlab_page_set_movable(struct mmlab_page *page, int ops_id);
 const struct mmlab_movable_operations *
 mmlab_page_movable_ops(const struct mmlab_page *page);
 bool mmlab_movable_isolate(struct mmlab_page *page);
-int mmlab_movable_migrate(struct mmlab_page *dst, struct mmlab_page *src);
+int mmlab_movable_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+			  enum mmlab_migrate_mode mode);
 void mmlab_movable_putback(struct mmlab_page *page);
 
 #endif /* _MMLAB_BUDDY_H */

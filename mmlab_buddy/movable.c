@@ -201,18 +201,20 @@ EXPORT_SYMBOL_GPL(mmlab_movable_isolate);
  * mmlab_movable_migrate - move an isolated page through its owner.
  * @dst: the destination page.
  * @src: a page mmlab_movable_isolate() isolated.
+ * @mode: MMLAB_MIGRATE_ASYNC: the owner must not block on its locks.
  *
  * Return: what the owner's migrate_page returned; on 0 @src is no longer
  * isolated (nor, usually, allocated).
  */
-int mmlab_movable_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+int mmlab_movable_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+			  enum mmlab_migrate_mode mode)
 {
 	unsigned int id = movable_id(src);
 	int rc;
 
 	if (WARN_ON_ONCE(!id || !atomic_read(&mmlab_movable_slots[id].pins)))
 		return -EINVAL;
-	rc = mmlab_movable_slots[id].ops->migrate_page(dst, src);
+	rc = mmlab_movable_slots[id].ops->migrate_page(dst, src, mode);
 	if (!rc)
 		movable_unpin(id);
 	return rc;

@@ -81,6 +81,7 @@
 #include <linux/log2.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1369,14 +1370,126 @@ static unsigned int gfp_to_alloc_flags(mmlab_gfp_t gfp, unsigned int order)
 }
 
 #define MMLAB_MAX_RECLAIM_RETRIES	4
+#define MMLAB_MAX_COMPACT_RETRIES	16
 
+/*
+ * Direct compaction, then the free lists (__alloc_pages_direct_compact()).
+ * compact_stall and its outcome, compact_success or compact_fail, count
+ * only when some zone was compacted, not when every one was skipped.
+ */
+static struct mmlab_page *
+alloc_pages_direct_compact(struct mmlab_zone **zl, int nr, mmlab_gfp_t gfp,
+			   unsigned int order, unsigned int alloc_flags, int mt,
+			   enum mmlab_compact_priority prio,
+			   enum mmlab_compact_result *result)
+{
+	struct mmlab_page *page;
+
+	*result = MMLAB_CR_SKIPPED;
+	if (!order)
+		return NULL;
+	*result = mmlab_try_to_compact_pages(zl, nr, order, gfp, prio);
+	if (*result == MMLAB_CR_SKIPPED)
+		return NULL;
+	mmlab_count_vm_event(MMLAB_COMPACT_STALL);
+	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+	if (page) {
+		mmlab_compaction_alloc_success(mmlab_page_zone(page), order);
+		mmlab_count_vm_event(MMLAB_COMPACT_SUCCESS);
+		return page;
+	}
+	mmlab_count_vm_event(MMLAB_COMPACT_FAIL);
+	cond_resched();
+	return NULL;
+}
+
+/*
+ * Compact again, and how hard (should_compact_retry())? A run that found
+ * a block but lost it retries at the same priority, up to
+ * MMLAB_MAX_COMPACT_RETRIES (a quarter for costly orders); one that failed
+ * or withdrew (deferred, contended, part of the region skipped) retries
+ * one priority harder, down to MMLAB_MIN_COMPACT_PRIORITY
+ * (MMLAB_MIN_COMPACT_COSTLY_PRIORITY for costly orders); a skipped one
+ * leaves it to reclaim.
+ */
+static bool should_compact_retry(unsigned int order,
+				 enum mmlab_compact_result result,
+				 enum mmlab_compact_priority *prio,
+				 int *retries)
+{
+	enum mmlab_compact_priority min_prio, old_prio = *prio;
+	int max_retries = MMLAB_MAX_COMPACT_RETRIES, old_retries = *retries;
+	bool ret = false;
+
+	if (!order || fatal_signal_pending(current))
+		return false;
+	if (result == MMLAB_CR_SKIPPED)
+		goto out;
+	if (result == MMLAB_CR_SUCCESS) {
+		if (order > MMLAB_PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (++*retries <= max_retries) {
+			ret = true;
+			goto out;
+		}
+	}
+	min_prio = order > MMLAB_PAGE_ALLOC_COSTLY_ORDER ?
+		   MMLAB_MIN_COMPACT_COSTLY_PRIORITY : MMLAB_MIN_COMPACT_PRIORITY;
+	if (*prio > min_prio) {
+		(*prio)--;
+		*retries = 0;
+		ret = true;
+	}
+out:
+	trace_compact_retry(order, old_prio, result, old_retries, max_retries,
+			    ret);
+	return ret;
+}
+
+/* One round of direct reclaim over the zonelist; returns pages freed. */
+static unsigned long direct_reclaim_round(struct mmlab_zone **zl, int nr,
+					  unsigned int order, int mt)
+{
+	unsigned long progress = 0, got;
+	int i;
+
+	mmlab_count_vm_event(MMLAB_ALLOCSTALL_NORMAL);
+	for (i = 0; i < nr; i++) {
+		unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
+		unsigned long free = READ_ONCE(zl[i]->free_pages);
+
+		got = mmlab_shrink_direct(zl[i], max(want > free ? want - free : 0,
+						     1UL << order));
+		/* Reclaim works again: let kswapd try this zone. */
+		if (got)
+			WRITE_ONCE(zl[i]->kswapd_failures, 0);
+		progress += got;
+		/* Pages shrinkers freed may sit on per-CPU lists. */
+		mmlab_zone_drain(zl[i]);
+		if (mmlab_unreserve_highatomic(zl[i], mt, false))
+			progress++;
+	}
+	return progress;
+}
+
+/*
+ * The slow path, as __alloc_pages_slowpath(): wake kswapd, try the min
+ * watermark; a costly order, or a high order that is not movable, first
+ * tries async compaction; then rounds of direct reclaim and compaction,
+ * compaction growing harder as should_compact_retry() says. mmlab's
+ * shrinkers often have nothing to give, so compaction retries do not wait
+ * for reclaim progress (6.1 would go to the OOM killer instead).
+ */
 static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 					       mmlab_gfp_t gfp,
 					       unsigned int order, int mt)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	enum mmlab_compact_priority prio = MMLAB_DEF_COMPACT_PRIORITY;
+	enum mmlab_compact_result result;
+	int i, reclaim_retries = 0, compact_retries = 0;
 	struct mmlab_page *page;
-	int i, retries;
+	unsigned long progress;
 
 	if (alloc_flags & MMLAB_ALLOC_KSWAPD)
 		for (i = 0; i < nr; i++)
@@ -1388,48 +1501,41 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 	    (current->flags & PF_MEMALLOC))
 		return page;
 
-	for (retries = 0; retries < MMLAB_MAX_RECLAIM_RETRIES; retries++) {
-		unsigned long progress = 0, got;
+	if (order > MMLAB_PAGE_ALLOC_COSTLY_ORDER ||
+	    (order && mt != MMLAB_MIGRATE_MOVABLE)) {
+		page = alloc_pages_direct_compact(zl, nr, gfp, order,
+						  alloc_flags, mt,
+						  MMLAB_INIT_COMPACT_PRIORITY,
+						  &result);
+		if (page)
+			return page;
+	}
 
-		mmlab_count_vm_event(MMLAB_ALLOCSTALL_NORMAL);
-		for (i = 0; i < nr; i++) {
-			unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
-			unsigned long free = READ_ONCE(zl[i]->free_pages);
-
-			got = mmlab_shrink_direct(zl[i],
-						  max(want > free ? want - free : 0,
-						      1UL << order));
-			/* Reclaim works again: let kswapd try this zone. */
-			if (got)
-				WRITE_ONCE(zl[i]->kswapd_failures, 0);
-			progress += got;
-			/* Pages shrinkers freed may sit on per-CPU lists. */
-			mmlab_zone_drain(zl[i]);
-			if (mmlab_unreserve_highatomic(zl[i], mt, false))
-				progress++;
-		}
+	for (;;) {
+		progress = direct_reclaim_round(zl, nr, order, mt);
 		page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
 		if (page)
 			return page;
-		if (order) {
-			for (i = 0; i < nr; i++)
-				if (mmlab_direct_compact(zl[i], order, gfp))
-					progress++;
-			page = get_page_from_freelist(zl, nr, order,
-						      alloc_flags, mt);
-			if (page)
-				return page;
+		page = alloc_pages_direct_compact(zl, nr, gfp, order,
+						  alloc_flags, mt, prio, &result);
+		if (page)
+			return page;
+		if (++reclaim_retries < MMLAB_MAX_RECLAIM_RETRIES &&
+		    (progress || reclaim_retries == 1)) {
+			cond_resched();
+			continue;
 		}
-		if (!progress && retries) {
-			/* Last resort, as the kernel does before OOM. */
-			for (i = 0; i < nr; i++)
-				mmlab_unreserve_highatomic(zl[i], mt, true);
-			return get_page_from_freelist(zl, nr, order,
-						      alloc_flags, mt);
-		}
+		if (!should_compact_retry(order, result, &prio,
+					  &compact_retries))
+			break;
 		cond_resched();
 	}
-	return NULL;
+	if (progress)
+		return NULL;
+	/* Last resort, as the kernel does before OOM. */
+	for (i = 0; i < nr; i++)
+		mmlab_unreserve_highatomic(zl[i], mt, true);
+	return get_page_from_freelist(zl, nr, order, alloc_flags, mt);
 }
 
 /**
@@ -2000,10 +2106,11 @@ EXPORT_SYMBOL_GPL(mmlab_take_free_range);
  * @owner: the owner recorded in the pages taken.
  *
  * As the kernel's __isolate_free_page() followed by split_page(): under
- * the zone lock, rechecks that @page heads a free block of @order on a
- * MOVABLE or CMA list, that the zone stays above its min watermark, and
- * takes it as 2^@order lone order-0 pages with one reference each. Free
- * the unused ones with mmlab_free_pages(page, 0).
+ * the zone lock, rechecks that @page heads a free block of @order, not of
+ * an isolated or highatomic pageblock, that the zone stays above its min
+ * watermark, and takes it as 2^@order lone order-0 pages with one
+ * reference each. Which pageblocks are worth taking from is the free
+ * scanner's choice. Free the unused ones with mmlab_free_pages(page, 0).
  *
  * Return: the number of pages taken (2^@order), or 0.
  */
@@ -2023,8 +2130,8 @@ unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
 		return 0;
 	spin_lock_irqsave(&zone->lock, flags);
 	mt = free_list_type(page);
-	if (!page_is_buddy(page, order) ||
-	    (mt != MMLAB_MIGRATE_MOVABLE && mt != MMLAB_MIGRATE_CMA) ||
+	if (!page_is_buddy(page, order) || mt == MMLAB_MIGRATE_ISOLATE ||
+	    mt == MMLAB_MIGRATE_HIGHATOMIC ||
 	    zone->free_pages < zone_wmark(zone, MMLAB_WMARK_MIN) + nr) {
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return 0;

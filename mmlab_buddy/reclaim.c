@@ -46,6 +46,7 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
@@ -410,35 +411,59 @@ static void wakeup_kcompactd(struct mmlab_zone *zone, unsigned int order)
 	up_read(&mmlab_compact_rwsem);
 }
 
-static bool call_compact(struct mmlab_zone *zone, unsigned int order,
-			 mmlab_gfp_t gfp, bool *called)
+/**
+ * mmlab_try_to_compact_pages - direct compaction over a zonelist, as
+ *	try_to_compact_pages().
+ * @zl: the zones, in order.
+ * @nr: how many.
+ * @order: the order of the allocation.
+ * @gfp: its flags.
+ * @prio: how hard to try.
+ *
+ * Zone by zone through the provider, stopping at the first that reports
+ * success, or when an async attempt should reschedule or the task has a
+ * fatal signal. MMLAB_CR_SKIPPED without a provider.
+ *
+ * Return: the most any zone did (the highest enum mmlab_compact_result).
+ */
+enum mmlab_compact_result
+mmlab_try_to_compact_pages(struct mmlab_zone **zl, int nr, unsigned int order,
+			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio)
 {
+	enum mmlab_compact_result rc = MMLAB_CR_SKIPPED, status;
 	unsigned int noreclaim;
-	bool ok = false;
+	int i;
 
-	*called = false;
 	noreclaim = memalloc_noreclaim_save();
 	down_read(&mmlab_compact_rwsem);
-	if (mmlab_compact_ops) {
-		*called = true;
-		ok = mmlab_compact_ops->try_to_compact(zone->nid, order, gfp);
+	for (i = 0; mmlab_compact_ops && i < nr; i++) {
+		status = mmlab_compact_ops->try_to_compact(zl[i]->nid, order,
+							   gfp, prio);
+		rc = max(rc, status);
+		if (status == MMLAB_CR_SUCCESS)
+			break;
+		if ((prio == MMLAB_COMPACT_PRIO_ASYNC && need_resched()) ||
+		    fatal_signal_pending(current))
+			break;
 	}
 	up_read(&mmlab_compact_rwsem);
 	memalloc_noreclaim_restore(noreclaim);
-	return ok;
+	return rc;
 }
 
-bool mmlab_direct_compact(struct mmlab_zone *zone, unsigned int order,
-			  mmlab_gfp_t gfp)
+/**
+ * mmlab_compaction_alloc_success - an allocation got its block of @order
+ *	in @zone after compacting: tell the provider (its deferral resets).
+ * @zone: where the block came from.
+ * @order: the order.
+ */
+void mmlab_compaction_alloc_success(struct mmlab_zone *zone,
+				    unsigned int order)
 {
-	bool called, ok = call_compact(zone, order, gfp, &called);
-
-	if (called) {
-		mmlab_count_vm_event(MMLAB_COMPACT_STALL);
-		mmlab_count_vm_event(ok ? MMLAB_COMPACT_SUCCESS :
-				     MMLAB_COMPACT_FAIL);
-	}
-	return ok;
+	down_read(&mmlab_compact_rwsem);
+	if (mmlab_compact_ops && mmlab_compact_ops->alloc_success)
+		mmlab_compact_ops->alloc_success(zone->nid, order);
+	up_read(&mmlab_compact_rwsem);
 }
 
 /* --- kswapd ------------------------------------------------------------------------ */

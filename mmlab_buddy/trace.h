@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracepoints of mmlab_buddy in the mmlab trace system. Names and fields
- * are those of the kernel's kmem and vmscan events (6.1, plus
+ * are those of the kernel's kmem, vmscan and oom (compact_retry) events (6.1, plus
  * mm_setup_per_zone_wmarks of later kernels); gfp_flags are mmlab's
  * __MMLAB_GFP_* bits, printed with the kernel's names.
  */
@@ -136,6 +136,36 @@ TRACE_EVENT(mm_vmscan_kswapd_sleep,
 	    TP_STRUCT__entry(__field(int, nid)),
 	    TP_fast_assign(__entry->nid = nid;),
 	    TP_printk("nid=%d", __entry->nid)
+);
+
+TRACE_DEFINE_ENUM(MMLAB_COMPACT_PRIO_SYNC_FULL);
+TRACE_DEFINE_ENUM(MMLAB_COMPACT_PRIO_SYNC_LIGHT);
+TRACE_DEFINE_ENUM(MMLAB_COMPACT_PRIO_ASYNC);
+
+TRACE_EVENT(compact_retry,
+	    TP_PROTO(int order, int priority, int result, int retries,
+		     int max_retries, bool ret),
+	    TP_ARGS(order, priority, result, retries, max_retries, ret),
+	    TP_STRUCT__entry(__field(int, order)
+			     __field(int, priority)
+			     __string(result, mmlab_compact_result_name(result))
+			     __field(int, retries)
+			     __field(int, max_retries)
+			     __field(bool, ret)),
+	    TP_fast_assign(__entry->order = order;
+			   __entry->priority = priority;
+			   __assign_str(result, mmlab_compact_result_name(result));
+			   __entry->retries = retries;
+			   __entry->max_retries = max_retries;
+			   __entry->ret = ret;),
+	    TP_printk("order=%d priority=%s compaction_result=%s retries=%d max_retries=%d should_retry=%d",
+		      __entry->order,
+		      __print_symbolic(__entry->priority,
+				       { MMLAB_COMPACT_PRIO_SYNC_FULL, "COMPACT_PRIO_SYNC_FULL" },
+				       { MMLAB_COMPACT_PRIO_SYNC_LIGHT, "COMPACT_PRIO_SYNC_LIGHT" },
+				       { MMLAB_COMPACT_PRIO_ASYNC, "COMPACT_PRIO_ASYNC" }),
+		      __get_str(result),
+		      __entry->retries, __entry->max_retries, __entry->ret)
 );
 
 #endif /* _MMLAB_BUDDY_TRACE_H */

@@ -187,6 +187,8 @@ static const char *alloc_err_reason(int ret)
 		return "no free range fits";
 	case -EBUSY:
 		return "every range that fits holds a page that cannot move";
+	case -EINTR:
+		return "a fatal signal is pending";
 	default:
 		return "bad request";
 	}
@@ -200,7 +202,8 @@ static const char *alloc_err_reason(int ret)
  * @no_warn: no log line on failure.
  * @err: 0, or why NULL was returned: -EINVAL for a bad request, -ENOMEM
  *	when no free run of the bitmap fits, -EBUSY when every run that fit
- *	held a page that could not move.
+ *	held a page that could not move, -EINTR when the caller got a fatal
+ *	signal.
  *
  * Return: the first page, or NULL.
  */

@@ -4,40 +4,68 @@
  *
  * compact_zone() runs two scanners over a region: the migrate scanner
  * from the bottom isolates movable pages, a pageblock at a time, up to
- * MMLAB_MIGRATE_BATCH; the free scanner from the top takes free blocks of
+ * MMLAB_MIGRATE_BATCH; the free scanner from the top takes free pages of
  * MOVABLE and CMA pageblocks (mmlab_isolate_free_page()) as migration
- * targets. Pages move up, free space gathers at the bottom, and the run
- * ends when the scanners meet or, for a given order, as soon as a free
- * block of that order exists.
+ * targets, as many as the batch needs, resuming where it stopped. Pages
+ * move up, free space gathers at the bottom, and the run ends when the
+ * scanners meet or, for a given order, once a pageblock is finished and a
+ * free block of that order is there for the allocation's migratetype.
  *
- * Compaction runs by hand (debugfs compact), for mmlab_buddy when a
- * high-order allocation fails (mmlab_set_compact_ops) and in a
- * kcompactd-like thread per region, mmlab_kcompactd<id>. kswapd wakes it
- * through the same hook (wakeup_kcompactd(), after reclaim and after
- * reclaiming a watermark boost); woken, it counts compact_daemon_wake and
- * compacts for the order asked (kcompactd_do_work()) unless deferred or
- * unsuitable. Every second it also looks on its own, mmlab's stand-in for
- * 6.1's proactive compaction: without a free block of pageblock order - 1
- * and with a fragmentation index above extfrag_threshold it compacts,
- * deferred after failures, counting no wakeup, as proactive_compact_node()
- * counts none. The module parameter compaction_proactiveness (0..100, 20,
- * vm.compaction_proactiveness's range) switches these runs off at 0; other
- * values do not scale them, as 6.1's fragmentation score would. Both
- * kinds of kcompactd run count compact_daemon_{migrate,free}_scanned;
- * every run counts compact_{migrate,free}_scanned when it ends, as
- * compact_zone() does.
+ * How hard a run tries, as 6.1:
+ * - MIGRATE_ASYNC (direct compaction's first attempt, the allocator's
+ *   slow path before reclaim): the migrate scanner takes only pageblocks
+ *   of the allocation's migratetype (MOVABLE and CMA for a movable one),
+ *   owners may not block (-EAGAIN), and the run gives up (CONTENDED) when
+ *   the task should reschedule, or when another run holds the region.
+ * - MIGRATE_SYNC_LIGHT (direct compaction's retries, kcompactd, proactive
+ *   runs): every pageblock; owners may wait.
+ * - MIGRATE_SYNC (debugfs compact, MMLAB_IOC_COMPACT; 6.1's
+ *   compact_node()): the whole region, skip hints ignored.
+ * Runs that are not whole-region start where the last ones stopped (the
+ * cached scanner positions) and skip pageblocks recently found useless
+ * (the skip hints, 6.1's PB_migrate_skip): a pageblock the migrate scanner
+ * finished without isolating a page, or the free scanner finished. Hints
+ * are cleared when kswapd wakes kcompactd after direct compaction's
+ * scanners met (reset_isolation_suitable() in kswapd_try_to_sleep()), and
+ * when a fully deferred order tries again (compaction_restarting()).
  *
- * Locks: mmlab_compact_state::mutex (one run per region at a time) ->
- * the owners' locks inside their movable operations -> the zone lock
- * inside mmlab_buddy.
+ * Direct compaction (mmlab_buddy's hook, mmlab_try_to_compact()) is
+ * deferred per region as 6.1 does per zone: after a failed non-async run
+ * for order N, orders >= N skip 2^defer_shift attempts (up to 64), until
+ * an allocation of that order succeeds after compacting.
+ * compaction_suitable() decides whether a run can help: not when the
+ * allocation would succeed now, not without (boosted) low (costly orders)
+ * or min watermark plus twice the block in free pages, and for costly
+ * orders not when the fragmentation index is at or below
+ * extfrag_threshold (a failure would be for lack of memory).
+ *
+ * kcompactd, one thread per region, mmlab_kcompactd<id>: kswapd wakes it
+ * (wakeup_kcompactd(), after reclaim and after reclaiming a watermark
+ * boost); woken, it counts compact_daemon_wake and compacts for the order
+ * asked unless deferred or unsuitable, MIGRATE_SYNC_LIGHT. Every second it
+ * also looks on its own, mmlab's stand-in for 6.1's proactive compaction:
+ * without a free block of pageblock order and with a fragmentation index
+ * above extfrag_threshold it compacts the whole region, counting no
+ * wakeup, and backs off 64 periods after a run that made no such block
+ * (proactive_defer). compaction_proactiveness (0..100, 20) switches these
+ * runs off at 0; other values do not scale them as 6.1's fragmentation
+ * score would. kcompactd's runs count compact_daemon_{migrate,free}_scanned;
+ * every run counts compact_{migrate,free}_scanned when it ends.
+ *
+ * Locks: mmlab_compact_state::mutex (one run per region at a time; async
+ * runs only try it) -> the owners' locks inside their movable operations
+ * -> the zone lock inside mmlab_buddy. mmlab_compact_state::defer_lock
+ * (the deferral counters) nests inside nothing.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/freezer.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <kunit/visibility.h>
@@ -45,28 +73,48 @@
 #include "internal.h"
 #include "trace.h"
 
-#define MMLAB_COMPACT_DEFER_SHIFT_MAX	6
+#define MMLAB_COMPACT_MAX_DEFER_SHIFT	6
 /* As COMPACTION_HPAGE_ORDER: a PMD-sized block, whatever the pageblock. */
 #define MMLAB_COMPACTION_HPAGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
 
 /**
- * struct mmlab_compact_state - compaction state of one region.
- * @mutex: one compaction run at a time.
+ * struct mmlab_compact_state - compaction state of one region, the
+ *	compact_* fields of 6.1's struct zone.
+ * @mutex: one compaction run at a time; guards the fields below up to
+ *	@skip.
+ * @cached_migrate_pfn: where the migrate scanner restarts, for async [0]
+ *	and sync [1] runs.
+ * @cached_free_pfn: where the free scanner restarts.
+ * @init_migrate_pfn: the first pfn a migrate scanner can take.
+ * @blockskip_flush: direct compaction's scanners met: clear the skip hints
+ *	when kswapd next wakes kcompactd.
+ * @skip: one skip hint per pageblock (PB_migrate_skip).
+ * @defer_lock: guards @considered, @defer_shift and @order_failed.
+ * @considered: attempts skipped since the last deferral.
+ * @defer_shift: skip 2^defer_shift attempts after a failure.
+ * @order_failed: the lowest order that failed; lower orders never defer.
+ * @proactive_defer: proactive periods still to skip.
  * @kcompactd: the thread.
  * @wait: the thread sleeps here.
  * @wake: a wakeup is pending.
  * @order: the highest order asked since the thread last ran.
- * @considered: failed runs skipped since the last deferral.
- * @defer_shift: skip 2^defer_shift runs after a failure.
  */
 struct mmlab_compact_state {
 	struct mutex mutex;	/* see above */
+	unsigned long cached_migrate_pfn[2];
+	unsigned long cached_free_pfn;
+	unsigned long init_migrate_pfn;
+	bool blockskip_flush;
+	unsigned long *skip;
+	spinlock_t defer_lock;	/* see above */
+	unsigned int considered;
+	unsigned int defer_shift;
+	int order_failed;
+	unsigned int proactive_defer;
 	struct task_struct *kcompactd;
 	wait_queue_head_t wait;
 	bool wake;
 	unsigned int order;
-	unsigned int considered;
-	unsigned int defer_shift;
 };
 
 static struct mmlab_compact_state *compact_state[MMLAB_MAX_REGIONS];
@@ -76,9 +124,18 @@ static int compaction_proactiveness = 20;
 /**
  * struct compact_control - one compaction run, as the kernel's.
  * @zone: the zone.
+ * @st: its compaction state.
  * @order: the order wanted, -1 for a full run.
+ * @migratetype: the migratetype of the allocation compacted for.
+ * @mode: MMLAB_MIGRATE_ASYNC, _SYNC_LIGHT or _SYNC.
+ * @direct: direct compaction (an allocation waits for it).
+ * @whole_zone: from the region's ends, not the cached positions.
+ * @ignore_skip_hint: take pageblocks whatever their skip hint; set none.
+ * @ignore_block_suitable: take free pages from pageblocks of any type.
+ * @contended: an async run gave up (need_resched()) or a fatal signal.
  * @migrate_pfn: next pfn of the migrate scanner.
- * @free_pfn: start of the next pageblock of the free scanner.
+ * @free_pfn: next pfn of the free scanner (it scans down a pageblock at a
+ *	time, each pageblock up from here or from its start).
  * @migrate: pages isolated for migration.
  * @freepages: free target pages, linked through lru.
  * @nr_freepages: pages on @freepages.
@@ -86,7 +143,15 @@ static int compaction_proactiveness = 20;
  */
 struct compact_control {
 	struct mmlab_zone *zone;
+	struct mmlab_compact_state *st;
 	int order;
+	int migratetype;
+	enum mmlab_migrate_mode mode;
+	bool direct;
+	bool whole_zone;
+	bool ignore_skip_hint;
+	bool ignore_block_suitable;
+	bool contended;
 	unsigned long migrate_pfn;
 	unsigned long free_pfn;
 	struct mmlab_migrate_batch migrate;
@@ -200,36 +265,124 @@ module_param_cb(compaction_proactiveness, &proactiveness_param_ops,
 		&compaction_proactiveness, 0644);
 MODULE_PARM_DESC(compaction_proactiveness, "kcompactd compacts unasked unless 0 (0..100, 20)");
 
-/* --- Scanners --------------------------------------------------------------------- */
+/* --- Skip hints and cached positions -------------------------------------------- */
 
-static bool zone_has_free_block(struct mmlab_zone *zone, unsigned int order)
+static unsigned long pageblock_index(struct mmlab_zone *zone, unsigned long pfn)
 {
-	static const int mts[] = { MMLAB_MIGRATE_UNMOVABLE, MMLAB_MIGRATE_MOVABLE,
-				   MMLAB_MIGRATE_RECLAIMABLE, MMLAB_MIGRATE_CMA };
-	unsigned int o, i;
-
-	for (o = order; o < MMLAB_MAX_ORDER; o++)
-		for (i = 0; i < ARRAY_SIZE(mts); i++)
-			if (!list_empty(&zone->free_area[o].free_list[mts[i]]))
-				return true;
-	return false;
+	return (pfn - zone->pageblock_base) / MMLAB_PAGEBLOCK_PAGES;
 }
 
-static bool suitable_target_block(struct mmlab_page *page)
+static unsigned long zone_nr_pageblocks(struct mmlab_zone *zone)
 {
-	enum mmlab_migratetype mt = mmlab_get_pageblock_migratetype(page);
+	return DIV_ROUND_UP(zone->end_pfn - zone->pageblock_base,
+			    MMLAB_PAGEBLOCK_PAGES);
+}
 
+static unsigned long last_pageblock_pfn(struct mmlab_zone *zone)
+{
+	return round_down(zone->end_pfn - 1, MMLAB_PAGEBLOCK_PAGES);
+}
+
+/* Worth scanning, or skipped recently (isolation_suitable())? */
+static bool isolation_suitable(struct compact_control *cc, unsigned long pfn)
+{
+	return cc->ignore_skip_hint ||
+	       !test_bit(pageblock_index(cc->zone, pfn), cc->st->skip);
+}
+
+static void mark_pageblock_skip(struct compact_control *cc, unsigned long pfn)
+{
+	if (!cc->ignore_skip_hint)
+		set_bit(pageblock_index(cc->zone, pfn), cc->st->skip);
+}
+
+static void reset_cached_positions(struct mmlab_compact_state *st,
+				   struct mmlab_zone *zone)
+{
+	st->cached_migrate_pfn[0] = st->init_migrate_pfn;
+	st->cached_migrate_pfn[1] = st->init_migrate_pfn;
+	st->cached_free_pfn = last_pageblock_pfn(zone);
+}
+
+/* Clear every skip hint (__reset_isolation_suitable()); mutex held. */
+static void reset_isolation_suitable(struct mmlab_compact_state *st,
+				     struct mmlab_zone *zone)
+{
+	bitmap_zero(st->skip, zone_nr_pageblocks(zone));
+	reset_cached_positions(st, zone);
+	WRITE_ONCE(st->blockskip_flush, false);
+}
+
+/* Where async and sync runs restart: never backwards. */
+static void update_cached_migrate(struct compact_control *cc, unsigned long pfn)
+{
+	struct mmlab_compact_state *st = cc->st;
+
+	if (cc->ignore_skip_hint)
+		return;
+	if (pfn > st->cached_migrate_pfn[0])
+		st->cached_migrate_pfn[0] = pfn;
+	if (cc->mode != MMLAB_MIGRATE_ASYNC && pfn > st->cached_migrate_pfn[1])
+		st->cached_migrate_pfn[1] = pfn;
+}
+
+/* The free scanner finished the pageblock at @pfn (update_pageblock_skip()). */
+static void update_pageblock_skip(struct compact_control *cc, unsigned long pfn)
+{
+	if (cc->ignore_skip_hint)
+		return;
+	mark_pageblock_skip(cc, pfn);
+	if (pfn < cc->st->cached_free_pfn)
+		cc->st->cached_free_pfn = pfn;
+}
+
+/* --- The free scanner ------------------------------------------------------------- */
+
+/*
+ * Between pageblocks of a scanner (compact_check_resched()): an async run
+ * gives up when the task should reschedule, a sync one reschedules.
+ */
+static void compact_check_resched(struct compact_control *cc)
+{
+	if (!need_resched())
+		return;
+	if (cc->mode == MMLAB_MIGRATE_ASYNC)
+		cc->contended = true;
+	else
+		cond_resched();
+}
+
+/*
+ * Can the free scanner take pages from this pageblock
+ * (suitable_migration_target())? Not a pageblock that is one free block
+ * (breaking it up would cost more than compaction gains), else a MOVABLE
+ * or CMA one, or any at the highest priority.
+ */
+static bool suitable_migration_target(struct compact_control *cc,
+				      struct mmlab_page *page)
+{
+	enum mmlab_migratetype mt;
+
+	if (mmlab_page_test(page, MMLAB_PG_BUDDY) &&
+	    mmlab_page_order(page) >= MMLAB_PAGEBLOCK_ORDER)
+		return false;
+	if (cc->ignore_block_suitable)
+		return true;
+	mt = mmlab_get_pageblock_migratetype(page);
 	return mt == MMLAB_MIGRATE_MOVABLE || mt == MMLAB_MIGRATE_CMA;
 }
 
-/* Take the free blocks of one pageblock; returns pages taken. */
+/*
+ * Take free pages from *@start up to @end, until the migration batch has a
+ * target per page; *@start is left where the scan stopped.
+ */
 static unsigned long isolate_freepages_block(struct compact_control *cc,
-					     unsigned long start,
+					     unsigned long *start,
 					     unsigned long end)
 {
-	unsigned long pfn, scanned = 0, taken = 0;
+	unsigned long pfn, scanned = 0, taken = 0, first = *start;
 
-	for (pfn = start; pfn < end;) {
+	for (pfn = *start; pfn < end;) {
 		struct mmlab_page *page = mmlab_pfn_to_page(pfn);
 		unsigned long i, nr;
 		unsigned int order;
@@ -242,43 +395,69 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 		order = min_t(unsigned int, mmlab_page_order(page),
 			      MMLAB_MAX_ORDER - 1);
 		nr = mmlab_isolate_free_page(page, order, MMLAB_OWNER_KERNEL);
+		if (!nr)
+			break;	/* below the watermark: stop, as 6.1 does */
 		for (i = 0; i < nr; i++)
 			list_add_tail(&page[i].lru, &cc->freepages);
 		taken += nr;
-		pfn += nr ? nr : 1;
+		pfn += nr;
+		if (cc->nr_freepages + taken >= cc->migrate.nr)
+			break;
 	}
+	*start = pfn;
 	cc->nr_freepages += taken;
 	cc->stats.free_scanned += scanned;
 	cc->stats.isolated += taken;
 	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, taken);
-	trace_mm_compaction_isolate_freepages(start, end, scanned, taken);
+	trace_mm_compaction_isolate_freepages(first, end, scanned, taken);
 	return taken;
 }
 
 /*
- * Take free blocks from the next suitable pageblocks below free_pfn, never
- * at or below the migrate scanner's pageblock.
+ * Take free pages for the migration batch from the pageblocks below
+ * free_pfn, never at or below the migrate scanner's pageblock
+ * (isolate_freepages()). free_pfn is left where the next call resumes: in
+ * the pageblock where this one stopped, or the one below if it finished.
  */
 static void isolate_freepages(struct compact_control *cc)
 {
 	struct mmlab_zone *zone = cc->zone;
 	unsigned long low = round_up(cc->migrate_pfn + 1, MMLAB_PAGEBLOCK_PAGES);
+	unsigned long isolate_start = cc->free_pfn;
+	unsigned long block = round_down(isolate_start, MMLAB_PAGEBLOCK_PAGES);
 
-	while (cc->free_pfn >= low && cc->free_pfn >= zone->pageblock_base) {
-		unsigned long block = cc->free_pfn;
-		unsigned long start = max(block, zone->first_usable_pfn);
+	while (block >= low && block >= zone->pageblock_base) {
 		unsigned long end = min(block + MMLAB_PAGEBLOCK_PAGES,
 					zone->end_pfn);
-		unsigned long taken = 0;
+		unsigned long first = max(block, zone->first_usable_pfn);
 
-		cc->free_pfn = block - MMLAB_PAGEBLOCK_PAGES;
-		if (block < MMLAB_PAGEBLOCK_PAGES)
-			cc->free_pfn = 0;
-		if (start < end && suitable_target_block(mmlab_pfn_to_page(start)))
-			taken = isolate_freepages_block(cc, start, end);
-		if (taken || !block)
+		isolate_start = max(isolate_start, first);
+		if (isolate_start < end &&
+		    suitable_migration_target(cc, mmlab_pfn_to_page(first)) &&
+		    isolation_suitable(cc, block)) {
+			isolate_freepages_block(cc, &isolate_start, end);
+			if (isolate_start >= end)
+				update_pageblock_skip(cc, block);
+			if (cc->nr_freepages >= cc->migrate.nr) {
+				if (isolate_start >= end)
+					isolate_start = block -
+						min(block, MMLAB_PAGEBLOCK_PAGES);
+				break;
+			}
+			if (isolate_start < end)
+				break;	/* stopped early: do not go on */
+		}
+		if (block < MMLAB_PAGEBLOCK_PAGES) {
+			isolate_start = 0;
+			break;
+		}
+		block -= MMLAB_PAGEBLOCK_PAGES;
+		isolate_start = block;
+		compact_check_resched(cc);
+		if (cc->contended)
 			break;
 	}
+	cc->free_pfn = isolate_start;
 }
 
 /* Migration target: a page of the free scanner (compaction_alloc). */
@@ -311,23 +490,69 @@ static void compaction_free(struct mmlab_page *page, unsigned long private)
 	cc->nr_freepages++;
 }
 
-static void release_freepages(struct compact_control *cc)
+/* Free the unused targets; returns the highest pfn freed, 0 for none. */
+static unsigned long release_freepages(struct compact_control *cc)
 {
 	struct mmlab_page *page, *next;
+	unsigned long high = 0;
 
 	list_for_each_entry_safe(page, next, &cc->freepages, lru) {
 		list_del(&page->lru);
 		page->private = 0;
 		atomic_set(&page->_mapcount, -1);
 		page->_pad = 0;
+		high = max(high, mmlab_page_to_pfn(page));
 		mmlab_free_pages(page, 0);
 	}
 	cc->nr_freepages = 0;
+	return high;
+}
+
+/* --- The migrate scanner -------------------------------------------------------- */
+
+/*
+ * Can the migrate scanner take pages from this pageblock
+ * (suitable_migration_source())? Async direct compaction takes only the
+ * pageblocks the allocation's type would use: it is the cheap attempt.
+ */
+static bool suitable_migration_source(struct compact_control *cc,
+				      struct mmlab_page *page)
+{
+	enum mmlab_migratetype mt;
+
+	if (cc->mode != MMLAB_MIGRATE_ASYNC || !cc->direct)
+		return true;
+	mt = mmlab_get_pageblock_migratetype(page);
+	if (cc->migratetype == MMLAB_MIGRATE_MOVABLE)
+		return mt == MMLAB_MIGRATE_MOVABLE || mt == MMLAB_MIGRATE_CMA;
+	return mt == cc->migratetype;
+}
+
+/* Is the pageblock at migrate_pfn to be passed over? Then step past it. */
+static bool skip_migrate_block(struct compact_control *cc, unsigned long end)
+{
+	unsigned long start = cc->migrate_pfn;
+	struct mmlab_page *page = mmlab_pfn_to_page(start);
+	bool block_start = IS_ALIGNED(start, MMLAB_PAGEBLOCK_PAGES) ||
+			   start == cc->zone->first_usable_pfn;
+
+	if (mmlab_get_pageblock_migratetype(page) == MMLAB_MIGRATE_ISOLATE ||
+	    (block_start && !isolation_suitable(cc, start))) {
+		cc->migrate_pfn = end;
+		return true;
+	}
+	if (!suitable_migration_source(cc, page)) {
+		cc->migrate_pfn = end;
+		update_cached_migrate(cc, end);
+		return true;
+	}
+	return false;
 }
 
 /*
  * Isolate movable pages from migrate_pfn up to the end of its pageblock
- * or until the batch is full (isolate_migratepages).
+ * or until the batch is full (isolate_migratepages). A pageblock scanned
+ * to its end without a page isolated gets a skip hint.
  */
 static void isolate_migratepages(struct compact_control *cc)
 {
@@ -336,10 +561,12 @@ static void isolate_migratepages(struct compact_control *cc)
 				cc->zone->end_pfn);
 	unsigned long pfn = start, scanned = 0;
 
-	if (mmlab_get_pageblock_migratetype(mmlab_pfn_to_page(start)) ==
-	    MMLAB_MIGRATE_ISOLATE) {
-		cc->migrate_pfn = end;
+	if (skip_migrate_block(cc, end))
 		return;
+	if (IS_ALIGNED(start, MMLAB_PAGEBLOCK_PAGES)) {
+		compact_check_resched(cc);
+		if (cc->contended)
+			return;
 	}
 	while (pfn < end && cc->migrate.nr < MMLAB_MIGRATE_BATCH) {
 		struct mmlab_page *page = mmlab_pfn_to_page(pfn);
@@ -356,6 +583,11 @@ static void isolate_migratepages(struct compact_control *cc)
 		pfn++;
 	}
 	cc->migrate_pfn = min(pfn, end);
+	if (cc->migrate_pfn == end) {
+		if (!cc->migrate.nr)
+			mark_pageblock_skip(cc, end - 1);
+		update_cached_migrate(cc, end);
+	}
 	cc->stats.migrate_scanned += scanned;
 	cc->stats.isolated += cc->migrate.nr;
 	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, cc->migrate.nr);
@@ -363,86 +595,323 @@ static void isolate_migratepages(struct compact_control *cc)
 						 cc->migrate.nr);
 }
 
+/* --- One run ------------------------------------------------------------------- */
+
+/* As can_steal_fallback(): would an allocation of @mt take a block of @order? */
+static bool can_steal_fallback(unsigned int order, int mt)
+{
+	return order >= MMLAB_PAGEBLOCK_ORDER / 2 ||
+	       mt == MMLAB_MIGRATE_RECLAIMABLE || mt == MMLAB_MIGRATE_UNMOVABLE;
+}
+
+/*
+ * Is a free block of @order there for an allocation of @mt
+ * (__compact_finished()'s test)? Its own type, CMA for a movable one, or
+ * a type it would steal a block from.
+ */
+static bool free_block_for(struct mmlab_zone *zone, unsigned int order, int mt)
+{
+	unsigned int o;
+	int other;
+
+	for (o = order; o < MMLAB_MAX_ORDER; o++) {
+		struct mmlab_free_area *area = &zone->free_area[o];
+
+		if (!list_empty(&area->free_list[mt]))
+			return true;
+		if (mt == MMLAB_MIGRATE_MOVABLE &&
+		    !list_empty(&area->free_list[MMLAB_MIGRATE_CMA]))
+			return true;
+		if (!can_steal_fallback(o, mt))
+			continue;
+		for (other = 0; other < MMLAB_MIGRATE_PCPTYPES; other++)
+			if (other != mt &&
+			    !list_empty(&area->free_list[other]))
+				return true;
+	}
+	return false;
+}
+
+static bool scanners_met(struct compact_control *cc)
+{
+	return cc->migrate_pfn >= cc->zone->end_pfn ||
+	       round_down(cc->migrate_pfn, MMLAB_PAGEBLOCK_PAGES) >=
+	       round_down(cc->free_pfn, MMLAB_PAGEBLOCK_PAGES);
+}
+
 static enum mmlab_compact_result compact_finished(struct compact_control *cc)
 {
-	if (cc->migrate_pfn >= cc->zone->end_pfn ||
-	    round_down(cc->migrate_pfn, MMLAB_PAGEBLOCK_PAGES) >=
-	    cc->free_pfn + MMLAB_PAGEBLOCK_PAGES)
-		return MMLAB_CR_COMPLETE;
-	if (cc->order >= 0 && zone_has_free_block(cc->zone, cc->order))
+	if (scanners_met(cc)) {
+		if (!cc->ignore_skip_hint)
+			reset_cached_positions(cc->st, cc->zone);
+		if (cc->direct)
+			WRITE_ONCE(cc->st->blockskip_flush, true);
+		return cc->whole_zone ? MMLAB_CR_COMPLETE :
+					MMLAB_CR_PARTIAL_SKIPPED;
+	}
+	if (cc->contended || fatal_signal_pending(current))
+		return MMLAB_CR_CONTENDED;
+	if (cc->order < 0)
+		return MMLAB_CR_CONTINUE;
+	/* Finish the pageblock: fewer fallbacks later (6.1). */
+	if (!IS_ALIGNED(cc->migrate_pfn, MMLAB_PAGEBLOCK_PAGES))
+		return MMLAB_CR_CONTINUE;
+	if (free_block_for(cc->zone, cc->order, cc->migratetype))
 		return MMLAB_CR_SUCCESS;
 	return MMLAB_CR_CONTINUE;
 }
 
+/* Start at the region's ends or where the last runs stopped. */
+static void compact_start_positions(struct compact_control *cc)
+{
+	struct mmlab_compact_state *st = cc->st;
+	struct mmlab_zone *zone = cc->zone;
+	bool sync = cc->mode != MMLAB_MIGRATE_ASYNC;
+
+	cc->migrate_pfn = zone->first_usable_pfn;
+	cc->free_pfn = last_pageblock_pfn(zone);
+	if (cc->whole_zone)
+		return;
+	if (st->cached_free_pfn >= zone->first_usable_pfn &&
+	    st->cached_free_pfn < zone->end_pfn)
+		cc->free_pfn = st->cached_free_pfn;
+	else
+		st->cached_free_pfn = cc->free_pfn;
+	if (st->cached_migrate_pfn[sync] >= zone->first_usable_pfn &&
+	    st->cached_migrate_pfn[sync] < zone->end_pfn) {
+		cc->migrate_pfn = st->cached_migrate_pfn[sync];
+	} else {
+		st->cached_migrate_pfn[0] = cc->migrate_pfn;
+		st->cached_migrate_pfn[1] = cc->migrate_pfn;
+	}
+	if (cc->migrate_pfn <= st->init_migrate_pfn)
+		cc->whole_zone = true;
+}
+
+/* Migrate the batch; false when the run must stop (targets ran out). */
+static bool compact_migrate_batch(struct compact_control *cc)
+{
+	unsigned int ok = 0;
+	int err;
+
+	err = mmlab_migrate_pages(&cc->migrate, compaction_alloc,
+				  compaction_free, (unsigned long)cc, cc->mode,
+				  MMLAB_MR_COMPACTION, &ok);
+	cc->stats.migrated += ok;
+	cc->stats.failed += cc->migrate.nr;
+	mmlab_putback_movable_pages(&cc->migrate);
+	if (err == -ENOMEM && !scanners_met(cc)) {
+		cc->contended = true;
+		return false;
+	}
+	/* Async direct compaction skips the rest of a block that failed. */
+	if (err && cc->direct && cc->mode == MMLAB_MIGRATE_ASYNC &&
+	    cc->order > 0)
+		cc->migrate_pfn = min(round_up(cc->migrate_pfn, 1UL << cc->order),
+				      cc->zone->end_pfn);
+	return true;
+}
+
+/* Give back unused targets; the free scanner restarts no lower than them. */
+static void compact_release(struct compact_control *cc)
+{
+	unsigned long high = release_freepages(cc);
+
+	if (!high || cc->ignore_skip_hint)
+		return;
+	high = round_down(high, MMLAB_PAGEBLOCK_PAGES);
+	if (high > cc->st->cached_free_pfn)
+		cc->st->cached_free_pfn = high;
+}
+
+/* Is this a deferred order that is trying again (compaction_restarting())? */
+static bool compaction_restarting(struct mmlab_compact_state *st, int order)
+{
+	bool ret;
+
+	spin_lock(&st->defer_lock);
+	ret = order >= st->order_failed &&
+	      st->defer_shift == MMLAB_COMPACT_MAX_DEFER_SHIFT &&
+	      st->considered >= (1U << st->defer_shift);
+	spin_unlock(&st->defer_lock);
+	return ret;
+}
+
+/* One run, the region's mutex held (compact_zone()). */
 static enum mmlab_compact_result compact_zone(struct compact_control *cc)
 {
 	struct mmlab_zone *zone = cc->zone;
+	bool sync = cc->mode != MMLAB_MIGRATE_ASYNC;
 	enum mmlab_compact_result ret;
 
-	cc->migrate_pfn = zone->first_usable_pfn;
-	cc->free_pfn = round_down(zone->end_pfn - 1, MMLAB_PAGEBLOCK_PAGES);
+	if (cc->order >= 0 && compaction_restarting(cc->st, cc->order))
+		reset_isolation_suitable(cc->st, zone);
+	compact_start_positions(cc);
 	INIT_LIST_HEAD(&cc->freepages);
 	trace_mm_compaction_begin(zone->first_usable_pfn, cc->migrate_pfn,
-				  cc->free_pfn, zone->end_pfn, true);
+				  cc->free_pfn, zone->end_pfn, sync);
 	while ((ret = compact_finished(cc)) == MMLAB_CR_CONTINUE) {
-		unsigned int ok = 0;
-		int err;
-
 		isolate_migratepages(cc);
-		if (!cc->migrate.nr)
-			continue;
-		err = mmlab_migrate_pages(&cc->migrate, compaction_alloc,
-					  compaction_free, (unsigned long)cc,
-					  MMLAB_MIGRATE_SYNC, MMLAB_MR_COMPACTION,
-					  &ok);
-		cc->stats.migrated += ok;
-		cc->stats.failed += cc->migrate.nr;
-		mmlab_putback_movable_pages(&cc->migrate);
-		if (err == -ENOMEM) {
-			/* The free scanner met the migrate scanner. */
-			ret = MMLAB_CR_COMPLETE;
+		if (cc->migrate.nr && !compact_migrate_batch(cc)) {
+			ret = MMLAB_CR_CONTENDED;
 			break;
 		}
 		cond_resched();
 	}
-	release_freepages(cc);
-	if (ret == MMLAB_CR_COMPLETE && cc->order >= 0 &&
-	    zone_has_free_block(zone, cc->order))
-		ret = MMLAB_CR_SUCCESS;
+	mmlab_putback_movable_pages(&cc->migrate);
+	compact_release(cc);
 	cc->stats.migrate_pfn = cc->migrate_pfn;
 	cc->stats.free_pfn = cc->free_pfn;
 	mmlab_count_vm_events(MMLAB_COMPACT_MIGRATE_SCANNED,
 			      cc->stats.migrate_scanned);
 	mmlab_count_vm_events(MMLAB_COMPACT_FREE_SCANNED, cc->stats.free_scanned);
 	trace_mm_compaction_end(zone->first_usable_pfn, cc->migrate_pfn,
-				cc->free_pfn, zone->end_pfn, true, ret);
+				cc->free_pfn, zone->end_pfn, sync, ret);
 	return ret;
 }
 
-/* Is compaction worth trying for @order (compaction_suitable)? */
-static bool compaction_suitable(struct mmlab_zone *zone, int order)
+/* --- Suitability and deferral --------------------------------------------------- */
+
+/**
+ * mmlab_compaction_suitable - can compaction help an allocation of @order
+ *	(6.1's compaction_suitable())?
+ * @zone: the region's zone.
+ * @order: the order of the allocation; -1 for a full run (always
+ *	MMLAB_CR_CONTINUE).
+ *
+ * Return: MMLAB_CR_SUCCESS when the allocation would succeed now (min
+ * watermark, a block of @order free); MMLAB_CR_SKIPPED when there are too
+ * few free pages to migrate into (the boosted low watermark for costly
+ * orders, min for others, plus twice the block) or, for a costly order,
+ * when the fragmentation index says a failure would be for lack of memory;
+ * else MMLAB_CR_CONTINUE.
+ */
+enum mmlab_compact_result
+mmlab_compaction_suitable(struct mmlab_zone *zone, int order)
 {
+	enum mmlab_compact_result ret = MMLAB_CR_CONTINUE;
+	enum mmlab_zone_wmark mark;
+	unsigned long free, need;
 	int fragindex;
 
 	if (order < 0)
-		return true;
-	if (zone_has_free_block(zone, order))
-		return false;
-	/* Room for the pages to move, as __compaction_suitable() wants. */
-	if (READ_ONCE(zone->free_pages) < zone->watermark[MMLAB_WMARK_LOW] +
-					  (2UL << order))
-		return false;
-	fragindex = mmlab_fragmentation_index(zone->nid, order);
-	return !(fragindex >= 0 && fragindex <= mmlab_get_extfrag_threshold());
+		return MMLAB_CR_CONTINUE;
+	if (mmlab_zone_watermark_ok(zone->nid, order, MMLAB_WMARK_MIN)) {
+		ret = MMLAB_CR_SUCCESS;
+		goto out;
+	}
+	mark = order > MMLAB_PAGE_ALLOC_COSTLY_ORDER ? MMLAB_WMARK_LOW :
+						       MMLAB_WMARK_MIN;
+	need = mmlab_wmark_pages(zone, mark) + (2UL << order);
+	free = READ_ONCE(zone->free_pages);
+	free -= min(free, READ_ONCE(zone->nr_reserved_highatomic));
+	if (free <= need) {
+		ret = MMLAB_CR_SKIPPED;
+		goto out;
+	}
+	if (order > MMLAB_PAGE_ALLOC_COSTLY_ORDER) {
+		fragindex = mmlab_fragmentation_index(zone->nid, order);
+		if (fragindex >= 0 && fragindex <= mmlab_get_extfrag_threshold())
+			ret = MMLAB_CR_SKIPPED;
+	}
+out:
+	trace_mm_compaction_suitable(zone->nid, order, ret);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_compaction_suitable);
+
+/* Skip this attempt at @order (compaction_deferred())? */
+static bool compaction_deferred(struct mmlab_compact_state *st, int nid,
+				int order)
+{
+	unsigned int limit;
+	bool ret = false;
+
+	spin_lock(&st->defer_lock);
+	limit = 1U << st->defer_shift;
+	if (order >= st->order_failed) {
+		if (++st->considered >= limit)
+			st->considered = limit;
+		else
+			ret = true;
+	}
+	if (ret)
+		trace_mm_compaction_deferred(nid, order, st->considered,
+					     st->defer_shift, st->order_failed);
+	spin_unlock(&st->defer_lock);
+	return ret;
+}
+
+/* A run for @order failed: skip more attempts next (defer_compaction()). */
+static void defer_compaction(struct mmlab_compact_state *st, int nid,
+			     int order)
+{
+	spin_lock(&st->defer_lock);
+	st->considered = 0;
+	if (st->defer_shift < MMLAB_COMPACT_MAX_DEFER_SHIFT)
+		st->defer_shift++;
+	if (order < st->order_failed)
+		st->order_failed = order;
+	trace_mm_compaction_defer_compaction(nid, order, st->considered,
+					     st->defer_shift, st->order_failed);
+	spin_unlock(&st->defer_lock);
+}
+
+/*
+ * Compaction for @order succeeded (compaction_defer_reset()); with
+ * @alloc_success the allocation got its block, and deferral starts over.
+ */
+static void compaction_defer_reset(struct mmlab_compact_state *st, int nid,
+				   int order, bool alloc_success)
+{
+	spin_lock(&st->defer_lock);
+	if (alloc_success) {
+		st->considered = 0;
+		st->defer_shift = 0;
+	}
+	if (order >= st->order_failed)
+		st->order_failed = order + 1;
+	trace_mm_compaction_defer_reset(nid, order, st->considered,
+					st->defer_shift, st->order_failed);
+	spin_unlock(&st->defer_lock);
+}
+
+/* --- Runs ---------------------------------------------------------------------------- */
+
+static struct mmlab_compact_state *region_state(int nid)
+{
+	if (nid < 0 || nid >= MMLAB_MAX_REGIONS || !mmlab_zone(nid))
+		return NULL;
+	return compact_state[nid];
+}
+
+/*
+ * Run @cc on its region: async runs give up if another holds the region,
+ * others wait for it (killable).
+ */
+static enum mmlab_compact_result run_compaction(struct compact_control *cc)
+{
+	enum mmlab_compact_result ret;
+
+	if (cc->mode == MMLAB_MIGRATE_ASYNC) {
+		if (!mutex_trylock(&cc->st->mutex))
+			return MMLAB_CR_CONTENDED;
+	} else if (mutex_lock_killable(&cc->st->mutex)) {
+		return MMLAB_CR_CONTENDED;
+	}
+	ret = compact_zone(cc);
+	mutex_unlock(&cc->st->mutex);
+	return ret;
 }
 
 /**
- * mmlab_compact_node - compact one region.
+ * mmlab_compact_node - compact one region by hand, as 6.1's compact_node().
  * @nid: the region.
  * @order: stop once a free block of this order exists; -1 for a full run.
  * @stats: filled with what the run did, if not NULL.
  *
- * Sleeps; one run per region at a time.
+ * MIGRATE_SYNC over the whole region, skip hints ignored. Sleeps; one run
+ * per region at a time.
  *
  * Return: how the run ended, or MMLAB_CR_SKIPPED for an unknown
  * region or an order out of range.
@@ -450,23 +919,23 @@ static bool compaction_suitable(struct mmlab_zone *zone, int order)
 enum mmlab_compact_result mmlab_compact_node(int nid, int order,
 					     struct mmlab_compact_stats *stats)
 {
-	struct mmlab_zone *zone = mmlab_zone(nid);
-	struct mmlab_compact_state *st;
+	struct mmlab_compact_state *st = region_state(nid);
 	struct compact_control *cc;
 	enum mmlab_compact_result ret;
 
-	if (!zone || nid >= MMLAB_MAX_REGIONS || !compact_state[nid] ||
-	    order < -1 || order >= MMLAB_MAX_ORDER)
+	if (!st || order < -1 || order >= MMLAB_MAX_ORDER)
 		return MMLAB_CR_SKIPPED;
-	st = compact_state[nid];
 	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;
-	cc->zone = zone;
+	cc->zone = mmlab_zone(nid);
+	cc->st = st;
 	cc->order = order;
-	mutex_lock(&st->mutex);
-	ret = compact_zone(cc);
-	mutex_unlock(&st->mutex);
+	cc->migratetype = MMLAB_MIGRATE_MOVABLE;
+	cc->mode = MMLAB_MIGRATE_SYNC;
+	cc->whole_zone = true;
+	cc->ignore_skip_hint = true;
+	ret = run_compaction(cc);
 	if (stats)
 		*stats = cc->stats;
 	kfree(cc);
@@ -474,20 +943,91 @@ enum mmlab_compact_result mmlab_compact_node(int nid, int order,
 }
 EXPORT_SYMBOL_GPL(mmlab_compact_node);
 
-/* --- Direct compaction (mmlab_buddy's hook) ----------------------------------- */
-
-static bool mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp)
+/* A direct compaction run at @prio (compact_zone_order()). */
+static enum mmlab_compact_result
+compact_zone_order(struct mmlab_compact_state *st, struct mmlab_zone *zone,
+		   unsigned int order, mmlab_gfp_t gfp,
+		   enum mmlab_compact_priority prio)
 {
-	struct mmlab_zone *zone = mmlab_zone(nid);
+	enum mmlab_compact_result ret;
+	struct compact_control *cc;
 
-	if (!zone || order >= MMLAB_MAX_ORDER)
-		return false;
-	if (zone_has_free_block(zone, order))
-		return true;
-	if (!compaction_suitable(zone, order))
-		return false;
-	return mmlab_compact_node(nid, order, NULL) == MMLAB_CR_SUCCESS;
+	ret = mmlab_compaction_suitable(zone, order);
+	if (ret != MMLAB_CR_CONTINUE)
+		return ret;
+	cc = kzalloc(sizeof(*cc), GFP_NOIO);
+	if (!cc)
+		return MMLAB_CR_SKIPPED;
+	cc->zone = zone;
+	cc->st = st;
+	cc->order = order;
+	cc->migratetype = mmlab_gfp_migratetype(gfp);
+	cc->mode = prio == MMLAB_COMPACT_PRIO_ASYNC ? MMLAB_MIGRATE_ASYNC :
+						      MMLAB_MIGRATE_SYNC_LIGHT;
+	cc->direct = true;
+	cc->whole_zone = prio == MMLAB_MIN_COMPACT_PRIORITY;
+	cc->ignore_skip_hint = prio == MMLAB_MIN_COMPACT_PRIORITY;
+	cc->ignore_block_suitable = prio == MMLAB_MIN_COMPACT_PRIORITY;
+	ret = run_compaction(cc);
+	kfree(cc);
+	return ret;
 }
+
+/**
+ * mmlab_try_to_compact - direct compaction of one region, mmlab_buddy's
+ *	hook (6.1's try_to_compact_pages() for one zone).
+ * @nid: the region.
+ * @order: the order of the allocation, >= 1.
+ * @gfp: its flags (the migratetype decides what async runs take).
+ * @prio: how hard to try.
+ *
+ * Deferred orders are not tried except at MMLAB_MIN_COMPACT_PRIORITY; a
+ * failed non-async run defers, a successful one resets the failed order.
+ *
+ * Return: what the attempt did: MMLAB_CR_SKIPPED (nothing tried: bad
+ * input or compaction_suitable()), _DEFERRED, _COMPLETE, _PARTIAL_SKIPPED,
+ * _CONTENDED or _SUCCESS.
+ */
+enum mmlab_compact_result
+mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
+		     enum mmlab_compact_priority prio)
+{
+	struct mmlab_compact_state *st = region_state(nid);
+	enum mmlab_compact_result ret;
+
+	if (!st || !order || order >= MMLAB_MAX_ORDER ||
+	    prio > MMLAB_COMPACT_PRIO_ASYNC)
+		return MMLAB_CR_SKIPPED;
+	trace_mm_compaction_try_to_compact_pages(order,
+						 (__force unsigned int)gfp, prio);
+	if (prio > MMLAB_MIN_COMPACT_PRIORITY &&
+	    compaction_deferred(st, nid, order))
+		return MMLAB_CR_DEFERRED;
+	ret = compact_zone_order(st, mmlab_zone(nid), order, gfp, prio);
+	if (ret == MMLAB_CR_SUCCESS)
+		compaction_defer_reset(st, nid, order, false);
+	else if (prio != MMLAB_COMPACT_PRIO_ASYNC &&
+		 (ret == MMLAB_CR_COMPLETE || ret == MMLAB_CR_PARTIAL_SKIPPED))
+		defer_compaction(st, nid, order);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_try_to_compact);
+
+/**
+ * mmlab_compaction_alloc_success - the allocation that compacted region
+ *	@nid got its block of @order: deferral starts over (6.1's
+ *	compaction_defer_reset() with alloc_success).
+ * @nid: the region.
+ * @order: the order.
+ */
+void mmlab_compaction_alloc_success(int nid, unsigned int order)
+{
+	struct mmlab_compact_state *st = region_state(nid);
+
+	if (st && order < MMLAB_MAX_ORDER)
+		compaction_defer_reset(st, nid, order, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_compaction_alloc_success);
 
 /* --- kcompactd ------------------------------------------------------------------ */
 
@@ -496,23 +1036,27 @@ static bool mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp)
  * @nid: the region.
  * @order: the order wanted.
  *
- * As wakeup_kcompactd(): nothing for order 0; the order is remembered,
- * and the thread woken only when compaction is suitable for it.
+ * As wakeup_kcompactd(), called where kswapd goes back to sleep: the skip
+ * hints are cleared if direct compaction's scanners met since
+ * (reset_isolation_suitable()); nothing more for order 0; the order is
+ * remembered, and the thread woken only when compaction is suitable.
  */
 void mmlab_wakeup_kcompactd(int nid, unsigned int order)
 {
+	struct mmlab_compact_state *st = region_state(nid);
 	struct mmlab_zone *zone = mmlab_zone(nid);
-	struct mmlab_compact_state *st;
 
-	if (!order || !zone || nid >= MMLAB_MAX_REGIONS ||
-	    order >= MMLAB_MAX_ORDER)
+	if (!st || !st->kcompactd || order >= MMLAB_MAX_ORDER)
 		return;
-	st = compact_state[nid];
-	if (!st || !st->kcompactd)
+	if (READ_ONCE(st->blockskip_flush) && mutex_trylock(&st->mutex)) {
+		reset_isolation_suitable(st, zone);
+		mutex_unlock(&st->mutex);
+	}
+	if (!order)
 		return;
 	if (order > READ_ONCE(st->order))
 		WRITE_ONCE(st->order, order);
-	if (!compaction_suitable(zone, order))
+	if (mmlab_compaction_suitable(zone, order) != MMLAB_CR_CONTINUE)
 		return;
 	trace_mm_compaction_wakeup_kcompactd(nid, order, 0);
 	WRITE_ONCE(st->wake, true);
@@ -522,70 +1066,83 @@ EXPORT_SYMBOL_GPL(mmlab_wakeup_kcompactd);
 
 static const struct mmlab_compact_ops mmlab_cma_compact_ops = {
 	.try_to_compact = mmlab_try_to_compact,
+	.alloc_success = mmlab_compaction_alloc_success,
 	.wakeup_kcompactd = mmlab_wakeup_kcompactd,
 };
 
-static bool compaction_deferred(struct mmlab_compact_state *st)
+/* One kcompactd run, MIGRATE_SYNC_LIGHT; counts the daemon's scanners. */
+static enum mmlab_compact_result kcompactd_compact(struct mmlab_zone *zone,
+						   struct mmlab_compact_state *st,
+						   int order, bool proactive)
 {
-	if (++st->considered >= (1U << st->defer_shift)) {
-		st->considered = 0;
-		return false;
-	}
-	return true;
+	struct compact_control *cc;
+	enum mmlab_compact_result ret;
+
+	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	if (!cc)
+		return MMLAB_CR_SKIPPED;
+	cc->zone = zone;
+	cc->st = st;
+	cc->order = order;
+	cc->migratetype = MMLAB_MIGRATE_UNMOVABLE;
+	cc->mode = MMLAB_MIGRATE_SYNC_LIGHT;
+	cc->whole_zone = proactive;
+	cc->ignore_skip_hint = proactive;
+	ret = run_compaction(cc);
+	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED,
+			      cc->stats.migrate_scanned);
+	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_FREE_SCANNED,
+			      cc->stats.free_scanned);
+	kfree(cc);
+	return ret;
 }
 
 /*
- * One kcompactd run: success resets the deferral; a run that found no
- * block defers the next ones and drains the per-CPU lists, where freed
- * buddies may wait to merge (kcompactd_do_work()). Both kinds of run
- * count the daemon's scanners.
+ * Woken for @order (kcompactd_do_work()): the wakeup counts, then a run
+ * unless deferred or unsuitable. Success resets the failed order; a run
+ * that met the scanners without a block drains the per-CPU lists, where
+ * freed buddies may wait to merge, and defers.
  */
-static void kcompactd_compact(struct mmlab_zone *zone,
-			      struct mmlab_compact_state *st,
-			      unsigned int order)
-{
-	struct mmlab_compact_stats stats = {};
-	enum mmlab_compact_result ret;
-
-	ret = mmlab_compact_node(zone->nid, order, &stats);
-	if (ret == MMLAB_CR_SUCCESS) {
-		st->defer_shift = 0;
-		st->considered = 0;
-	} else {
-		if (ret == MMLAB_CR_COMPLETE || ret == MMLAB_CR_PARTIAL_SKIPPED)
-			mmlab_drain_all_pages(zone->nid);
-		if (st->defer_shift < MMLAB_COMPACT_DEFER_SHIFT_MAX)
-			st->defer_shift++;
-	}
-	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED,
-			      stats.migrate_scanned);
-	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_FREE_SCANNED,
-			      stats.free_scanned);
-}
-
-/* Woken for @order (kcompactd_do_work()): the wakeup counts, then maybe a run. */
 static void kcompactd_do_work(struct mmlab_zone *zone,
 			      struct mmlab_compact_state *st,
 			      unsigned int order)
 {
+	enum mmlab_compact_result ret;
+
 	trace_mm_compaction_kcompactd_wake(zone->nid, order, 0);
 	mmlab_count_vm_event(MMLAB_COMPACT_DAEMON_WAKE);
-	if (!order || compaction_deferred(st) ||
-	    !compaction_suitable(zone, order))
+	if (!order || compaction_deferred(st, zone->nid, order) ||
+	    mmlab_compaction_suitable(zone, order) != MMLAB_CR_CONTINUE)
 		return;
-	kcompactd_compact(zone, st, order);
+	ret = kcompactd_compact(zone, st, order, false);
+	if (ret == MMLAB_CR_SUCCESS) {
+		compaction_defer_reset(st, zone->nid, order, false);
+	} else if (ret == MMLAB_CR_COMPLETE || ret == MMLAB_CR_PARTIAL_SKIPPED) {
+		mmlab_drain_all_pages(zone->nid);
+		defer_compaction(st, zone->nid, order);
+	}
 }
 
-/* Unasked, every second: look for the largest blocks, counting no wakeup. */
+/*
+ * Unasked, every second: a whole-region run for the largest blocks,
+ * counting no wakeup; 64 periods of rest after a run that made none.
+ */
 static void kcompactd_proactive(struct mmlab_zone *zone,
 				struct mmlab_compact_state *st)
 {
 	unsigned int order = MMLAB_COMPACTION_HPAGE_ORDER;
 
 	if (!READ_ONCE(compaction_proactiveness) ||
-	    !compaction_suitable(zone, order) || compaction_deferred(st))
+	    mmlab_compaction_suitable(zone, order) != MMLAB_CR_CONTINUE)
 		return;
-	kcompactd_compact(zone, st, order);
+	if (st->proactive_defer) {
+		st->proactive_defer--;
+		return;
+	}
+	kcompactd_compact(zone, st, order, true);
+	st->proactive_defer = mmlab_compaction_suitable(zone, order) ==
+			      MMLAB_CR_SUCCESS ? 0 :
+			      1U << MMLAB_COMPACT_MAX_DEFER_SHIFT;
 }
 
 static int kcompactd(void *data)
@@ -608,18 +1165,43 @@ static int kcompactd(void *data)
 	return 0;
 }
 
+static struct mmlab_compact_state *compact_state_alloc(struct mmlab_zone *zone)
+{
+	struct mmlab_compact_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return NULL;
+	st->skip = bitmap_zalloc(zone_nr_pageblocks(zone), GFP_KERNEL);
+	if (!st->skip) {
+		kfree(st);
+		return NULL;
+	}
+	mutex_init(&st->mutex);
+	spin_lock_init(&st->defer_lock);
+	init_waitqueue_head(&st->wait);
+	st->order_failed = MMLAB_MAX_ORDER;
+	st->init_migrate_pfn = zone->first_usable_pfn;
+	reset_cached_positions(st, zone);
+	return st;
+}
+
+static void compact_state_free(struct mmlab_compact_state *st)
+{
+	bitmap_free(st->skip);
+	kfree(st);
+}
+
 int mmlab_compaction_init(void)
 {
 	int nid, ret;
 
 	for (nid = 0; nid < MMLAB_MAX_REGIONS && mmlab_zone(nid); nid++) {
-		struct mmlab_compact_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+		struct mmlab_compact_state *st;
 		struct task_struct *t;
 
+		st = compact_state_alloc(mmlab_zone(nid));
 		if (!st)
 			return -ENOMEM;
-		mutex_init(&st->mutex);
-		init_waitqueue_head(&st->wait);
 		compact_state[nid] = st;
 		t = kthread_run(kcompactd, mmlab_zone(nid), "mmlab_kcompactd%d",
 				nid);
@@ -648,7 +1230,7 @@ void mmlab_compaction_exit(void)
 			continue;
 		if (st->kcompactd)
 			kthread_stop(st->kcompactd);
-		kfree(st);
+		compact_state_free(st);
 		compact_state[nid] = NULL;
 	}
 }

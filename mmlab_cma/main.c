@@ -8,8 +8,10 @@
  *             bitmaps, mmlab_cma_alloc() and mmlab_cma_release().
  * migrate.c   the migration engine over mmlab_buddy's movable operations,
  *             pageblock isolation and mmlab_alloc_contig_range().
- * compaction.c  compact_zone()'s two scanners, the fragmentation index,
- *             the direct compaction hook of mmlab_buddy and kcompactd.
+ * compaction.c  compact_zone()'s two scanners in async, sync-light and
+ *             sync modes with skip hints and cached positions, the
+ *             fragmentation index and compaction_suitable(), direct
+ *             compaction for mmlab_buddy with 6.1's deferral, kcompactd.
  * debugfs.c   /sys/kernel/debug/mmlab/cma/<area>/ as mm/cma_debug.c,
  *             compact, extfrag_threshold and extfrag_index.
  *
@@ -20,7 +22,8 @@
  *         mmlab_isolate_mutex (checking and setting ISOLATE pageblocks)
  *         owner locks inside the movable operations (mmlab_fault's rwsem)
  *           mmlab_per_cpu_pages::lock, mmlab_zone::lock (mmlab_buddy)
- *   mmlab_cma::lock and mmlab_cma::mem_head_lock are leaf spinlocks.
+ *   mmlab_cma::lock, mmlab_cma::mem_head_lock and
+ *   mmlab_compact_state::defer_lock are leaf spinlocks.
  * Compaction may run inside a CMA allocation's migration only through
  * mmlab_buddy's direct compaction, which the migration targets avoid by
  * allocating without __MMLAB_GFP_DIRECT_RECLAIM.

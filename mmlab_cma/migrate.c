@@ -17,7 +17,9 @@
  * the allocator), drain the per-CPU lists, migrate every movable page of
  * the range out of it, take the now free pages (mmlab_take_free_range())
  * and restore the pageblocks' type. A page that cannot move makes the
- * attempt fail with -EBUSY.
+ * attempt fail with -EBUSY; so does a batch that still has pages after
+ * MMLAB_CONTIG_TRIES migration attempts, retried at once as 6.1 does,
+ * without sleeping; a fatal signal makes it fail with -EINTR.
  *
  * Locks: mmlab_isolate_mutex serialises pageblock isolation (check and set
  * of the ISOLATE type); the owner's locks are taken inside its operations,
@@ -26,10 +28,10 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -89,7 +91,8 @@ static void free_new_page(struct mmlab_page *dst, mmlab_free_page_t put_new_page
 
 /* 0 when @src moved (or was freed under us), -errno otherwise. */
 static int migrate_one(struct mmlab_page *src, mmlab_new_page_t get_new_page,
-		       mmlab_free_page_t put_new_page, unsigned long private)
+		       mmlab_free_page_t put_new_page, unsigned long private,
+		       enum mmlab_migrate_mode mode)
 {
 	struct mmlab_page *dst;
 	int rc;
@@ -102,7 +105,7 @@ static int migrate_one(struct mmlab_page *src, mmlab_new_page_t get_new_page,
 	dst = get_new_page(src, private);
 	if (!dst)
 		return -ENOMEM;
-	rc = mmlab_movable_migrate(dst, src);
+	rc = mmlab_movable_migrate(dst, src, mode);
 	if (rc)
 		free_new_page(dst, put_new_page, private);
 	return rc;
@@ -160,7 +163,7 @@ int mmlab_migrate_pages(struct mmlab_migrate_batch *batch,
 			if (!page)
 				continue;
 			rc = migrate_one(page, get_new_page, put_new_page,
-					 private);
+					 private, mode);
 			if (!rc) {
 				succeeded++;
 				batch->pages[i] = NULL;
@@ -290,57 +293,78 @@ static struct mmlab_page *contig_new_page(struct mmlab_page *src,
 }
 
 /*
- * Isolate and migrate the movable pages of [start, end) in batches.
- * Returns 0, -EBUSY for a page that cannot move, -EAGAIN when a movable
- * page was busy (isolated by someone else) or failed to move, -ENOMEM.
+ * Isolate the next batch of movable pages of the range from *@pfn on.
+ * Free pages and tails are stepped over; a page someone else holds
+ * isolated is left for the final check. Returns 0, or -EBUSY at a page
+ * that cannot move at all (no movable operations).
+ */
+static int isolate_contig_batch(struct contig_target *t, unsigned long *pfn,
+				struct mmlab_migrate_batch *batch)
+{
+	while (*pfn < t->end_pfn && batch->nr < MMLAB_MIGRATE_BATCH) {
+		struct mmlab_page *page = mmlab_pfn_to_page(*pfn);
+
+		if (mmlab_page_test(page, MMLAB_PG_BUDDY)) {
+			*pfn += 1UL << min_t(unsigned int, mmlab_page_order(page),
+					     MMLAB_MAX_ORDER - 1);
+			continue;
+		}
+		(*pfn)++;
+		if (mmlab_page_test(page, MMLAB_PG_PCP) ||
+		    !mmlab_page_count(page) ||
+		    mmlab_page_test(page, MMLAB_PG_TAIL))
+			continue;	/* free, or checked at the end */
+		if (mmlab_isolate_movable_page(page)) {
+			batch->pages[batch->nr++] = page;
+			continue;
+		}
+		if (!mmlab_page_test(page, MMLAB_PG_MOVABLE))
+			return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Migrate the movable pages of [start, end) out of it, as
+ * __alloc_contig_migrate_range(): a batch at a time, a batch whose pages
+ * did not all move tried again at once, up to MMLAB_CONTIG_TRIES times in
+ * all, then -EBUSY. No sleeping between tries: the caller's final check
+ * decides, and mmlab_cma_alloc() moves on to another range. A fatal signal
+ * ends it with -EINTR, so a killed task does not migrate a whole area.
+ * Returns 0, -EINTR, -EBUSY or -ENOMEM (no destination page).
  */
 static int migrate_range(struct contig_target *t)
 {
 	struct mmlab_migrate_batch batch = { .nr = 0 };
 	unsigned long pfn = t->start_pfn;
-	bool again = false;
+	unsigned int tries = 0;
 	int ret = 0;
 
 	while (pfn < t->end_pfn || batch.nr) {
-		if (pfn < t->end_pfn && batch.nr < MMLAB_MIGRATE_BATCH) {
-			struct mmlab_page *page = mmlab_pfn_to_page(pfn);
-
-			if (mmlab_page_test(page, MMLAB_PG_BUDDY)) {
-				pfn += 1UL << min_t(unsigned int,
-						    mmlab_page_order(page),
-						    MMLAB_MAX_ORDER - 1);
-				continue;
-			}
-			pfn++;
-			if (mmlab_page_test(page, MMLAB_PG_PCP) ||
-			    !mmlab_page_count(page) ||
-			    mmlab_page_test(page, MMLAB_PG_TAIL))
-				continue;	/* free, or checked at the end */
-			if (mmlab_isolate_movable_page(page)) {
-				batch.pages[batch.nr++] = page;
-				continue;
-			}
-			if (!mmlab_page_test(page, MMLAB_PG_MOVABLE)) {
-				ret = -EBUSY;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!batch.nr) {
+			ret = isolate_contig_batch(t, &pfn, &batch);
+			if (ret)
 				break;
-			}
-			again = true;	/* movable but busy right now */
-			continue;
+			tries = 0;
+			if (!batch.nr)
+				continue;
+		} else if (++tries == MMLAB_CONTIG_TRIES) {
+			ret = -EBUSY;
+			break;
 		}
 		ret = mmlab_migrate_pages(&batch, contig_new_page, NULL,
 					  (unsigned long)t, MMLAB_MIGRATE_SYNC,
 					  MMLAB_MR_CONTIG_RANGE, NULL);
-		if (ret > 0)
-			again = true;
-		mmlab_putback_movable_pages(&batch);
-		if (ret < 0)
+		if (ret == -ENOMEM)
 			break;
 		ret = 0;
 		cond_resched();
 	}
 	mmlab_putback_movable_pages(&batch);
-	if (!ret && again)
-		ret = -EAGAIN;
 	return ret;
 }
 
@@ -354,9 +378,11 @@ static int migrate_range(struct contig_target *t)
  * elsewhere, and takes its pages as lone order-0 pages owned by
  * MMLAB_OWNER_CMA with one reference each. Sleeps.
  *
- * Return: 0; -EBUSY when a page cannot move or a pageblock is isolated
- * already; -ENOMEM when no destination page was left or debugfs
- * mmlab/fail_cma injected a failure; -EINVAL for a bad range.
+ * Return: 0; -EBUSY when a page cannot move, did not move in
+ * MMLAB_CONTIG_TRIES tries, was not free at the end, or a pageblock is
+ * isolated already; -EINTR when a fatal signal is pending; -ENOMEM when
+ * no destination page was left or debugfs mmlab/fail_cma injected a
+ * failure; -EINVAL for a bad range.
  */
 int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 			     enum mmlab_migratetype mt)
@@ -368,7 +394,7 @@ int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 	unsigned long outer_start = round_down(start_pfn, MMLAB_PAGEBLOCK_PAGES);
 	unsigned long outer_end = round_up(end_pfn, MMLAB_PAGEBLOCK_PAGES);
 	struct mmlab_region *r = mmlab_pfn_region(start_pfn);
-	int tries, ret;
+	int ret;
 
 	might_sleep();
 	if (!r || !range_in_one_zone(outer_start, outer_end) ||
@@ -384,17 +410,12 @@ int mmlab_alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		ret = -ENOMEM;	/* injected, after the isolation */
 		goto undo;
 	}
-	for (tries = 0; tries < MMLAB_CONTIG_TRIES; tries++) {
-		ret = migrate_range(&t);
-		if (ret == -EBUSY || ret == -ENOMEM)
-			break;
-		mmlab_drain_all_pages(t.nid);
-		ret = mmlab_take_free_range(start_pfn, end_pfn, MMLAB_OWNER_CMA);
-		if (!ret || ret == -EINVAL)
-			break;
-		/* Pages still on their way out: let their users finish. */
-		msleep(1 << tries);
-	}
+	ret = migrate_range(&t);
+	if (ret)
+		goto undo;
+	/* Pages freed by the migration may wait on per-CPU lists. */
+	mmlab_drain_all_pages(t.nid);
+	ret = mmlab_take_free_range(start_pfn, end_pfn, MMLAB_OWNER_CMA);
 undo:
 	mmlab_undo_isolate_range(outer_start, outer_end, mt);
 	return ret;

@@ -80,18 +80,6 @@ void mmlab_free_contig_range(unsigned long pfn, unsigned long nr_pages);
 /* --- Migration --------------------------------------------------------------- */
 
 /**
- * enum mmlab_migrate_mode - as enum migrate_mode.
- * @MMLAB_MIGRATE_ASYNC: never sleep.
- * @MMLAB_MIGRATE_SYNC_LIGHT: may sleep, not for long.
- * @MMLAB_MIGRATE_SYNC: may sleep.
- */
-enum mmlab_migrate_mode {
-	MMLAB_MIGRATE_ASYNC,
-	MMLAB_MIGRATE_SYNC_LIGHT,
-	MMLAB_MIGRATE_SYNC,
-};
-
-/**
  * enum mmlab_migrate_reason - as enum migrate_reason, the ones mmlab has.
  * @MMLAB_MR_COMPACTION: compaction.
  * @MMLAB_MR_SYSCALL: an explicit request (KUnit, debugfs).
@@ -137,22 +125,6 @@ int mmlab_migrate_pages(struct mmlab_migrate_batch *batch,
 /* --- Compaction ---------------------------------------------------------------- */
 
 /**
- * enum mmlab_compact_result - how a compaction run ended, as compact_result.
- * @MMLAB_CR_SKIPPED: nothing to do (not enough free pages).
- * @MMLAB_CR_CONTINUE: still running (internal).
- * @MMLAB_CR_COMPLETE: the scanners met.
- * @MMLAB_CR_PARTIAL_SKIPPED: stopped early, nothing isolated.
- * @MMLAB_CR_SUCCESS: a free block of the wanted order exists.
- */
-enum mmlab_compact_result {
-	MMLAB_CR_SKIPPED,
-	MMLAB_CR_CONTINUE,
-	MMLAB_CR_COMPLETE,
-	MMLAB_CR_PARTIAL_SKIPPED,
-	MMLAB_CR_SUCCESS,
-};
-
-/**
  * struct mmlab_compact_stats - what one compaction run did.
  * @migrate_scanned: pages the migrate scanner looked at.
  * @free_scanned: pages the free scanner looked at.
@@ -178,5 +150,12 @@ int mmlab_fragmentation_index(int nid, unsigned int order);
 void mmlab_wakeup_kcompactd(int nid, unsigned int order);
 int mmlab_get_extfrag_threshold(void);
 int mmlab_set_extfrag_threshold(int threshold);
+/* Exported for the KUnit suite only (EXPORT_SYMBOL_IF_KUNIT). */
+enum mmlab_compact_result mmlab_compaction_suitable(struct mmlab_zone *zone,
+						    int order);
+enum mmlab_compact_result
+mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
+		     enum mmlab_compact_priority prio);
+void mmlab_compaction_alloc_success(int nid, unsigned int order);
 
 #endif /* _MMLAB_CMA_H */

@@ -12,6 +12,7 @@
 #define _MMLAB_CMA_TRACE_H
 
 #include <linux/tracepoint.h>
+#include "mmlab_buddy/mmlab_buddy.h"
 
 DECLARE_EVENT_CLASS(mmlab_cma_alloc_class,
 		    TP_PROTO(const char *name, unsigned long pfn, const void *page,
@@ -169,23 +170,82 @@ TRACE_EVENT(mm_compaction_end,
 			     __field(unsigned long, free_pfn)
 			     __field(unsigned long, zone_end)
 			     __field(bool, sync)
-			     __field(int, status)),
+			     __string(status, mmlab_compact_result_name(status))),
 	    TP_fast_assign(__entry->zone_start = zone_start;
 			   __entry->migrate_pfn = migrate_pfn;
 			   __entry->free_pfn = free_pfn;
 			   __entry->zone_end = zone_end;
 			   __entry->sync = sync;
-			   __entry->status = status;),
+			   __assign_str(status, mmlab_compact_result_name(status));),
 	    TP_printk("zone_start=0x%lx migrate_pfn=0x%lx free_pfn=0x%lx zone_end=0x%lx, mode=%s status=%s",
 		      __entry->zone_start, __entry->migrate_pfn,
 		      __entry->free_pfn, __entry->zone_end,
 		      __entry->sync ? "sync" : "async",
-		      __print_symbolic(__entry->status,
-				       { 0, "skipped" },
-				       { 1, "continue" },
-				       { 2, "complete" },
-				       { 3, "partial_skipped" },
-				       { 4, "success" }))
+		      __get_str(status))
+);
+
+TRACE_EVENT(mm_compaction_try_to_compact_pages,
+	    TP_PROTO(int order, unsigned int gfp_mask, int prio),
+	    TP_ARGS(order, gfp_mask, prio),
+	    TP_STRUCT__entry(__field(int, order)
+			     __field(unsigned int, gfp_mask)
+			     __field(int, prio)),
+	    TP_fast_assign(__entry->order = order;
+			   __entry->gfp_mask = gfp_mask;
+			   __entry->prio = prio;),
+	    TP_printk("order=%d gfp_mask=%#x priority=%d",
+		      __entry->order, __entry->gfp_mask, __entry->prio)
+);
+
+TRACE_EVENT(mm_compaction_suitable,
+	    TP_PROTO(int nid, int order, int ret),
+	    TP_ARGS(nid, order, ret),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, order)
+			     __string(ret, mmlab_compact_result_name(ret))),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->order = order;
+			   __assign_str(ret, mmlab_compact_result_name(ret));),
+	    TP_printk("node=%d zone=Normal   order=%d ret=%s",
+		      __entry->nid, __entry->order, __get_str(ret))
+);
+
+DECLARE_EVENT_CLASS(mmlab_compaction_defer_template,
+		    TP_PROTO(int nid, int order, unsigned int considered,
+			     unsigned int defer_shift, int order_failed),
+		    TP_ARGS(nid, order, considered, defer_shift, order_failed),
+		    TP_STRUCT__entry(__field(int, nid)
+				     __field(int, order)
+				     __field(unsigned int, considered)
+				     __field(unsigned int, defer_shift)
+				     __field(int, order_failed)),
+		    TP_fast_assign(__entry->nid = nid;
+				   __entry->order = order;
+				   __entry->considered = considered;
+				   __entry->defer_shift = defer_shift;
+				   __entry->order_failed = order_failed;),
+		    TP_printk("node=%d zone=Normal   order=%d order_failed=%d consider=%u limit=%lu",
+			      __entry->nid, __entry->order,
+			      __entry->order_failed, __entry->considered,
+			      1UL << __entry->defer_shift)
+);
+
+DEFINE_EVENT(mmlab_compaction_defer_template, mm_compaction_deferred,
+	     TP_PROTO(int nid, int order, unsigned int considered,
+		      unsigned int defer_shift, int order_failed),
+	     TP_ARGS(nid, order, considered, defer_shift, order_failed)
+);
+
+DEFINE_EVENT(mmlab_compaction_defer_template, mm_compaction_defer_compaction,
+	     TP_PROTO(int nid, int order, unsigned int considered,
+		      unsigned int defer_shift, int order_failed),
+	     TP_ARGS(nid, order, considered, defer_shift, order_failed)
+);
+
+DEFINE_EVENT(mmlab_compaction_defer_template, mm_compaction_defer_reset,
+	     TP_PROTO(int nid, int order, unsigned int considered,
+		      unsigned int defer_shift, int order_failed),
+	     TP_ARGS(nid, order, considered, defer_shift, order_failed)
 );
 
 /* mmlab's one zone per region is the kernel's ZONE_NORMAL. */

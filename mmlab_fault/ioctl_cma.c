@@ -17,10 +17,6 @@
 #include "mmlab_uapi.h"
 
 static_assert(MMLAB_USER_AREA_LEN == MMLAB_CMA_NAME_LEN);
-static_assert(MMLAB_COMPACT_SKIPPED == MMLAB_CR_SKIPPED);
-static_assert(MMLAB_COMPACT_COMPLETE == MMLAB_CR_COMPLETE);
-static_assert(MMLAB_COMPACT_PARTIAL_SKIPPED == MMLAB_CR_PARTIAL_SKIPPED);
-static_assert(MMLAB_COMPACT_SUCCESS == MMLAB_CR_SUCCESS);
 
 /* --- CMA_ALLOC ------------------------------------------------------------------ */
 
@@ -204,11 +200,30 @@ static int mmlab_compact_check(const struct mmlab_ioc_compact *req)
 	return 0;
 }
 
+/* The uapi's MMLAB_COMPACT_* for what a run by hand returned. */
+static __u32 mmlab_compact_result_uapi(enum mmlab_compact_result ret)
+{
+	switch (ret) {
+	case MMLAB_CR_COMPLETE:
+		return MMLAB_COMPACT_COMPLETE;
+	case MMLAB_CR_PARTIAL_SKIPPED:
+		return MMLAB_COMPACT_PARTIAL_SKIPPED;
+	case MMLAB_CR_CONTENDED:
+		return MMLAB_COMPACT_CONTENDED;
+	case MMLAB_CR_SUCCESS:
+		return MMLAB_COMPACT_SUCCESS;
+	default:
+		return MMLAB_COMPACT_SKIPPED;
+	}
+}
+
 static void mmlab_compact_one(struct mmlab_ioc_compact *req, int nid)
 {
 	struct mmlab_compact_stats st = {};
 
-	req->result = mmlab_compact_node(nid, req->order, &st);
+	req->result = mmlab_compact_result_uapi(mmlab_compact_node(nid,
+								   req->order,
+								   &st));
 	req->nr_regions++;
 	req->migrate_scanned += st.migrate_scanned;
 	req->free_scanned += st.free_scanned;

@@ -13,6 +13,7 @@
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+#include "mmlab_buddy/mmlab_buddy.h"
 
 struct file;
 struct mm_struct;
@@ -143,7 +144,8 @@ int mmlab_rmap_walk(struct mmlab_page *page,
 			      void *arg),
 		    void *arg);
 bool mmlab_user_isolate(struct mmlab_page *page);
-int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src);
+int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+		       enum mmlab_migrate_mode mode);
 void mmlab_user_putback(struct mmlab_page *page);
 void mmlab_user_sync_icache(struct mmlab_page *page);
 void mmlab_user_sync_icache_written(struct mmlab_page *page);

@@ -331,6 +331,8 @@ struct mmlab_ioc_cma_alloc {
 #define MMLAB_COMPACT_COMPLETE		2	/* the scanners met */
 #define MMLAB_COMPACT_PARTIAL_SKIPPED	3	/* stopped, nothing isolated */
 #define MMLAB_COMPACT_SUCCESS		4	/* a block of @order is free */
+/* Stopped early: a fatal signal, or no free page left to migrate into. */
+#define MMLAB_COMPACT_CONTENDED		5
 
 /**
  * struct mmlab_ioc_compact - MMLAB_IOC_COMPACT: compact regions by hand.

@@ -287,15 +287,20 @@ EXPORT_SYMBOL_GPL(mmlab_user_putback);
  * @dst: a free-standing order-0 page just allocated (refcount 1); becomes
  *	a user page held by every object that held @src.
  * @src: an isolated user page.
+ * @mode: MMLAB_MIGRATE_ASYNC: give up rather than wait for faults, fork
+ *	or close to finish (as an asynchronous migration gives up on a locked
+ *	folio).
  *
  * Unmaps @src from every mm, copies it, switches the objects and the rmap
  * to @dst, and drops every reference to @src, the isolation one included:
  * @src is freed.
  *
  * Return: 0; -EINVAL if @src is not isolated or @dst is not a lone order-0
- * page; -EAGAIN if nothing holds @src any more (put it back).
+ * page; -EAGAIN if nothing holds @src any more (put it back) or, in
+ * MMLAB_MIGRATE_ASYNC mode, if mmlab_fault_rwsem is contended.
  */
-int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src)
+int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
+		       enum mmlab_migrate_mode mode)
 {
 	struct mmlab_rmap_item *item;
 	int n = 0;
@@ -308,7 +313,12 @@ int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src)
 				    mmlab_page_to_pfn(dst));
 		return -EINVAL;
 	}
-	down_write(&mmlab_fault_rwsem);
+	if (mode == MMLAB_MIGRATE_ASYNC) {
+		if (!down_write_trylock(&mmlab_fault_rwsem))
+			return -EAGAIN;
+	} else {
+		down_write(&mmlab_fault_rwsem);
+	}
 	if (!*rmap_head(src)) {
 		up_write(&mmlab_fault_rwsem);
 		return -EAGAIN;

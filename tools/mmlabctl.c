@@ -1356,6 +1356,7 @@ static int s_cma(struct session *s, int argc, char **argv)
 
 static const char *const compact_results[] = {
 	"skipped", "continue", "complete", "partial_skipped", "success",
+	"contended", "deferred",
 };
 
 /* compact [REGION|all] [order=O], on @fd. */
