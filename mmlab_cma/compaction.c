@@ -885,6 +885,24 @@ static struct mmlab_compact_state *region_state(int nid)
 	return compact_state[nid];
 }
 
+/* A run of @mode for @order on @nid's region; NULL without memory. */
+static struct compact_control *compact_control_alloc(int nid, int order,
+						     int migratetype,
+						     enum mmlab_migrate_mode mode,
+						     gfp_t gfp)
+{
+	struct compact_control *cc = kzalloc(sizeof(*cc), gfp);
+
+	if (!cc)
+		return NULL;
+	cc->zone = mmlab_zone(nid);
+	cc->st = compact_state[nid];
+	cc->order = order;
+	cc->migratetype = migratetype;
+	cc->mode = mode;
+	return cc;
+}
+
 /*
  * Run @cc on its region: async runs give up if another holds the region,
  * others wait for it (killable).
@@ -925,14 +943,10 @@ enum mmlab_compact_result mmlab_compact_node(int nid, int order,
 
 	if (!st || order < -1 || order >= MMLAB_MAX_ORDER)
 		return MMLAB_CR_SKIPPED;
-	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	cc = compact_control_alloc(nid, order, MMLAB_MIGRATE_MOVABLE,
+				   MMLAB_MIGRATE_SYNC, GFP_KERNEL);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;
-	cc->zone = mmlab_zone(nid);
-	cc->st = st;
-	cc->order = order;
-	cc->migratetype = MMLAB_MIGRATE_MOVABLE;
-	cc->mode = MMLAB_MIGRATE_SYNC;
 	cc->whole_zone = true;
 	cc->ignore_skip_hint = true;
 	ret = run_compaction(cc);
@@ -945,9 +959,8 @@ EXPORT_SYMBOL_GPL(mmlab_compact_node);
 
 /* A direct compaction run at @prio (compact_zone_order()). */
 static enum mmlab_compact_result
-compact_zone_order(struct mmlab_compact_state *st, struct mmlab_zone *zone,
-		   unsigned int order, mmlab_gfp_t gfp,
-		   enum mmlab_compact_priority prio)
+compact_zone_order(struct mmlab_zone *zone, unsigned int order,
+		   mmlab_gfp_t gfp, enum mmlab_compact_priority prio)
 {
 	enum mmlab_compact_result ret;
 	struct compact_control *cc;
@@ -955,15 +968,12 @@ compact_zone_order(struct mmlab_compact_state *st, struct mmlab_zone *zone,
 	ret = mmlab_compaction_suitable(zone, order);
 	if (ret != MMLAB_CR_CONTINUE)
 		return ret;
-	cc = kzalloc(sizeof(*cc), GFP_NOIO);
+	cc = compact_control_alloc(zone->nid, order, mmlab_gfp_migratetype(gfp),
+				   prio == MMLAB_COMPACT_PRIO_ASYNC ?
+				   MMLAB_MIGRATE_ASYNC : MMLAB_MIGRATE_SYNC_LIGHT,
+				   GFP_NOIO);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;
-	cc->zone = zone;
-	cc->st = st;
-	cc->order = order;
-	cc->migratetype = mmlab_gfp_migratetype(gfp);
-	cc->mode = prio == MMLAB_COMPACT_PRIO_ASYNC ? MMLAB_MIGRATE_ASYNC :
-						      MMLAB_MIGRATE_SYNC_LIGHT;
 	cc->direct = true;
 	cc->whole_zone = prio == MMLAB_MIN_COMPACT_PRIORITY;
 	cc->ignore_skip_hint = prio == MMLAB_MIN_COMPACT_PRIORITY;
@@ -1003,7 +1013,7 @@ mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
 	if (prio > MMLAB_MIN_COMPACT_PRIORITY &&
 	    compaction_deferred(st, nid, order))
 		return MMLAB_CR_DEFERRED;
-	ret = compact_zone_order(st, mmlab_zone(nid), order, gfp, prio);
+	ret = compact_zone_order(mmlab_zone(nid), order, gfp, prio);
 	if (ret == MMLAB_CR_SUCCESS)
 		compaction_defer_reset(st, nid, order, false);
 	else if (prio != MMLAB_COMPACT_PRIO_ASYNC &&
@@ -1072,20 +1082,15 @@ static const struct mmlab_compact_ops mmlab_cma_compact_ops = {
 
 /* One kcompactd run, MIGRATE_SYNC_LIGHT; counts the daemon's scanners. */
 static enum mmlab_compact_result kcompactd_compact(struct mmlab_zone *zone,
-						   struct mmlab_compact_state *st,
 						   int order, bool proactive)
 {
 	struct compact_control *cc;
 	enum mmlab_compact_result ret;
 
-	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	cc = compact_control_alloc(zone->nid, order, MMLAB_MIGRATE_UNMOVABLE,
+				   MMLAB_MIGRATE_SYNC_LIGHT, GFP_KERNEL);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;
-	cc->zone = zone;
-	cc->st = st;
-	cc->order = order;
-	cc->migratetype = MMLAB_MIGRATE_UNMOVABLE;
-	cc->mode = MMLAB_MIGRATE_SYNC_LIGHT;
 	cc->whole_zone = proactive;
 	cc->ignore_skip_hint = proactive;
 	ret = run_compaction(cc);
@@ -1114,7 +1119,7 @@ static void kcompactd_do_work(struct mmlab_zone *zone,
 	if (!order || compaction_deferred(st, zone->nid, order) ||
 	    mmlab_compaction_suitable(zone, order) != MMLAB_CR_CONTINUE)
 		return;
-	ret = kcompactd_compact(zone, st, order, false);
+	ret = kcompactd_compact(zone, order, false);
 	if (ret == MMLAB_CR_SUCCESS) {
 		compaction_defer_reset(st, zone->nid, order, false);
 	} else if (ret == MMLAB_CR_COMPLETE || ret == MMLAB_CR_PARTIAL_SKIPPED) {
@@ -1139,7 +1144,7 @@ static void kcompactd_proactive(struct mmlab_zone *zone,
 		st->proactive_defer--;
 		return;
 	}
-	kcompactd_compact(zone, st, order, true);
+	kcompactd_compact(zone, order, true);
 	st->proactive_defer = mmlab_compaction_suitable(zone, order) ==
 			      MMLAB_CR_SUCCESS ? 0 :
 			      1U << MMLAB_COMPACT_MAX_DEFER_SHIFT;
