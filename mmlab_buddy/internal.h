@@ -43,12 +43,6 @@ static inline struct mmlab_zone *mmlab_page_zone(const struct mmlab_page *page)
 					    MMLAB_PG_REGION_SHIFT)];
 }
 
-static inline unsigned long zone_wmark(struct mmlab_zone *zone,
-				       enum mmlab_zone_wmark mark)
-{
-	return mmlab_wmark_pages(zone, mark);
-}
-
 /* page_alloc.c */
 int mmlab_pfnblock_mt(struct mmlab_zone *zone, unsigned long pfn);
 void mmlab_zone_drain(struct mmlab_zone *zone);

@@ -707,7 +707,7 @@ static struct mmlab_page *rmqueue_buddy(struct mmlab_zone *zone,
 static void zone_reset_kswapd_failures(struct mmlab_zone *zone)
 {
 	if (unlikely(zone->kswapd_failures) &&
-	    zone->free_pages >= zone_wmark(zone, MMLAB_WMARK_HIGH))
+	    zone->free_pages >= mmlab_wmark_pages(zone, MMLAB_WMARK_HIGH))
 		WRITE_ONCE(zone->kswapd_failures, 0);
 }
 
@@ -1092,7 +1092,7 @@ static int zone_batchsize(struct mmlab_zone *zone)
 /* @cpus: the CPUs that share the low watermark's worth of per-CPU pages. */
 static int zone_highsize(struct mmlab_zone *zone, int batch, int cpus)
 {
-	int high = zone_wmark(zone, MMLAB_WMARK_LOW) / max(cpus, 1);
+	int high = mmlab_wmark_pages(zone, MMLAB_WMARK_LOW) / max(cpus, 1);
 
 	return max(high, batch << 2);
 }
@@ -1333,7 +1333,7 @@ static struct mmlab_page *get_page_from_freelist(struct mmlab_zone **zl, int nr,
 
 	for (i = 0; i < nr; i++) {
 		struct mmlab_zone *zone = zl[i];
-		unsigned long mark = zone_wmark(zone, alloc_flags &
+		unsigned long mark = mmlab_wmark_pages(zone, alloc_flags &
 						MMLAB_ALLOC_WMARK_MASK);
 		struct mmlab_page *page;
 
@@ -1455,7 +1455,7 @@ static unsigned long direct_reclaim_round(struct mmlab_zone **zl, int nr,
 
 	mmlab_count_vm_event(MMLAB_ALLOCSTALL_NORMAL);
 	for (i = 0; i < nr; i++) {
-		unsigned long want = zone_wmark(zl[i], MMLAB_WMARK_HIGH);
+		unsigned long want = mmlab_wmark_pages(zl[i], MMLAB_WMARK_HIGH);
 		unsigned long free = READ_ONCE(zl[i]->free_pages);
 
 		got = mmlab_shrink_direct(zl[i], max(want > free ? want - free : 0,
@@ -1821,7 +1821,7 @@ bool mmlab_zone_watermark_ok(int nid, unsigned int order,
 
 	if (!zone || mark >= MMLAB_NR_WMARK || order >= MMLAB_MAX_ORDER)
 		return false;
-	return mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, mark), 0,
+	return mmlab_zone_wmark_ok(zone, order, mmlab_wmark_pages(zone, mark), 0,
 				 READ_ONCE(zone->free_pages));
 }
 EXPORT_SYMBOL_GPL(mmlab_zone_watermark_ok);
@@ -2132,7 +2132,7 @@ unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
 	mt = free_list_type(page);
 	if (!page_is_buddy(page, order) || mt == MMLAB_MIGRATE_ISOLATE ||
 	    mt == MMLAB_MIGRATE_HIGHATOMIC ||
-	    zone->free_pages < zone_wmark(zone, MMLAB_WMARK_MIN) + nr) {
+	    zone->free_pages < mmlab_wmark_pages(zone, MMLAB_WMARK_MIN) + nr) {
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return 0;
 	}
@@ -2371,9 +2371,9 @@ static int __init mmlab_buddy_init(void)
 			mmlab_zones[i]->region->name,
 			mmlab_zones[i]->managed_pages,
 			mmlab_zones[i]->free_pages,
-			zone_wmark(mmlab_zones[i], MMLAB_WMARK_MIN),
-			zone_wmark(mmlab_zones[i], MMLAB_WMARK_LOW),
-			zone_wmark(mmlab_zones[i], MMLAB_WMARK_HIGH));
+			mmlab_wmark_pages(mmlab_zones[i], MMLAB_WMARK_MIN),
+			mmlab_wmark_pages(mmlab_zones[i], MMLAB_WMARK_LOW),
+			mmlab_wmark_pages(mmlab_zones[i], MMLAB_WMARK_HIGH));
 	return 0;
 
 fail:

@@ -119,9 +119,9 @@ static void zone_setup_watermarks(struct mmlab_zone *zone,
 	spin_unlock_irqrestore(&zone->lock, flags);
 	mmlab_zone_update_pcp(zone, num_online_cpus());
 	trace_mm_setup_per_zone_wmarks(zone->nid, zone->region->name,
-				       zone_wmark(zone, MMLAB_WMARK_MIN),
-				       zone_wmark(zone, MMLAB_WMARK_LOW),
-				       zone_wmark(zone, MMLAB_WMARK_HIGH));
+				       mmlab_wmark_pages(zone, MMLAB_WMARK_MIN),
+				       mmlab_wmark_pages(zone, MMLAB_WMARK_LOW),
+				       mmlab_wmark_pages(zone, MMLAB_WMARK_HIGH));
 }
 
 /**
@@ -470,7 +470,7 @@ void mmlab_compaction_alloc_success(struct mmlab_zone *zone,
 
 static bool zone_balanced(struct mmlab_zone *zone, unsigned int order)
 {
-	return mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_HIGH),
+	return mmlab_zone_wmark_ok(zone, order, mmlab_wmark_pages(zone, MMLAB_WMARK_HIGH),
 				 MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages));
 }
 
@@ -479,7 +479,7 @@ static unsigned long reclaim_target(struct mmlab_zone *zone,
 				    unsigned int order,
 				    unsigned long nr_boost_reclaim)
 {
-	unsigned long high = zone_wmark(zone, MMLAB_WMARK_HIGH);
+	unsigned long high = mmlab_wmark_pages(zone, MMLAB_WMARK_HIGH);
 	unsigned long free = READ_ONCE(zone->free_pages);
 
 	if (nr_boost_reclaim)
@@ -661,7 +661,7 @@ void mmlab_zone_wakeup_kswapd(struct mmlab_zone *zone, unsigned int order)
 			break;
 	} while (cmpxchg(&zone->kswapd_order, cur, order) != cur);
 
-	if (mmlab_zone_wmark_ok(zone, order, zone_wmark(zone, MMLAB_WMARK_LOW),
+	if (mmlab_zone_wmark_ok(zone, order, mmlab_wmark_pages(zone, MMLAB_WMARK_LOW),
 				MMLAB_ALLOC_CMA, READ_ONCE(zone->free_pages)) &&
 	    !READ_ONCE(zone->watermark_boost))
 		return;

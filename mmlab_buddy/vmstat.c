@@ -349,9 +349,9 @@ static void zoneinfo_show_zone(struct seq_file *m, struct mmlab_zone *zone)
 	seq_printf(m, "Node %d, zone %8s", zone->nid, zone->region->name);
 	seq_printf(m, "\n  pages free     %lu", READ_ONCE(zone->free_pages));
 	seq_printf(m, "\n        boost    %lu", READ_ONCE(zone->watermark_boost));
-	seq_printf(m, "\n        min      %lu", zone_wmark(zone, MMLAB_WMARK_MIN));
-	seq_printf(m, "\n        low      %lu", zone_wmark(zone, MMLAB_WMARK_LOW));
-	seq_printf(m, "\n        high     %lu", zone_wmark(zone, MMLAB_WMARK_HIGH));
+	seq_printf(m, "\n        min      %lu", mmlab_wmark_pages(zone, MMLAB_WMARK_MIN));
+	seq_printf(m, "\n        low      %lu", mmlab_wmark_pages(zone, MMLAB_WMARK_LOW));
+	seq_printf(m, "\n        high     %lu", mmlab_wmark_pages(zone, MMLAB_WMARK_HIGH));
 	seq_printf(m, "\n        spanned  %lu", zone->spanned_pages);
 	seq_printf(m, "\n        present  %lu", zone->spanned_pages);
 	seq_printf(m, "\n        managed  %lu", zone->managed_pages);
