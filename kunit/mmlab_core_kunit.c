@@ -329,8 +329,17 @@ static void mmlab_regions_table_test(struct kunit *test)
 			KUNIT_EXPECT_NOT_NULL(test, r->dev);
 		else
 			KUNIT_EXPECT_NULL(test, r->dev);
-		if (r->map_kind == MMLAB_MAP_LINEAR)
+		if (r->map_kind != MMLAB_MAP_IOREMAP)
 			KUNIT_EXPECT_PTR_EQ(test, r->virt, phys_to_virt(r->base));
+		/* memremap_pages() gave the struct pages; nothing else does. */
+		KUNIT_EXPECT_EQ(test, !!r->pgmap,
+				r->map_kind == MMLAB_MAP_DEVICE);
+		if (r->map_kind == MMLAB_MAP_DEVICE)
+			KUNIT_EXPECT_TRUE(test, r->kpages);
+		if (mmlab_region_normal_pages(r))	/* a descriptor page */
+			KUNIT_EXPECT_EQ(test,
+					page_ref_count(mmlab_page_to_kpage(&r->pages[0])),
+					1);
 
 		for (j = 0; j < i; j++) {
 			struct mmlab_range b;
@@ -400,6 +409,9 @@ static void mmlab_round_trip(struct kunit *test, struct mmlab_region *r,
 				    pfn_to_page(pfn));
 		KUNIT_EXPECT_TRUE(test, PageReserved(mmlab_page_to_kpage(page)));
 	}
+	if (mmlab_region_normal_pages(r))
+		KUNIT_EXPECT_PTR_EQ(test, page_address(mmlab_page_to_kpage(page)),
+				    addr);
 }
 
 static void mmlab_round_trips_test(struct kunit *test)

@@ -12,15 +12,21 @@
  * kernel gave it away: either System RAM whose every frame is PageReserved
  * (arm64 reserved-memory without no-map), or no System RAM at all and
  * covered by "Reserved" resources (x86 memmap=SIZE$BASE) or by struct
- * pages that are all PageReserved (arm64 no-map). Whether every frame has
- * a kernel struct page is recorded (mmlab_region::kpages): an x86 range
- * that covers whole memory sections has none, and mmlab needs none, as it
- * has its own descriptors and maps users by pfn. The range must be free
+ * pages that are all PageReserved (arm64 no-map). The range must be free
  * in /proc/iomem, where we claim it as "mmlab". Anything else is refused
  * with one log line.
  *
- * Each region is mapped write-back (the linear map when the kernel still
- * maps it, an ioremap_cache mapping otherwise) and gets an array of
+ * Each region is mapped write-back: the linear map when the kernel still
+ * maps it (System RAM); for a range outside System RAM, the linear map and
+ * ZONE_DEVICE struct pages that memremap_pages() adds when the kernel has
+ * ZONE_DEVICE (x86 memmap= on Debian's kernel); an ioremap_cache alias
+ * otherwise (arm64 no-map). In the first two cases the region's frames are
+ * normal pages to the kernel's mm (mmlab_region_normal_pages()), which
+ * mmlab_fault needs to give them to processes as the kernel's own pages;
+ * mmlab keeps one reference on each of their struct pages for the
+ * region's life. Whether every frame has a kernel struct page at all is
+ * recorded (mmlab_region::kpages): an x86 range that covers whole memory
+ * sections has none without ZONE_DEVICE. Each region then gets an array of
  * struct mmlab_page, one per frame, in its own first pages, as mem_map
  * lives in the memory it describes. Those pages are owned by
  * MMLAB_OWNER_RESERVED; every other page starts MMLAB_OWNER_FREE for

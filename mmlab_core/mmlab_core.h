@@ -21,6 +21,7 @@
 #include <linux/types.h>
 
 struct dentry;
+struct dev_pagemap;
 struct resource;
 
 #define MMLAB_MAX_REGIONS	8
@@ -114,11 +115,15 @@ struct mmlab_page {
  * enum mmlab_map_kind - how the kernel reaches a region's memory.
  * @MMLAB_MAP_LINEAR: through the kernel's linear map (memremap found it).
  * @MMLAB_MAP_IOREMAP: through a cacheable ioremap in the vmalloc area
- *	(no-map reserved memory, memmap= ranges outside the direct map).
+ *	(no-map reserved memory; memmap= ranges when the kernel has no
+ *	ZONE_DEVICE).
+ * @MMLAB_MAP_DEVICE: through the linear map, which memremap_pages() added
+ *	for the range with ZONE_DEVICE struct pages (x86 memmap= ranges).
  */
 enum mmlab_map_kind {
 	MMLAB_MAP_LINEAR,
 	MMLAB_MAP_IOREMAP,
+	MMLAB_MAP_DEVICE,
 };
 
 /**
@@ -145,8 +150,10 @@ enum mmlab_region_source {
  * @map_kind: how @virt maps the region.
  * @source: where the region was described.
  * @kpages: every frame has a kernel struct page (mmlab_page_to_kpage() is
- *	valid): true for System RAM and arm64 no-map memory, false for an x86
- *	memmap= range that covers whole memory sections.
+ *	valid): true for System RAM, arm64 no-map memory and ZONE_DEVICE
+ *	ranges, false for an x86 memmap= range that covers whole memory
+ *	sections when the kernel has no ZONE_DEVICE.
+ * @pgmap: the ZONE_DEVICE page map of an MMLAB_MAP_DEVICE region.
  * @res: the "mmlab" resource claimed in /proc/iomem.
  * @dev: the platform device of a DT region, NULL otherwise.
  */
@@ -163,6 +170,7 @@ struct mmlab_region {
 	enum mmlab_map_kind map_kind;
 	enum mmlab_region_source source;
 	bool kpages;
+	struct dev_pagemap *pgmap;
 	struct resource *res;
 	struct device *dev;
 };
@@ -209,8 +217,9 @@ static inline void *mmlab_page_address(const struct mmlab_page *page)
 }
 
 /*
- * The kernel's struct page for the same frame: for mapping it to users.
- * Only where the region has them (mmlab_region::kpages).
+ * The kernel's struct page for the same frame. Only where the region has
+ * them (mmlab_region::kpages); see mmlab_region_normal_pages() for which
+ * the kernel's mm can map to users.
  */
 static inline struct page *mmlab_page_to_kpage(const struct mmlab_page *page)
 {
@@ -218,6 +227,24 @@ static inline struct page *mmlab_page_to_kpage(const struct mmlab_page *page)
 }
 
 struct mmlab_page *mmlab_virt_to_page(const void *addr);
+
+/**
+ * mmlab_region_normal_pages() - may the kernel's mm treat the region's
+ *	frames as normal pages?
+ * @r: the region.
+ *
+ * True when every frame has a struct page whose page_address() is the
+ * region's own kernel mapping (System RAM in the linear map, or ZONE_DEVICE
+ * pages memremap_pages() mapped there): such pages can be put in user page
+ * tables with vm_insert_page() and then get_user_pages(), pagemap, futexes
+ * and kmap work on them. Not for no-map memory or an ioremap alias.
+ *
+ * Return: whether the region's pages are normal pages to the kernel.
+ */
+static inline bool mmlab_region_normal_pages(const struct mmlab_region *r)
+{
+	return r->kpages && r->map_kind != MMLAB_MAP_IOREMAP;
+}
 
 /* --- Packed fields ------------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 
 #include <linux/device.h>
 #include <linux/io.h>
+#include <linux/memremap.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -304,21 +305,117 @@ static void mmlab_unclaim(struct mmlab_region *r, bool inserted)
 	r->res = NULL;
 }
 
+#ifdef CONFIG_ZONE_DEVICE
+/*
+ * A ZONE_DEVICE page's reference count reaches zero only when the last
+ * reference goes, mmlab's own included: mmlab keeps one on every frame for
+ * the region's life, so this is a reference-count bug.
+ */
+static void mmlab_device_page_free(struct page *page)
+{
+	WARN_ONCE(1, "mmlab: pfn %#lx: the reference mmlab holds was dropped\n",
+		  page_to_pfn(page));
+}
+
+static const struct dev_pagemap_ops mmlab_pagemap_ops = {
+	.page_free = mmlab_device_page_free,
+};
+
+/*
+ * Give a range outside System RAM (x86 memmap=) struct pages in the linear
+ * map, as a driver of device memory does: memremap_pages() adds both for
+ * the range, in ZONE_DEVICE, each page PageReserved with a reference count
+ * of one. Those pages are normal pages to the kernel's mm
+ * (mmlab_region_normal_pages()).
+ */
+static int mmlab_map_device(struct mmlab_region *r)
+{
+	struct dev_pagemap *pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	void *virt;
+
+	if (!pgmap)
+		return -ENOMEM;
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = r->base;
+	pgmap->range.end = r->base + r->size - 1;
+	pgmap->nr_range = 1;
+	pgmap->ops = &mmlab_pagemap_ops;
+	virt = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (IS_ERR(virt)) {
+		pr_info("range %#llx@%#llx: memremap_pages: %pe; mapping it without struct pages\n",
+			(u64)r->size, (u64)r->base, virt);
+		kfree(pgmap);
+		return PTR_ERR(virt);
+	}
+	r->virt = virt;
+	r->pgmap = pgmap;
+	r->map_kind = MMLAB_MAP_DEVICE;
+	r->kpages = true;
+	return 0;
+}
+
+/* Every frame must be back to mmlab's one reference before the unmap. */
+static void mmlab_unmap_device(struct mmlab_region *r)
+{
+	unsigned long i;
+
+	for (i = 0; i < r->nr_pages; i++) {
+		struct page *page = pfn_to_page(r->start_pfn + i);
+
+		if (WARN_ONCE(page_ref_count(page) != 1,
+			      "mmlab: pfn %#lx: %d references at unload\n",
+			      r->start_pfn + i, page_ref_count(page)))
+			return;	/* leak the map rather than free in use */
+		if (!(i % 4096))
+			cond_resched();
+	}
+	memunmap_pages(r->pgmap);
+	kfree(r->pgmap);
+	r->pgmap = NULL;
+}
+#else
+static int mmlab_map_device(struct mmlab_region *r)
+{
+	return -EOPNOTSUPP;
+}
+
+static void mmlab_unmap_device(struct mmlab_region *r)
+{
+}
+#endif
+
+/*
+ * Map the region write-back: System RAM through the linear map, a range
+ * outside it with ZONE_DEVICE struct pages when the kernel has them, else
+ * through an ioremap_cache alias.
+ */
 static int mmlab_map(struct mmlab_region *r)
 {
+	bool ram = region_intersects(r->base, r->size, IORESOURCE_SYSTEM_RAM,
+				     IORES_DESC_NONE) == REGION_INTERSECTS;
+
+	if (!ram && IS_ENABLED(CONFIG_ZONE_DEVICE) && !mmlab_map_device(r))
+		return 0;
 	r->virt = memremap(r->base, r->size, MEMREMAP_WB);
 	if (!r->virt) {
 		pr_err("range %#llx@%#llx: cannot map it write-back\n",
 		       (u64)r->size, (u64)r->base);
 		return -ENOMEM;
 	}
-	if (r->virt == phys_to_virt(r->base) &&
-	    region_intersects(r->base, r->size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) == REGION_INTERSECTS)
+	if (ram && r->virt == phys_to_virt(r->base))
 		r->map_kind = MMLAB_MAP_LINEAR;
 	else
 		r->map_kind = MMLAB_MAP_IOREMAP;
 	return 0;
+}
+
+static void mmlab_unmap(struct mmlab_region *r)
+{
+	if (r->map_kind == MMLAB_MAP_DEVICE)
+		mmlab_unmap_device(r);
+	else
+		memunmap(r->virt);
+	r->virt = NULL;
 }
 
 /*
@@ -353,6 +450,7 @@ static const char * const mmlab_source_names[] = {
 static const char * const mmlab_map_names[] = {
 	[MMLAB_MAP_LINEAR] = "linear",
 	[MMLAB_MAP_IOREMAP] = "ioremap",
+	[MMLAB_MAP_DEVICE] = "device",
 };
 
 const char *mmlab_source_name(enum mmlab_region_source source)
@@ -454,7 +552,7 @@ void mmlab_remove_all_regions(void)
 
 		/* Unpublish before tearing down; pairs with mmlab_nr_regions(). */
 		smp_store_release(&mmlab_nr, mmlab_nr - 1);
-		memunmap(r->virt);
+		mmlab_unmap(r);
 		mmlab_unclaim(r, mmlab_res_inserted[r->id]);
 		put_device(r->dev);
 		memset(r, 0, sizeof(*r));

@@ -11,7 +11,7 @@
 
 . ./lib.sh
 
-plan 13
+plan 15
 D=/sys/kernel/debug/mmlab
 BASE=0x5d000000		# mmlab-cma-dt's memory in test_nodes.dtsi
 
@@ -30,6 +30,11 @@ region_pages=$3
 node=${region#mmlab}
 diag "$(cat $D/regions)"
 check "a region lies at mmlab-cma-dt's memory ($BASE)" test -n "$region"
+# mmlab-cma-dt is no-map: outside the linear map, struct pages reserved.
+is "$region (no-map) is an ioremap mapping" \
+	"$(awk -v r="$region" '$1 == r { print $7 }' $D/regions)" ioremap
+is "$region (no-map) has kernel struct pages" \
+	"$(awk -v r="$region" '$1 == r { print $9 }' $D/regions)" yes
 
 # area NAME SIZE: the area exists with SIZE bytes, aligned, in the region.
 area() {
