@@ -14,36 +14,36 @@
 #include "mmlab_buddy/mmlab_buddy.h"
 #include "mmlab_fault/mmap.h"
 
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
 static void mmlab_decide_private_test(struct kunit *test)
 {
 	/* do_anonymous_page: read -> zero page, write -> new page */
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, false, 0),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, false, false),
 			MMLAB_FAULT_ZERO);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, false, 0),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, false, false),
 			MMLAB_FAULT_NEW);
-	/* a page held: read maps it, write copies or reuses */
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, 1),
+	/* a page held: read maps it, write reuses it or copies it */
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, true),
 			MMLAB_FAULT_MAP);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, 3),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, false, true, false),
 			MMLAB_FAULT_MAP);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 1),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, true),
 			MMLAB_FAULT_REUSE);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 2),
-			MMLAB_FAULT_COPY);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, 5),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(false, true, true, false),
 			MMLAB_FAULT_COPY);
 }
 
 static void mmlab_decide_shared_test(struct kunit *test)
 {
 	/* shmem: any first touch allocates; never copy-on-write */
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, false, 0),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, false, false),
 			MMLAB_FAULT_NEW);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, false, 0),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, false, false),
 			MMLAB_FAULT_NEW);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, true, 2),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, true, true, false),
 			MMLAB_FAULT_MAP);
-	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, true, 1),
+	KUNIT_EXPECT_EQ(test, mmlab_fault_decide(true, false, true, true),
 			MMLAB_FAULT_MAP);
 }
 
@@ -217,12 +217,96 @@ static void mmlab_migrate_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_now(), free0);
 }
 
+/* A page the kernel pins does not move; once unpinned it does. */
+static void mmlab_migrate_pinned_test(struct kunit *test)
+{
+	struct mmlab_page *src, *dst;
+	struct mmlab_anon *a;
+	struct page *ksrc;
+	unsigned long free0;
+
+	if (!mmlab_nr_regions())
+		kunit_skip(test, "no region");
+	free0 = free_now();
+	a = mmlab_anon_create(NULL, NULL, false);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	src = user_page(test, 0x5a);
+	mmlab_kpage_attach(src, 11);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 11, src, GFP_KERNEL), 0);
+	mmlab_put_page(src);
+	ksrc = mmlab_page_to_kpage(src);
+	KUNIT_EXPECT_EQ(test, mmlab_kpage_refs(src), 0);
+
+	get_page(ksrc);		/* what get_user_pages() takes */
+	KUNIT_EXPECT_EQ(test, mmlab_kpage_refs(src), 1);
+	dst = user_page(test, 0);
+	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
+	KUNIT_EXPECT_EQ(test, mmlab_user_migrate(dst, src, MMLAB_MIGRATE_SYNC),
+			-EAGAIN);
+	mmlab_user_putback(src);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 11), (void *)src);
+	KUNIT_EXPECT_EQ(test, page_ref_count(ksrc), 2);
+
+	put_page(ksrc);
+	KUNIT_ASSERT_TRUE(test, mmlab_user_isolate(src));
+	KUNIT_ASSERT_EQ(test, mmlab_user_migrate(dst, src, MMLAB_MIGRATE_SYNC), 0);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 11), (void *)dst);
+	/* dst took src's place in mmlab's address_space; src left it */
+	KUNIT_EXPECT_EQ(test, mmlab_page_to_kpage(dst)->index, 11UL);
+	KUNIT_EXPECT_NOT_NULL(test, mmlab_page_to_kpage(dst)->mapping);
+	KUNIT_EXPECT_NULL(test, ksrc->mapping);
+	KUNIT_EXPECT_EQ(test, page_ref_count(ksrc), 1);
+	mmlab_anon_put(a);
+	KUNIT_EXPECT_NULL(test, mmlab_page_to_kpage(dst)->mapping);
+	KUNIT_EXPECT_EQ(test, free_now(), free0);
+}
+
+/* A page dropped while the kernel pins it waits until the pin goes. */
+static void mmlab_quarantine_test(struct kunit *test)
+{
+	struct mmlab_page *page;
+	struct mmlab_anon *a;
+	unsigned long free0;
+	struct page *kp;
+	long q0;
+
+	if (!mmlab_nr_regions())
+		kunit_skip(test, "no region");
+	q0 = mmlab_quarantine_scan();
+	free0 = free_now();
+	a = mmlab_anon_create(NULL, NULL, false);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	page = user_page(test, 0x77);
+	mmlab_kpage_attach(page, 13);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 13, page, GFP_KERNEL), 0);
+	mmlab_put_page(page);
+	kp = mmlab_page_to_kpage(page);
+	get_page(kp);		/* a pipe holding a vmsplice()d page */
+	mmlab_anon_put(a);
+
+	KUNIT_EXPECT_EQ(test, mmlab_quarantined(), q0 + 1);
+	KUNIT_EXPECT_EQ(test, mmlab_page_owner(page), MMLAB_OWNER_USER);
+	KUNIT_EXPECT_EQ(test, mmlab_page_count(page), 1);
+	KUNIT_EXPECT_EQ(test, free_now(), free0 - 1);
+	KUNIT_EXPECT_EQ(test, mmlab_quarantine_scan(), q0 + 1);
+	/* the pinned data stays what it was */
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(kp))[PAGE_SIZE / 2], 0x77);
+
+	put_page(kp);
+	KUNIT_EXPECT_EQ(test, mmlab_quarantine_scan(), q0);
+	KUNIT_EXPECT_NULL(test, kp->mapping);
+	KUNIT_EXPECT_EQ(test, page_ref_count(kp), 1);
+	KUNIT_EXPECT_EQ(test, free_now(), free0);
+}
+
 static struct kunit_case mmlab_fault_cases[] = {
 	KUNIT_CASE(mmlab_decide_private_test),
 	KUNIT_CASE(mmlab_decide_shared_test),
 	KUNIT_CASE(mmlab_rmap_test),
 	KUNIT_CASE(mmlab_replace_test),
 	KUNIT_CASE(mmlab_migrate_test),
+	KUNIT_CASE(mmlab_migrate_pinned_test),
+	KUNIT_CASE(mmlab_quarantine_test),
 	{}
 };
 

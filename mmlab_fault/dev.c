@@ -183,6 +183,7 @@ static int mmlab_dev_open(struct inode *inode, struct file *file)
 	mmlab_file_init(mf);
 	mmlab_refs_init(mf);
 	file->private_data = mf;
+	mmlab_user_file_open(file);
 	return 0;
 }
 

@@ -47,14 +47,25 @@ static int __init mmlab_fault_init(void)
 
 	if (err)
 		return err;
-	mmlab_mmap_init();
+	err = mmlab_kpage_init();
+	if (err)
+		goto out_rmap;
+	err = mmlab_mmap_init();
+	if (err)
+		goto out_kpage;
 	mmlab_stats_init();
 	err = mmlab_dev_register();
-	if (err) {
-		mmlab_stats_exit();
-		mmlab_mmap_exit();
-		mmlab_rmap_exit();
-	}
+	if (err)
+		goto out_stats;
+	return 0;
+
+out_stats:
+	mmlab_stats_exit();
+	mmlab_mmap_exit();
+out_kpage:
+	mmlab_kpage_exit();
+out_rmap:
+	mmlab_rmap_exit();
 	return err;
 }
 
@@ -63,6 +74,7 @@ static void __exit mmlab_fault_exit(void)
 	mmlab_dev_unregister();
 	mmlab_stats_exit();
 	mmlab_mmap_exit();
+	mmlab_kpage_exit();
 	mmlab_rmap_exit();
 }
 

@@ -3,27 +3,42 @@
  * mmap of /dev/mmlab: anonymous memory backed only by the private regions,
  * with faults that mirror do_anonymous_page() and do_wp_page().
  *
+ * The pages. The region's frames are normal pages to the kernel's mm
+ * (mmlab_region_normal_pages(): the linear map covers them, with struct
+ * pages): ptes map them as vm_normal_page() pages, so get_user_pages()
+ * and everything built on it work on the mapping (ptrace, /proc/pid/mem,
+ * process_vm_readv, O_DIRECT, vmsplice, pagemap PFNs, process-shared
+ * futexes), madvise and mremap accept the vma, and RSS counts the pages.
+ * kpage.c gives each page the address_space and index a shmem page would
+ * have, and keeps a page the kernel still pins out of mmlab_buddy until
+ * the pin goes.
+ *
  * The vma. Every page a process sees must come from a region, copy-on-write
  * copies included, but the core's paths for a private file mapping
  * (do_cow_fault(), wp_page_copy()) allocate from the kernel's allocator.
  * They are taken only when the vma is not VM_SHARED, so ->mmap makes every
- * mapping VM_PFNMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP |
- * VM_WIPEONFORK and clears VM_MAYSHARE of a MAP_PRIVATE one (so that
- * /proc/pid/maps still says 'p'). Then, in 6.1:
+ * mapping VM_MIXEDMAP | VM_SHARED and clears VM_MAYSHARE of a MAP_PRIVATE
+ * one (so that /proc/pid/maps still says 'p'). Then, in 6.1:
  *  - a fault on an absent pte goes to ->fault (do_read_fault() or
- *    do_shared_fault(), never do_cow_fault()); we install the pfn with
- *    vmf_insert_pfn_prot() and return VM_FAULT_NOPAGE;
- *  - with ->pfn_mkwrite the vma wants write-notify, so vm_page_prot is
- *    read-only and a write to a present pte goes through wp_pfn_shared() to
- *    ->pfn_mkwrite: returning 0 lets the core make the pte writable (reuse);
- *    to put another page there we zap_vma_ptes() and insert the new pfn;
- *  - both decide from the pte actually there, read under its lock once the
- *    object's lock is held, as the core re-checks orig_pte: ->fault backs
- *    off if a racing fault installed a pte meanwhile (vmf_insert_pfn_prot()
- *    would silently keep it), ->pfn_mkwrite backs off unless the pte is
- *    still vmf->orig_pte, and then copies or replaces the page that pte
- *    maps (the zero page, or a page shared after fork), never makes it
- *    writable unless the object holds it alone;
+ *    do_shared_fault(), never do_cow_fault()), which decides and returns
+ *    the page with a reference; finish_fault() installs it young, and
+ *    dirty and writable for a write, as do_anonymous_page() does, or backs
+ *    off if a racing fault installed a pte meanwhile;
+ *  - with ->page_mkwrite the vma wants write-notify, so vm_page_prot is
+ *    read-only and a write to a present pte goes through wp_page_shared()
+ *    to ->page_mkwrite, which decides from the pte there, as do_wp_page()
+ *    does: returning 0 lets the core make it writable once it has seen the
+ *    pte is still vmf->orig_pte (wp_page_reuse()); to put another page
+ *    there (the zero page's replacement, a copy) the object takes the new
+ *    page, we zap the pte and return VM_FAULT_NOPAGE, and the access
+ *    faults it in through ->fault (no module API installs a writable
+ *    normal pte in place: two faults where the kernel takes one; the
+ *    second is not counted);
+ *  - the decision to reuse is 6.1's: a page the object got exclusively
+ *    (new or copied: the object's XA_MARK_0, PageAnonExclusive) is
+ *    reused; another is reused only if no other object holds it and the
+ *    kernel holds no reference beyond its ptes (page_count() in
+ *    do_wp_page()); otherwise it is copied;
  *  - ->mprotect and the install path keep the I-cache coherent for
  *    executable mappings (mmlab_user_sync_icache()).
  *  - mmap_region() pairs mapping_map_writable() by the flags it was called
@@ -32,24 +47,27 @@
  *
  * The objects. Each mmap() creates a struct mmlab_anon: an xarray pgoff ->
  * page with its lock, mmlab's anon_vma and page table in one. ->mmap gives
- * the vma a pgoff range of its own (vm_pgoff, as anonymous vmas get
- * addr >> PAGE_SHIFT), so a page keeps its index for life: split vmas and
- * forked vmas keep the pgoff, mremap is refused. ->open of a vma of a
- * private object in another mm is fork (dup_mmap() calls it before
- * copy_page_range()): the child gets an object of its own holding every
- * page of the parent's range (copy-on-write: each page's mapcount counts
- * the objects that hold it), and the parent's ptes of the range are zapped
- * so that its next write faults too; with no pte left in the parent
- * copy_page_range() copies none (VM_WIPEONFORK skips it anyway, but
- * MADV_KEEPONFORK can clear that flag). Shared objects are simply attached
- * to the child's vma, and their pages live until the object dies, as
- * shmem's do. A private page leaves the object when the last vma covering
- * its index closes (partial munmap, exit).
+ * the vma a pgoff window of its own (vm_pgoff, 2^32 pages apart), so a
+ * page keeps its index for life: split, moved, grown and forked vmas keep
+ * the pgoff. ->open of a vma of a private object in another mm is fork
+ * (dup_mmap() calls it before copy_page_range()): the child gets an
+ * object of its own holding every page of the parent's range (each page's
+ * mapcount counts the objects that hold it), no page stays exclusive, and
+ * the parent's ptes of the range are write-protected, as
+ * copy_present_pte() does; copy_page_range() then copies them, read-only,
+ * to the child. Shared objects are simply attached to the child's vma, and
+ * their pages live until the object dies, as shmem's do. A private page
+ * leaves the object when the last vma covering its index closes (partial
+ * munmap, exit) or when MADV_DONTNEED zaps it: the mmu notifier marks
+ * the pages whose ptes the zap cleared (MMLAB_XA_DROPPED) and a work item,
+ * or the next fault on the object, drops them, so the next read sees the
+ * zero page.
  *
  * The reverse map (rmap.c) lists the (object, pgoff) pairs holding each
  * page; with the vmas of each object it gives every (mm, address) mapping
- * the page. Migration unmaps through unmap_mapping_pages() on the device's
- * i_mmap, which is what keeps a vma's page tables alive while we zap.
+ * the page. Migration unmaps through unmap_mapping_pages() on mmlab's
+ * i_mmap, which is what keeps a vma's page tables alive while we zap, and
+ * moves a page only when no pin holds it.
  *
  * A copy-on-write copy enters the object before the page it replaces
  * leaves it (mmlab_anon_replace_page()): a failure in between loses
@@ -58,18 +76,15 @@
  * from the kernel (copy_to_user() into the mapping) fails instead of
  * retrying for ever.
  *
- * The kernel's own accesses for another process: get_user_pages() refuses
- * VM_PFNMAP, and ptrace PEEKDATA/POKEDATA and /proc/pid/mem then fall back
- * to ->access, which reads the object's pages through the region's kernel
- * mapping and writes them as a write fault would make them writable
- * (mmlab_vm_access()). Why the region's pages are not mapped as normal
- * pages that get_user_pages() would take: docs/mmap.md.
+ * ->access stays for the one access get_user_pages() refuses: a forced
+ * write (a debugger's breakpoint) into a private mapping without
+ * PROT_WRITE, which the core allows only in a copy-on-write vma.
  *
- * Refused, with the error the kernel or we return (docs in README.md):
- * MADV_DONTNEED and MADV_FREE (EINVAL: madvise refuses VM_PFNMAP), growing
- * mremap (EFAULT: VM_DONTEXPAND), moving mremap (EINVAL from ->mremap),
- * a non-zero offset (EINVAL), get_user_pages() on the range (EFAULT:
- * process_vm_readv, O_DIRECT, vmsplice, shared futexes).
+ * Refused or different, with the error the kernel or we return (docs in
+ * docs/mmap.md): MADV_FREE (EINVAL: anonymous vmas only), a non-zero
+ * offset (EINVAL), MREMAP_DONTUNMAP (EINVAL). Regions whose frames are not
+ * normal pages (an arm64 no-map node, an x86 kernel without ZONE_DEVICE)
+ * cannot be mapped (ENODEV).
  *
  * Lock order:
  *	mm->mmap_lock (core)
@@ -77,7 +92,10 @@
  *	    mmlab_anon.lock (mutex)
  *	      mmlab_maps_lock (mutex: the lists of vmas and mms)
  *	      mmlab_rmap_lock (spinlock: every page's rmap list)
- *	      pte locks, i_mmap_rwsem, mmlab_buddy's locks
+ *	      page lock, pte locks, i_mmap_rwsem, mmlab_buddy's locks
+ * The mmu notifier runs under the zapper's locks and takes only the
+ * objects' xarray locks: it never waits for an object's mutex, which is
+ * held across allocations that may reclaim.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -85,9 +103,11 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "mmlab_buddy/mmlab_buddy.h"
 #include "fault.h"
@@ -104,16 +124,29 @@ static DEFINE_MMLAB_FAIL_ATTR(fail_fault, "fail_fault");
 /* debugfs mmlab/fail_rmap/: each page entering an object counts as a call. */
 static DEFINE_MMLAB_FAIL_ATTR(fail_rmap, "fail_rmap");
 
+/* Each mmap() gets a pgoff window this wide: room to grow by mremap. */
+#define MMLAB_PGOFF_WINDOW	BIT(32)
+/* The object's page at an index is its alone (PageAnonExclusive). */
+#define MMLAB_XA_EXCLUSIVE	XA_MARK_0
+/* A zap may clear the pte of the page at an index (mmu notifier). */
+#define MMLAB_XA_ZAPPING	XA_MARK_1
+/* MADV_DONTNEED zapped the page at an index: the object drops it. */
+#define MMLAB_XA_DROPPED	XA_MARK_2
+
 static struct mmlab_page *mmlab_zero_page;
-static unsigned long mmlab_next_pgoff = 1;	/* under mmlab_maps_lock */
+static bool mmlab_mmap_unsupported;	/* a region has no normal pages */
+static unsigned long mmlab_next_pgoff = MMLAB_PGOFF_WINDOW; /* maps_lock */
 static atomic_long_t mmlab_user_pages = ATOMIC_LONG_INIT(0);
+static struct workqueue_struct *mmlab_reap_wq;
+static const struct vm_operations_struct mmlab_vm_ops;
 
 /**
  * mmlab_fault_decide() - what a fault on a /dev/mmlab mapping does.
  * @shared: the object is MAP_SHARED.
  * @write: the fault is a write (absent pte or write-protected one).
  * @has_page: the object holds a page at the index.
- * @mapcount: objects holding that page (1 when only this one).
+ * @reusable: a write may keep that page: the object holds it exclusively,
+ *	or no one else holds it (mmlab_anon_page_reusable()).
  *
  * A pure function: mm/memory.c's choice between do_anonymous_page(),
  * wp_page_copy() and wp_page_reuse(), and shmem's for shared objects.
@@ -121,7 +154,7 @@ static atomic_long_t mmlab_user_pages = ATOMIC_LONG_INIT(0);
  * Return: the kind of fault.
  */
 enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
-					 bool has_page, int mapcount)
+					 bool has_page, bool reusable)
 {
 	if (shared)
 		return has_page ? MMLAB_FAULT_MAP : MMLAB_FAULT_NEW;
@@ -129,11 +162,26 @@ enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
 		return write ? MMLAB_FAULT_NEW : MMLAB_FAULT_ZERO;
 	if (!write)
 		return MMLAB_FAULT_MAP;
-	return mapcount > 1 ? MMLAB_FAULT_COPY : MMLAB_FAULT_REUSE;
+	return reusable ? MMLAB_FAULT_REUSE : MMLAB_FAULT_COPY;
 }
 EXPORT_SYMBOL_GPL(mmlab_fault_decide);
 
 /* --- Objects ------------------------------------------------------------- */
+
+static void mmlab_anon_reap_work(struct work_struct *work);
+
+static void mmlab_anon_init(struct mmlab_anon *anon, struct mm_struct *mm,
+			    struct address_space *mapping, bool shared)
+{
+	mutex_init(&anon->lock);
+	refcount_set(&anon->ref, 1);
+	xa_init(&anon->pages);
+	INIT_LIST_HEAD(&anon->vmas);
+	anon->mm = mm;
+	anon->mapping = mapping;
+	anon->shared = shared;
+	INIT_WORK(&anon->reap_work, mmlab_anon_reap_work);
+}
 
 /**
  * mmlab_anon_create() - a new, empty anonymous memory object.
@@ -148,15 +196,8 @@ struct mmlab_anon *mmlab_anon_create(struct mm_struct *mm,
 {
 	struct mmlab_anon *anon = kzalloc(sizeof(*anon), GFP_KERNEL);
 
-	if (!anon)
-		return NULL;
-	mutex_init(&anon->lock);
-	refcount_set(&anon->ref, 1);
-	xa_init(&anon->pages);
-	INIT_LIST_HEAD(&anon->vmas);
-	anon->mm = mm;
-	anon->mapping = mapping;
-	anon->shared = shared;
+	if (anon)
+		mmlab_anon_init(anon, mm, mapping, shared);
 	return anon;
 }
 EXPORT_SYMBOL_GPL(mmlab_anon_create);
@@ -169,10 +210,14 @@ static void mmlab_anon_hold_page(struct mmlab_page *page)
 		atomic_long_inc(&mmlab_user_pages);
 }
 
+/* The last object to let go retires the page (kpage.c). */
 static void mmlab_anon_unhold_page(struct mmlab_page *page)
 {
-	if (atomic_add_negative(-1, &page->_mapcount))
+	if (atomic_add_negative(-1, &page->_mapcount)) {
 		atomic_long_dec(&mmlab_user_pages);
+		mmlab_user_page_retire(page);
+		return;
+	}
 	mmlab_put_page(page);
 }
 
@@ -285,6 +330,199 @@ void mmlab_anon_put(struct mmlab_anon *anon)
 }
 EXPORT_SYMBOL_GPL(mmlab_anon_put);
 
+/*
+ * The pte at @addr of @mm, read under its lock; __pte(0) if none is
+ * present. Under the object's lock only the hardware's accessed and dirty
+ * bits of a pte of the object's vmas can change: every other change holds
+ * the object's lock (faults, fork), mmlab_fault_rwsem for write
+ * (migration) or the mmap_lock for write (mprotect, munmap).
+ */
+static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
+{
+	spinlock_t *ptl;	/* the pte's lock, from follow_pte() */
+	pte_t *ptep, pte;
+
+	if (follow_pte(mm, addr, &ptep, &ptl))
+		return __pte(0);
+	__acquire(ptl);	/* follow_pte() returned with it held */
+	pte = ptep_get(ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return pte;
+}
+
+/* --- MADV_DONTNEED ---------------------------------------------------------- */
+
+/* Drop every page MADV_DONTNEED marked; @anon locked. */
+static void mmlab_anon_reap(struct mmlab_anon *anon)
+{
+	struct mmlab_page *page;
+	unsigned long index;
+
+	if (!xa_marked(&anon->pages, MMLAB_XA_DROPPED))
+		return;
+	xa_for_each_marked(&anon->pages, index, page, MMLAB_XA_DROPPED)
+		mmlab_anon_drop_page(anon, index, page);
+}
+
+static void mmlab_anon_reap_work(struct work_struct *work)
+{
+	struct mmlab_anon *anon = container_of(work, struct mmlab_anon,
+					       reap_work);
+
+	down_read(&mmlab_fault_rwsem);
+	mutex_lock(&anon->lock);
+	mmlab_anon_reap(anon);
+	mutex_unlock(&anon->lock);
+	up_read(&mmlab_fault_rwsem);
+	mmlab_anon_put(anon);
+}
+
+#ifdef CONFIG_MMU_NOTIFIER
+/* The user address of @index in @vma, which covers it. */
+static unsigned long mmlab_vma_address(struct vm_area_struct *vma,
+				       pgoff_t index)
+{
+	return vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+}
+
+/*
+ * The private object whose ptes a zap of @range may clear for
+ * MADV_DONTNEED, with the part of the range in its vma; NULL for every
+ * other invalidation: another vma, a shared object, a zap of our own (a
+ * fault's, ->access's or a migration's), or one that clears nothing
+ * (MMU_NOTIFY_UNMAP is munmap and exit, which ->close sees). The zapper
+ * holds the mmap_lock, which keeps the page tables for mmlab_pte_at().
+ */
+static struct mmlab_anon *mmlab_mn_zap_target(const struct mmu_notifier_range *range,
+					      pgoff_t *first, pgoff_t *last)
+{
+	struct vm_area_struct *vma = range->vma;
+	unsigned long start, end;
+	struct mmlab_anon *anon;
+
+	if (range->event != MMU_NOTIFY_CLEAR || !vma ||
+	    vma->vm_ops != &mmlab_vm_ops ||
+	    READ_ONCE(mmlab_migrating_task) == current)
+		return NULL;
+	anon = vma->vm_private_data;
+	if (anon->shared || READ_ONCE(anon->zapper) == current)
+		return NULL;
+	start = max(range->start, vma->vm_start);
+	end = min(range->end, vma->vm_end);
+	if (start >= end)
+		return NULL;
+	*first = linear_page_index(vma, start);
+	*last = linear_page_index(vma, end - 1);
+	return anon;
+}
+
+/*
+ * MMU_NOTIFY_CLEAR does not say that ptes go: splitting a vma sends one
+ * for the huge pmd it might have to split, and clears nothing. So the
+ * start marks the pages whose pte is present (MMLAB_XA_ZAPPING) and the
+ * end drops those whose pte is gone: what zap_page_range() cleared for
+ * MADV_DONTNEED. Only the xarray's lock and the pte locks are taken, never
+ * the object's mutex (see the lock order).
+ */
+static int mmlab_mn_invalidate_range_start(struct mmu_notifier *mn,
+					   const struct mmu_notifier_range *range)
+{
+	struct vm_area_struct *vma = range->vma;
+	struct mmlab_anon *anon;
+	struct mmlab_page *page;
+	pgoff_t first, last;
+	unsigned long index;
+
+	anon = mmlab_mn_zap_target(range, &first, &last);
+	if (!anon)
+		return 0;
+	xa_for_each_range(&anon->pages, index, page, first, last)
+		if (pte_present(mmlab_pte_at(vma->vm_mm,
+					     mmlab_vma_address(vma, index))))
+			xa_set_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+	return 0;
+}
+
+static void mmlab_mn_invalidate_range_end(struct mmu_notifier *mn,
+					  const struct mmu_notifier_range *range)
+{
+	struct vm_area_struct *vma = range->vma;
+	struct mmlab_anon *anon;
+	pgoff_t first, last, index;
+	bool dropped = false;
+
+	anon = mmlab_mn_zap_target(range, &first, &last);
+	if (!anon)
+		return;
+	for (index = first;
+	     xa_find(&anon->pages, &index, last, MMLAB_XA_ZAPPING); index++) {
+		xa_clear_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+		if (!pte_present(mmlab_pte_at(vma->vm_mm,
+					      mmlab_vma_address(vma, index)))) {
+			xa_set_mark(&anon->pages, index, MMLAB_XA_DROPPED);
+			dropped = true;
+		}
+		if (index == last)
+			break;
+	}
+	if (!dropped)
+		return;
+	refcount_inc(&anon->ref);	/* a vma holds one: never the last */
+	if (!queue_work(mmlab_reap_wq, &anon->reap_work))
+		refcount_dec(&anon->ref);
+}
+
+static struct mmu_notifier *mmlab_mn_alloc(struct mm_struct *mm)
+{
+	struct mmu_notifier *mn = kzalloc(sizeof(*mn), GFP_KERNEL);
+
+	return mn ?: ERR_PTR(-ENOMEM);
+}
+
+static void mmlab_mn_free(struct mmu_notifier *mn)
+{
+	kfree(mn);
+}
+
+static const struct mmu_notifier_ops mmlab_mn_ops = {
+	.invalidate_range_start	= mmlab_mn_invalidate_range_start,
+	.invalidate_range_end	= mmlab_mn_invalidate_range_end,
+	.alloc_notifier		= mmlab_mn_alloc,
+	.free_notifier		= mmlab_mn_free,
+};
+
+/* The mm's notifier, a reference for @vma; mmap_lock held for write. */
+static struct mmu_notifier *mmlab_mn_get(struct vm_area_struct *vma)
+{
+	struct mmu_notifier *mn;
+
+	if (!vma->vm_mm)	/* KUnit's vmas */
+		return NULL;
+	mn = mmu_notifier_get_locked(&mmlab_mn_ops, vma->vm_mm);
+	if (!IS_ERR(mn))
+		return mn;
+	pr_warn_ratelimited("pid %d (%s): no mmu notifier (%pe): MADV_DONTNEED will keep the pages\n",
+			    task_pid_nr(current), current->comm, mn);
+	return NULL;
+}
+
+static void mmlab_mn_put(struct mmu_notifier *mn)
+{
+	if (mn)
+		mmu_notifier_put(mn);
+}
+#else
+/* No notifier without CONFIG_MMU_NOTIFIER: MADV_DONTNEED keeps the pages. */
+static struct mmu_notifier *mmlab_mn_get(struct vm_area_struct *vma)
+{
+	return NULL;
+}
+
+static void mmlab_mn_put(struct mmu_notifier *mn)
+{
+}
+#endif
+
 /* --- Attached vmas and processes ------------------------------------------ */
 
 static struct mmlab_mm *mmlab_mm_get(struct mm_struct *mm, gfp_t gfp)
@@ -324,10 +562,12 @@ static int mmlab_attach(struct mmlab_anon *anon, struct vm_area_struct *vma,
 		return -ENOMEM;
 	mv->vma = vma;
 	mv->anon = anon;
+	mv->notifier = mmlab_mn_get(vma);
 	mutex_lock(&mmlab_maps_lock);
 	mv->mmm = mmlab_mm_get(vma->vm_mm, gfp);
 	if (!mv->mmm) {
 		mutex_unlock(&mmlab_maps_lock);
+		mmlab_mn_put(mv->notifier);
 		kfree(mv);
 		return -ENOMEM;
 	}
@@ -355,6 +595,7 @@ static void mmlab_detach_mm(struct mmlab_vma *mv)
 	list_del(&mv->all_node);
 	mmlab_mm_put(mv->mmm);
 	mutex_unlock(&mmlab_maps_lock);
+	mmlab_mn_put(mv->notifier);
 	kfree(mv);
 }
 
@@ -380,33 +621,14 @@ unsigned long mmlab_vma_rss(struct mmlab_vma *mv)
 
 	xa_for_each_range(&mv->anon->pages, index, page, first,
 			  first + vma_pages(vma) - 1)
-		n++;
+		if (!xa_get_mark(&mv->anon->pages, index, MMLAB_XA_DROPPED))
+			n++;
 	return n;
 }
 
 /* --- Faults ------------------------------------------------------------- */
 
-/*
- * The pte at @addr of @mm, read under its lock; __pte(0) if none is
- * present. Under the object's lock only the hardware's accessed and dirty
- * bits of a pte of the object's vmas can change: every other change holds
- * the object's lock (faults, fork), mmlab_fault_rwsem for write
- * (migration) or the mmap_lock for write (mprotect, munmap).
- */
-static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
-{
-	spinlock_t *ptl;	/* the pte's lock, from follow_pte() */
-	pte_t *ptep, pte;
-
-	if (follow_pte(mm, addr, &ptep, &ptl))
-		return __pte(0);
-	__acquire(ptl);	/* follow_pte() returned with it held */
-	pte = ptep_get(ptep);
-	pte_unmap_unlock(ptep, ptl);
-	return pte;
-}
-
-static struct mmlab_page *mmlab_user_page_alloc(bool zero)
+static struct mmlab_page *mmlab_user_page_alloc(bool zero, pgoff_t index)
 {
 	mmlab_gfp_t gfp = MMLAB_GFP_USER | __MMLAB_GFP_NOWARN;
 	struct mmlab_page *page;
@@ -416,21 +638,25 @@ static struct mmlab_page *mmlab_user_page_alloc(bool zero)
 	if (zero)
 		gfp |= __MMLAB_GFP_ZERO;
 	page = mmlab_alloc_pages_owner(NUMA_NO_NODE, gfp, 0, MMLAB_OWNER_USER);
-	if (page && mmlab_user_movable_id > 0)
+	if (!page)
+		return NULL;
+	if (mmlab_user_movable_id > 0)
 		mmlab_page_set_movable(page, mmlab_user_movable_id);
+	mmlab_kpage_attach(page, index);
 	return page;
 }
 
 /*
  * A new page for @index of @anon, zeroed (@old NULL) or a copy of @old that
- * replaces it in the object. On failure: NULL, *ret set, @anon unchanged.
+ * replaces it in the object; the object's alone. On failure: NULL, *ret
+ * set, @anon unchanged.
  */
 static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 					       pgoff_t index,
 					       struct mmlab_page *old,
 					       vm_fault_t *ret)
 {
-	struct mmlab_page *page = mmlab_user_page_alloc(!old);
+	struct mmlab_page *page = mmlab_user_page_alloc(!old, index);
 	int err;
 
 	if (!page) {
@@ -444,39 +670,62 @@ static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 	} else {
 		err = mmlab_anon_add_page(anon, index, page, GFP_KERNEL);
 	}
-	mmlab_put_page(page);	/* the object's reference keeps it, if any */
 	if (err) {
+		mmlab_user_page_discard(page);
 		*ret = VM_FAULT_OOM;
 		return NULL;
 	}
+	mmlab_put_page(page);	/* the object's reference keeps it */
+	if (!anon->shared)
+		xa_set_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE);
 	return page;
 }
 
-/* Map @page at the fault address, where the caller saw no pte. */
-static vm_fault_t mmlab_map_page(struct vm_fault *vmf, struct mmlab_page *page,
-				 bool writable)
+/*
+ * May a write keep @page, which @anon holds at @index? As do_wp_page()
+ * decides for an anonymous page: always if it is the object's exclusively
+ * (PageAnonExclusive: it was new or copied here); otherwise only if no
+ * other object holds it and the kernel holds no reference to it beyond its
+ * ptes and the fault's own @extra (page_count()): a pin, a pipe buffer or
+ * a racing get_user_pages() make the write copy, so that the pin keeps
+ * seeing the page it pinned. Reusing makes the page exclusive again.
+ */
+static bool mmlab_anon_page_reusable(struct mmlab_anon *anon, pgoff_t index,
+				     struct mmlab_page *page, int extra)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	pgprot_t prot = writable ? vm_get_page_prot(vma->vm_flags) :
-				   vma->vm_page_prot;
-
-	if (vma->vm_flags & VM_EXEC)
-		mmlab_user_sync_icache(page);
-	return vmf_insert_pfn_prot(vma, vmf->address, mmlab_page_to_pfn(page),
-				   prot);
+	if (xa_get_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE))
+		return true;
+	return mmlab_page_mapcount(page) == 1 &&
+	       mmlab_kpage_refs(page) == extra;
 }
 
-/* Put @page writable at the fault address in place of the pte there. */
-static vm_fault_t mmlab_remap_page(struct vm_fault *vmf,
-				   struct mmlab_page *page)
+/* Hand @page to the core for the pte: finish_fault() installs it. */
+static vm_fault_t mmlab_fault_return(struct vm_fault *vmf,
+				     struct mmlab_page *page)
 {
-	zap_vma_ptes(vmf->vma, vmf->address, PAGE_SIZE);
-	return mmlab_map_page(vmf, page, true);
+	if (vmf->vma->vm_flags & VM_EXEC)
+		mmlab_user_sync_icache(page);
+	vmf->page = mmlab_page_to_kpage(page);
+	get_page(vmf->page);
+	return 0;
+}
+
+/*
+ * Zap the pte of @vma at @addr, for a fault or ->access of ours: the mmu
+ * notifier must not take it for MADV_DONTNEED. @anon locked.
+ */
+static void mmlab_zap_pte(struct vm_area_struct *vma, struct mmlab_anon *anon,
+			  unsigned long addr)
+{
+	WRITE_ONCE(anon->zapper, current);
+	zap_page_range(vma, addr & PAGE_MASK, PAGE_SIZE);
+	WRITE_ONCE(anon->zapper, NULL);
 }
 
 /**
  * struct mmlab_fault_result - what a fault did, for the counters.
- * @kind: the kind, MMLAB_NR_FAULT_KINDS when it backed off.
+ * @kind: the kind, MMLAB_NR_FAULT_KINDS when it backed off or is the
+ *	second half of a fault already counted.
  * @page: the page it mapped or made writable.
  */
 struct mmlab_fault_result {
@@ -484,81 +733,109 @@ struct mmlab_fault_result {
 	struct mmlab_page *page;
 };
 
+/* Is this the access faulting back the page a write fault just put in? */
+static bool mmlab_fault_is_refault(struct mmlab_anon *anon, pgoff_t index,
+				   bool write)
+{
+	bool refault = anon->refault_pending && anon->refault_index == index &&
+		       write;
+
+	anon->refault_pending = false;
+	return refault;
+}
+
 /*
  * ->fault: the core found no pte at the address. Another thread's fault may
- * have installed one since; as do_anonymous_page() re-checks the pte under
- * its lock, back off then and let the access retry: a write to a read-only
- * pte comes back through ->pfn_mkwrite, which decides from that pte.
+ * have installed one since: back off then, finish_fault() would anyway.
+ * A write to a read-only pte comes back through ->page_mkwrite, which
+ * decides from that pte.
  */
 static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
 				     struct mmlab_anon *anon,
 				     struct mmlab_fault_result *res)
 {
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pgoff_t index = vmf->pgoff;
 	struct mmlab_page *page;
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret = 0;
 
 	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address)))
 		return VM_FAULT_NOPAGE;
-	page = xa_load(&anon->pages, vmf->pgoff);
+	page = xa_load(&anon->pages, index);
 	kind = mmlab_fault_decide(anon->shared, write, page,
-				  page ? mmlab_page_mapcount(page) : 0);
+				  page && mmlab_anon_page_reusable(anon, index,
+								   page, 0));
 	switch (kind) {
 	case MMLAB_FAULT_ZERO:
 		page = mmlab_zero_page;
 		break;
 	case MMLAB_FAULT_NEW:
 	case MMLAB_FAULT_COPY:
-		page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
+		page = mmlab_fault_new_page(anon, index, page, &ret);
 		if (!page)
 			return ret;
 		break;
-	default:	/* REUSE, MAP: the object's page as it is */
+	case MMLAB_FAULT_REUSE:
+		xa_set_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE);
+		break;
+	default:	/* MAP: the object's page as it is */
 		break;
 	}
-	res->kind = kind;
-	res->page = page;
-	return mmlab_map_page(vmf, page, write);
+	if (!mmlab_fault_is_refault(anon, index, write)) {
+		res->kind = kind;
+		res->page = page;
+	}
+	return mmlab_fault_return(vmf, page);
 }
 
 /*
- * ->pfn_mkwrite: a write hit the read-only pte vmf->orig_pte. As
- * do_wp_page() does, decide from that pte, not from what the object holds:
- * if the pte changed meanwhile (a racing fault got there first), back off;
- * if it maps the zero page, a zeroed page replaces it; if it maps a page
- * other objects hold too, a copy replaces it (wp_page_copy()); if only this
- * object holds it, return 0 and finish_mkwrite_fault() makes the pte
- * writable once it has seen it is still orig_pte (wp_page_reuse()).
+ * ->page_mkwrite from wp_page_shared(): a write hit the read-only pte
+ * vmf->orig_pte. As do_wp_page() does, decide from that pte, not from what
+ * the object holds: if the pte changed meanwhile (a racing fault got there
+ * first), back off; if it maps the zero page, or a page the object no
+ * longer holds (MADV_DONTNEED raced), a zeroed page replaces it; if it
+ * maps a page the object may not reuse, a copy replaces it
+ * (wp_page_copy()); else return 0 and the core makes the pte writable
+ * once it has seen it is still orig_pte (wp_page_reuse()).
  */
 static vm_fault_t mmlab_fault_wp(struct vm_fault *vmf, struct mmlab_anon *anon,
 				 struct mmlab_fault_result *res)
 {
 	pte_t pte = mmlab_pte_at(vmf->vma->vm_mm, vmf->address);
 	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
-	struct mmlab_page *mapped = page ? page : mmlab_zero_page;
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret = 0;
 
 	if (!pte_present(pte) || pte_write(pte) ||
 	    pte_pfn(pte) != pte_pfn(vmf->orig_pte))
 		return VM_FAULT_NOPAGE;
-	if (WARN_ON_ONCE(pte_pfn(pte) != mmlab_page_to_pfn(mapped))) {
-		/* Not what the object holds: drop it, the retry maps that. */
-		zap_vma_ptes(vmf->vma, vmf->address, PAGE_SIZE);
+	anon->refault_pending = false;
+	if (page && pte_pfn(pte) != mmlab_page_to_pfn(page)) {
+		/* A racing fault put a page in the object: map that one. */
+		mmlab_zap_pte(vmf->vma, anon, vmf->address);
 		return VM_FAULT_NOPAGE;
 	}
 	kind = mmlab_fault_decide(anon->shared, true, page,
-				  page ? mmlab_page_mapcount(page) : 0);
-	if (kind == MMLAB_FAULT_NEW || kind == MMLAB_FAULT_COPY) {
-		page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
-		if (!page)
-			return ret;
-		ret = mmlab_remap_page(vmf, page);
-	}
+				  page && mmlab_anon_page_reusable(anon,
+								   vmf->pgoff,
+								   page, 1));
 	res->kind = kind;
 	res->page = page;
-	return ret;
+	if (kind == MMLAB_FAULT_REUSE)
+		xa_set_mark(&anon->pages, vmf->pgoff, MMLAB_XA_EXCLUSIVE);
+	if (kind == MMLAB_FAULT_REUSE || kind == MMLAB_FAULT_MAP)
+		return 0;
+	page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
+	if (!page) {
+		res->kind = MMLAB_NR_FAULT_KINDS;
+		return ret;
+	}
+	res->page = page;
+	mmlab_zap_pte(vmf->vma, anon, vmf->address);
+	anon->refault_index = vmf->pgoff;
+	anon->refault_pending = true;
+	return VM_FAULT_NOPAGE;
 }
 
 static vm_fault_t mmlab_out_of_memory(struct vm_fault *vmf)
@@ -594,6 +871,7 @@ static vm_fault_t mmlab_handle_fault(struct vm_fault *vmf, bool wp)
 
 	down_read(&mmlab_fault_rwsem);
 	mutex_lock(&anon->lock);
+	mmlab_anon_reap(anon);
 	if (wp)
 		ret = mmlab_fault_wp(vmf, anon, &res);
 	else
@@ -614,8 +892,14 @@ static vm_fault_t mmlab_vm_fault(struct vm_fault *vmf)
 	return mmlab_handle_fault(vmf, false);
 }
 
-static vm_fault_t mmlab_vm_pfn_mkwrite(struct vm_fault *vmf)
+static vm_fault_t mmlab_vm_page_mkwrite(struct vm_fault *vmf)
 {
+	/*
+	 * From do_shared_fault(): the page our ->fault just decided on for
+	 * this write, to be installed writable. do_page_mkwrite() locks it.
+	 */
+	if (pte_none(vmf->orig_pte))
+		return 0;
 	return mmlab_handle_fault(vmf, true);
 }
 
@@ -677,12 +961,13 @@ static struct mmlab_page *mmlab_access_write_page(struct vm_area_struct *vma,
 	vm_fault_t ret;
 
 	kind = mmlab_fault_decide(anon->shared, true, page,
-				  page ? mmlab_page_mapcount(page) : 0);
+				  page && mmlab_anon_page_reusable(anon, index,
+								   page, 0));
 	if (kind != MMLAB_FAULT_NEW && kind != MMLAB_FAULT_COPY)
 		return page;
 	page = mmlab_fault_new_page(anon, index, page, &ret);
 	if (page && !anon->shared)
-		zap_vma_ptes(vma, addr & PAGE_MASK, PAGE_SIZE);
+		mmlab_zap_pte(vma, anon, addr);
 	return page;
 }
 
@@ -713,14 +998,14 @@ static int mmlab_access_page(struct vm_area_struct *vma,
 }
 
 /*
- * ->access: get_user_pages() refuses VM_PFNMAP vmas, and then
- * __access_remote_vm() (ptrace PEEKDATA/POKEDATA, /proc/pid/mem) calls
- * this to read or write the process's memory through the kernel's alias of
- * the region. At most up to the end of the page at @addr; the caller
- * loops. Reads allocate nothing (a hole reads as zeroes, as the zero
- * page); writes make the page the process's own first, as a write fault
- * would, so neither the zero page nor another process's copy-on-write page
- * is ever written.
+ * ->access: __access_remote_vm() (ptrace PEEKDATA/POKEDATA, /proc/pid/mem)
+ * calls this when get_user_pages() refused: a forced write into a private
+ * mapping without PROT_WRITE (a breakpoint), which the core allows only in
+ * a copy-on-write vma, and ours is VM_SHARED to the core. At most up to
+ * the end of the page at @addr; the caller loops. Reads allocate nothing
+ * (a hole reads as zeroes, as the zero page); writes make the page the
+ * process's own first, as a write fault would, so neither the zero page
+ * nor another process's copy-on-write page is ever written.
  */
 static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			   void *buf, int len, int write)
@@ -736,6 +1021,7 @@ static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	}
 	down_read(&mmlab_fault_rwsem);
 	mutex_lock(&anon->lock);
+	mmlab_anon_reap(anon);
 	ret = mmlab_access_page(vma, anon, addr, buf, len, write);
 	mutex_unlock(&anon->lock);
 	up_read(&mmlab_fault_rwsem);
@@ -747,7 +1033,24 @@ static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 /* --- vma lifecycle ----------------------------------------------------- */
 
-/* fork(): @vma is the child's copy of a vma of the private object @parent. */
+static int mmlab_wrprotect_pte(pte_t *ptep, unsigned long addr, void *data)
+{
+	struct mm_struct *mm = data;
+	pte_t pte = ptep_get(ptep);
+
+	if (pte_present(pte) && pte_write(pte))
+		ptep_set_wrprotect(mm, addr, ptep);
+	return 0;
+}
+
+/*
+ * fork(): @vma is the child's copy of a vma of the private object @parent.
+ * The child's object holds every page of the range too, none stays
+ * exclusive, and the parent's ptes become read-only, as
+ * copy_present_pte() makes them for a copy-on-write mapping (dup_mmap()
+ * holds the parent's mmap_lock for write and flushes its TLB at the end);
+ * copy_page_range() then copies those ptes to the child.
+ */
 static void mmlab_fork_private(struct vm_area_struct *vma,
 			       struct mmlab_anon *parent)
 {
@@ -755,26 +1058,20 @@ static void mmlab_fork_private(struct vm_area_struct *vma,
 	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1;
 	struct mmlab_anon *child;
 	struct mmlab_page *page;
-	struct mmlab_vma *mv;
 	unsigned long index;
 
 	child = kzalloc(sizeof(*child), gfp);
-	mutex_init(&child->lock);
-	refcount_set(&child->ref, 1);
-	xa_init(&child->pages);
-	INIT_LIST_HEAD(&child->vmas);
-	child->mm = vma->vm_mm;
-	child->mapping = parent->mapping;
+	mmlab_anon_init(child, vma->vm_mm, parent->mapping, false);
 
 	mutex_lock(&parent->lock);
-	xa_for_each_range(&parent->pages, index, page, first, last)
+	mmlab_anon_reap(parent);
+	xa_for_each_range(&parent->pages, index, page, first, last) {
 		WARN_ON(mmlab_anon_add_page(child, index, page, gfp));
-	/* Write-protect the parent: dup_mmap() holds its mmap_lock. */
-	list_for_each_entry(mv, &parent->vmas, anon_node)
-		if (mv->vma->vm_start == vma->vm_start &&
-		    mv->vma->vm_mm == parent->mm)
-			zap_vma_ptes(mv->vma, vma->vm_start,
-				     vma->vm_end - vma->vm_start);
+		xa_clear_mark(&parent->pages, index, MMLAB_XA_EXCLUSIVE);
+	}
+	apply_to_existing_page_range(parent->mm, vma->vm_start,
+				     vma->vm_end - vma->vm_start,
+				     mmlab_wrprotect_pte, parent->mm);
 	mutex_unlock(&parent->lock);
 
 	mmlab_attach(child, vma, gfp);
@@ -843,19 +1140,11 @@ static void mmlab_vm_close(struct vm_area_struct *vma)
 	up_read(&mmlab_fault_rwsem);
 }
 
-static int mmlab_vm_mremap(struct vm_area_struct *vma)
-{
-	pr_warn_ratelimited("pid %d (%s): mremap cannot move a /dev/mmlab mapping\n",
-			    task_pid_nr(current), current->comm);
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct mmlab_vm_ops = {
 	.open		= mmlab_vm_open,
 	.close		= mmlab_vm_close,
-	.mremap		= mmlab_vm_mremap,
 	.fault		= mmlab_vm_fault,
-	.pfn_mkwrite	= mmlab_vm_pfn_mkwrite,
+	.page_mkwrite	= mmlab_vm_page_mkwrite,
 	.mprotect	= mmlab_vm_mprotect,
 	.access		= mmlab_vm_access,
 };
@@ -865,8 +1154,9 @@ static const struct vm_operations_struct mmlab_vm_ops = {
  * @file: the open device.
  * @vma: the new vma, not yet visible.
  *
- * Return: 0; -EINVAL for a non-zero offset; -ENODEV without a zero page;
- * -ENOSPC when the pgoff space is used up; -ENOMEM.
+ * Return: 0; -EINVAL for a non-zero offset or more than 2^32 pages;
+ * -ENODEV without a zero page or when a region's frames are not normal
+ * pages; -ENOSPC when the pgoff space is used up; -ENOMEM.
  */
 int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -880,8 +1170,17 @@ int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 				    vma->vm_pgoff << PAGE_SHIFT);
 		return -EINVAL;
 	}
+	if (npages > MMLAB_PGOFF_WINDOW) {
+		pr_warn_ratelimited("mmap: %lu pages: at most %lu\n", npages,
+				    MMLAB_PGOFF_WINDOW);
+		return -EINVAL;
+	}
 	if (!mmlab_zero_page) {
 		pr_warn_ratelimited("mmap: no zero page, no region\n");
+		return -ENODEV;
+	}
+	if (mmlab_mmap_unsupported) {
+		pr_warn_ratelimited("mmap: a region's frames are not normal pages to the kernel (see the load log)\n");
 		return -ENODEV;
 	}
 	anon = mmlab_anon_create(vma->vm_mm, file->f_mapping, shared);
@@ -890,7 +1189,7 @@ int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 
 	down_read(&mmlab_fault_rwsem);
 	mutex_lock(&mmlab_maps_lock);
-	if (npages >= ULONG_MAX - mmlab_next_pgoff) {
+	if (mmlab_next_pgoff > ULONG_MAX - 2 * MMLAB_PGOFF_WINDOW) {
 		mutex_unlock(&mmlab_maps_lock);
 		pr_warn_ratelimited("mmap: %lu pages: no pgoff range left\n",
 				    npages);
@@ -898,7 +1197,7 @@ int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 		goto out;
 	}
 	vma->vm_pgoff = mmlab_next_pgoff;
-	mmlab_next_pgoff += npages + 1;
+	mmlab_next_pgoff += MMLAB_PGOFF_WINDOW;
 	mutex_unlock(&mmlab_maps_lock);
 
 	mutex_lock(&anon->lock);
@@ -906,8 +1205,7 @@ int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	mutex_unlock(&anon->lock);
 	if (err)
 		goto out;
-	vma->vm_flags |= VM_PFNMAP | VM_SHARED | VM_DONTEXPAND | VM_DONTDUMP |
-			 VM_WIPEONFORK;
+	vma->vm_flags |= VM_MIXEDMAP | VM_SHARED;
 	if (!shared)
 		vma->vm_flags &= ~VM_MAYSHARE;
 	vma->vm_ops = &mmlab_vm_ops;
@@ -1014,19 +1312,47 @@ unsigned long mmlab_zero_page_check(unsigned long *pfn)
 	return n;
 }
 
+/*
+ * mmap needs every region's frames to be normal pages: a user page may
+ * come from any region. One log line per region that has none.
+ */
+static bool mmlab_regions_mappable(void)
+{
+	struct mmlab_region *r;
+	bool ok = true;
+
+	for_each_mmlab_region(r) {
+		if (mmlab_region_normal_pages(r))
+			continue;
+		pr_warn("%s: %s map, kernel struct pages %s: its frames are not normal pages, mmap of /dev/mmlab will fail (drop no-map from its reserved-memory node; x86 needs CONFIG_ZONE_DEVICE)\n",
+			r->name, r->map_kind == MMLAB_MAP_IOREMAP ?
+			"ioremap" : "linear", r->kpages ? "yes" : "no");
+		ok = false;
+	}
+	return ok;
+}
+
 /**
- * mmlab_mmap_init() - allocate the region's zero page.
+ * mmlab_mmap_init() - allocate the region's zero page and the work queue
+ *	of the MADV_DONTNEED reaper.
  *
- * Return: 0; without a region mmap is refused but the module loads.
+ * Return: 0 or -ENOMEM; without a region, or with one whose frames are not
+ * normal pages, mmap is refused but the module loads.
  */
 int mmlab_mmap_init(void)
 {
+	mmlab_reap_wq = alloc_workqueue("mmlab_reap", 0, 0);
+	if (!mmlab_reap_wq)
+		return -ENOMEM;
+	mmlab_mmap_unsupported = !mmlab_regions_mappable();
 	mmlab_zero_page = mmlab_alloc_pages_owner(NUMA_NO_NODE,
 						  MMLAB_GFP_KERNEL |
 						  __MMLAB_GFP_ZERO, 0,
 						  MMLAB_OWNER_ZERO);
 	if (!mmlab_zero_page)
 		pr_warn("no zero page: mmap of /dev/mmlab will fail\n");
+	else if (!mmlab_mmap_unsupported)
+		mmlab_kpage_attach(mmlab_zero_page, 0);
 	mmlab_fail_attr_register(&fail_fault);
 	mmlab_fail_attr_register(&fail_rmap);
 	return 0;
@@ -1042,9 +1368,13 @@ void mmlab_mmap_exit(void)
 
 	mmlab_fail_attr_unregister(&fail_rmap);
 	mmlab_fail_attr_unregister(&fail_fault);
+	destroy_workqueue(mmlab_reap_wq);	/* drains pending reaps */
+	mmu_notifier_synchronize();		/* frees the notifiers put */
 	WARN_ON(atomic_long_read(&mmlab_user_pages));
 	WARN(dirty, "mmlab_fault: zero page pfn %#lx has %lu non-zero bytes\n",
 	     pfn, dirty);
+	if (mmlab_zero_page && !mmlab_mmap_unsupported)
+		WARN_ON(!mmlab_kpage_detach(mmlab_zero_page));
 	mmlab_put_page(mmlab_zero_page);
 	mmlab_zero_page = NULL;
 }

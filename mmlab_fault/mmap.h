@@ -21,6 +21,8 @@ struct address_space;
 struct vm_area_struct;
 struct mmlab_page;
 struct mmlab_file;
+struct mmu_notifier;
+struct task_struct;
 
 /**
  * enum mmlab_fault_kind - what a fault does, as mm/memory.c names it.
@@ -48,20 +50,30 @@ enum mmlab_fault_kind {
 };
 
 enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
-					 bool has_page, int mapcount);
+					 bool has_page, bool reusable);
 
 /**
  * struct mmlab_anon - mmlab's anonymous memory object (its anon_vma and
  *	page table in one): the pages of one mapping of one process (private)
  *	or of one mapping and every process it was inherited by (shared).
  * @lock: serialises faults, fork and close on the object.
- * @ref: vmas attached.
- * @pages: pgoff -> struct mmlab_page, one per page the object holds.
+ * @ref: vmas attached, and a pending @reap_work.
+ * @pages: pgoff -> struct mmlab_page, one per page the object holds;
+ *	marks (mmap.c): the page is the object's alone, a zap may clear its
+ *	pte, MADV_DONTNEED cleared it and the page is to be dropped.
  * @vmas: the struct mmlab_vma of the attached vmas, under @lock.
  * @mm: the one mm of a private object; the first of a shared one.
- * @mapping: the f_mapping of /dev/mmlab, for unmap_mapping_pages().
+ * @mapping: mmlab's address_space (the files' f_mapping), for
+ *	unmap_mapping_pages().
  * @shared: MAP_SHARED: no copy-on-write, inherited as is by fork.
  * @nr_pages: entries in @pages.
+ * @zapper: the task zapping a pte of the object for a fault, under @lock:
+ *	the mmu notifier must not take that zap for MADV_DONTNEED.
+ * @refault_index: the pgoff where a write fault just put a new page and
+ *	zapped the pte, valid if @refault_pending: the access that faults
+ *	it back in is the same fault, not counted again.
+ * @refault_pending: see @refault_index.
+ * @reap_work: drops the pages MADV_DONTNEED marked.
  */
 struct mmlab_anon {
 	struct mutex lock;		/* see above */
@@ -72,6 +84,10 @@ struct mmlab_anon {
 	struct address_space *mapping;
 	bool shared;
 	unsigned long nr_pages;
+	struct task_struct *zapper;
+	pgoff_t refault_index;
+	bool refault_pending;
+	struct work_struct reap_work;
 };
 
 /**
@@ -98,6 +114,8 @@ struct mmlab_mm {
  * @vma: the vma.
  * @anon: its object.
  * @mmm: its process.
+ * @notifier: the mmu notifier of its mm, a reference held (NULL if none
+ *	could be registered: MADV_DONTNEED then keeps the pages).
  */
 struct mmlab_vma {
 	struct list_head anon_node;
@@ -105,6 +123,7 @@ struct mmlab_vma {
 	struct vm_area_struct *vma;
 	struct mmlab_anon *anon;
 	struct mmlab_mm *mmm;
+	struct mmu_notifier *notifier;
 };
 
 extern struct rw_semaphore mmlab_fault_rwsem;
@@ -131,6 +150,19 @@ int mmlab_anon_replace_page(struct mmlab_anon *anon, pgoff_t index,
 			    gfp_t gfp);
 unsigned long mmlab_zero_page_check(unsigned long *pfn);
 
+/* kpage.c */
+void mmlab_user_file_open(struct file *file);
+void mmlab_kpage_attach(struct mmlab_page *page, pgoff_t index);
+void mmlab_kpage_copy_state(struct mmlab_page *dst, struct mmlab_page *src);
+int mmlab_kpage_refs(struct mmlab_page *page);
+bool mmlab_kpage_detach(struct mmlab_page *page);
+void mmlab_user_page_retire(struct mmlab_page *page);
+void mmlab_user_page_discard(struct mmlab_page *page);
+long mmlab_quarantine_scan(void);
+long mmlab_quarantined(void);
+int mmlab_kpage_init(void);
+void mmlab_kpage_exit(void);
+
 /* rmap.c */
 int mmlab_rmap_init(void);
 void mmlab_rmap_exit(void);
@@ -150,6 +182,7 @@ void mmlab_user_putback(struct mmlab_page *page);
 void mmlab_user_sync_icache(struct mmlab_page *page);
 void mmlab_user_sync_icache_written(struct mmlab_page *page);
 extern int mmlab_user_movable_id;
+extern struct task_struct *mmlab_migrating_task;
 
 /* stats.c */
 void mmlab_count_fault(struct mmlab_mm *mmm, enum mmlab_fault_kind kind,

@@ -167,8 +167,8 @@ struct mmlab_ioc_free_all {
 
 /**
  * struct mmlab_ioc_page_info - MMLAB_IOC_PAGE_INFO: what the caller's pte
- *	at an address of a /dev/mmlab mapping maps. /proc/self/pagemap cannot
- *	tell: 6.1's page walk skips VM_PFNMAP vmas, as these mappings are.
+ *	at an address of a /dev/mmlab mapping maps: the pfn /proc/self/pagemap
+ *	shows root, and whether the pte is writable and maps the zero page.
  * @addr: in: an address inside a /dev/mmlab mapping of the caller.
  * @pfn: out: the page frame the pte maps, 0 if none.
  * @flags: out: MMLAB_PAGE_*.

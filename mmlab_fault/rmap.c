@@ -10,16 +10,21 @@
  *
  * Migration (the movable operations registered with mmlab_buddy, for
  * mmlab_cma) takes mmlab_fault_rwsem for write, so that no fault, fork or
- * close runs: it unmaps the page from every mm through the device's i_mmap
+ * close runs: it unmaps the page from every mm through mmlab's i_mmap
  * (unmap_mapping_pages(), which zaps each vma covering the pgoff under
- * i_mmap_rwsem, the lock that keeps the page tables alive), copies it, and
- * points every object and the rmap at the new page.
+ * i_mmap_rwsem, the lock that keeps the page tables alive), freezes the
+ * struct page's reference count at its base reference, as
+ * folio_migrate_mapping() freezes the expected count, so that a page the
+ * kernel pins (O_DIRECT, vmsplice) is not moved under the pin (-EAGAIN,
+ * and the ptes fault back in), copies it, and points every object and the
+ * rmap at the new page.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/page_ref.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <asm/cacheflush.h>
@@ -42,6 +47,8 @@ struct mmlab_rmap_item {
 static struct kmem_cache *mmlab_rmap_cache;
 static DEFINE_SPINLOCK(mmlab_rmap_lock);
 int mmlab_user_movable_id;
+/* The migration unmapping now, under mmlab_fault_rwsem for write. */
+struct task_struct *mmlab_migrating_task;
 
 static struct mmlab_rmap_item **rmap_head(struct mmlab_page *page)
 {
@@ -296,13 +303,15 @@ EXPORT_SYMBOL_GPL(mmlab_user_putback);
  * @src is freed.
  *
  * Return: 0; -EINVAL if @src is not isolated or @dst is not a lone order-0
- * page; -EAGAIN if nothing holds @src any more (put it back) or, in
- * MMLAB_MIGRATE_ASYNC mode, if mmlab_fault_rwsem is contended.
+ * page; -EAGAIN if nothing holds @src any more (put it back), if the
+ * kernel pins it, or, in MMLAB_MIGRATE_ASYNC mode, if mmlab_fault_rwsem is
+ * contended.
  */
 int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
 		       enum mmlab_migrate_mode mode)
 {
 	struct mmlab_rmap_item *item;
+	struct page *ksrc;
 	int n = 0;
 
 	if (!mmlab_page_test(src, MMLAB_PG_ISOLATED) || dst == src ||
@@ -323,11 +332,20 @@ int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
 		up_write(&mmlab_fault_rwsem);
 		return -EAGAIN;
 	}
+	WRITE_ONCE(mmlab_migrating_task, current);
 	for (item = *rmap_head(src); item; item = item->next)
 		if (item->anon->mapping)
 			unmap_mapping_pages(item->anon->mapping, item->index,
 					    1, true);
+	WRITE_ONCE(mmlab_migrating_task, NULL);
+	ksrc = mmlab_page_to_kpage(src);
+	if (!page_ref_freeze(ksrc, 1)) {
+		/* Pinned: the ptes fault back in from the objects. */
+		up_write(&mmlab_fault_rwsem);
+		return -EAGAIN;
+	}
 	copy_page(mmlab_page_address(dst), mmlab_page_address(src));
+	mmlab_kpage_copy_state(dst, src);
 	mmlab_page_set_owner(dst, MMLAB_OWNER_USER);
 	if (mmlab_user_movable_id > 0)
 		mmlab_page_set_movable(dst, mmlab_user_movable_id);
@@ -345,6 +363,8 @@ int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
 	atomic_sub(n, &src->_refcount);
 	mmlab_page_clear(src, MMLAB_PG_ISOLATED);
 	spin_unlock(&mmlab_rmap_lock);
+	page_ref_unfreeze(ksrc, 1);
+	WARN_ON_ONCE(!mmlab_kpage_detach(src));
 	up_write(&mmlab_fault_rwsem);
 	mmlab_put_page(src);
 	return 0;

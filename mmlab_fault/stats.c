@@ -5,7 +5,8 @@
  *
  * /sys/kernel/debug/mmlab/fault/
  *   stats       global faults by kind, mmlab RSS (pages held by the
- *               objects, each once), attached vmas, OOM kills
+ *               objects, each once), attached vmas, OOM kills, pages
+ *               no object holds that wait for the kernel to unpin them
  *   procs       one line per process: pid comm, faults by kind, RSS
  *   mappings    one line per vma: pid comm start-end p|s pages rss
  *   zero_page   "pfn 0x<pfn> nonzero_bytes <n>": the region's zero page,
@@ -247,6 +248,7 @@ static int stats_show(struct seq_file *m, void *v)
 	mutex_unlock(&mmlab_maps_lock);
 	seq_printf(m, "vmas %d\n", nr);
 	seq_printf(m, "oom_kills %ld\n", atomic_long_read(&mmlab_oom_kills));
+	seq_printf(m, "quarantined %ld\n", mmlab_quarantined());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -25,7 +25,7 @@
  *	counts wakeups by kswapd, need not), migrate pages and leave a free
  *	block of order 9.
  *
- * pfns come from MMLAB_IOC_PAGE_INFO (6.1's pagemap skips VM_PFNMAP).
+ * pfns come from MMLAB_IOC_PAGE_INFO (the pte, as pagemap shows it).
  */
 #include "testlib.h"
 

@@ -2,7 +2,7 @@
 /*
  * labuser: user pages of /dev/mmlab for the guided labs (docs/labs/).
  * Prints what each step did, in words, with the pfn and flags of the pte
- * (MMLAB_IOC_PAGE_INFO: 6.1's /proc/self/pagemap skips VM_PFNMAP ranges).
+ * (MMLAB_IOC_PAGE_INFO, which also says whether the pte is writable).
  *
  *   labuser zero N
  *	maps N private pages, reads each (read faults: the zero page), then

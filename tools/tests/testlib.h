@@ -123,6 +123,18 @@ static inline uint64_t dev_pfn(void *addr)
 	return pi.pfn;
 }
 
+/* The MMLAB_PAGE_* flags of the pte at @addr; 0 if none. */
+static inline uint32_t dev_page_flags(void *addr)
+{
+	struct mmlab_ioc_page_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.addr = (uintptr_t)addr;
+	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
+		return 0;
+	return pi.flags;
+}
+
 /* Write @s to the file @path; 1 on success, 0 otherwise. */
 static inline int write_file(const char *path, const char *s)
 {
@@ -136,11 +148,31 @@ static inline int write_file(const char *path, const char *s)
 }
 
 #define MMLAB_DRAIN	"/sys/kernel/debug/mmlab/drain"
+#define MMLAB_FAULT_STATS "/sys/kernel/debug/mmlab/fault/stats"
+
+/* The "quarantined" line of fault/stats; 0 without the file. */
+static inline long quarantined_pages(void)
+{
+	FILE *f = fopen(MMLAB_FAULT_STATS, "r");
+	char key[32];
+	long v, q = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%31s %ld", key, &v) == 2)
+		if (!strcmp(key, "quarantined"))
+			q = v;
+	fclose(f);
+	return q;
+}
 
 /*
  * Free pages of every region, per-CPU lists drained first: pages a CPU
  * freed last sit there, and are not counted free (as NR_FREE_PAGES).
- * -1 if MMLAB_IOC_INFO fails.
+ * Pages in mmlab_fault's quarantine are on their way back: a reference
+ * the kernel held for a moment (a racing fault's, another CPU's zap) when
+ * their last object let go. Wait up to 5 s for the quarantine to empty
+ * (it is rescanned every 100 ms). -1 if MMLAB_IOC_INFO fails.
  */
 static inline long drained_free_pages(void)
 {
@@ -148,6 +180,8 @@ static inline long drained_free_pages(void)
 	unsigned int i;
 	long n = 0;
 
+	for (i = 0; i < 250 && quarantined_pages() > 0; i++)
+		usleep(20000);
 	write_file(MMLAB_DRAIN, "1");
 	memset(&info, 0, sizeof(info));
 	if (ioctl(devfd, MMLAB_IOC_INFO, &info))
