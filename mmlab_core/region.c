@@ -124,16 +124,45 @@ static unsigned long mmlab_first_unreserved_pfn(const struct mmlab_range *range)
 	return pfn;
 }
 
+static int mmlab_add_ram_bytes(struct resource *res, void *arg)
+{
+	*(u64 *)arg += resource_size(res);
+	return 0;
+}
+
 /*
- * A range inside System RAM: the page allocator must never hand one of
- * its frames out, so each must be PageReserved (a reserved-memory node
- * without no-map on arm64). System RAM always has struct pages.
+ * Bytes of @range that System RAM resources cover. region_intersects()
+ * says "intersects" for a range partly in System RAM and partly in no
+ * resource at all (past the end of RAM on arm64, where nothing follows).
+ */
+static u64 mmlab_ram_bytes(const struct mmlab_range *range)
+{
+	u64 covered = 0;
+
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+			    range->base, range->base + range->size - 1,
+			    &covered, mmlab_add_ram_bytes);
+	return covered;
+}
+
+/*
+ * A range inside System RAM: all of it must be, and the page allocator
+ * must never hand one of its frames out, so each must be PageReserved (a
+ * reserved-memory node without no-map on arm64). System RAM always has
+ * struct pages.
  */
 static int mmlab_check_ram_range(const struct mmlab_range *range)
 {
 	unsigned long end = PHYS_PFN(range->base + range->size);
-	unsigned long pfn = mmlab_first_unreserved_pfn(range);
+	unsigned long pfn;
 
+	if (mmlab_ram_bytes(range) != range->size) {
+		pr_err("range %#llx@%#llx: partly System RAM in /proc/iomem\n",
+		       range->size, (u64)range->base);
+		return -EBUSY;
+	}
+	pfn = mmlab_first_unreserved_pfn(range);
 	if (pfn == end)
 		return 0;
 	pr_err("range %#llx@%#llx: not reserved: pfn %#lx belongs to the page allocator\n",

@@ -2,11 +2,12 @@
 #
 # Regions of any valid size on x86_64 (issue 16): the board reserves 1 GiB
 # at its region base with memmap=, whose 128 MiB memory sections hold no
-# RAM and so no kernel struct pages. A 256 MiB region at the base, then
+# RAM and so no boot struct pages. A 256 MiB region at the base, then
 # the whole 1 GiB, each:
 #   - loads with the whole module set (the check asks /proc/iomem, where
 #     the range is "Reserved", not struct pages), claimed in /proc/iomem
-#     and listed in debugfs with its pages and "kpages no";
+#     and listed in debugfs with its pages, and with the ZONE_DEVICE
+#     struct pages memremap_pages() gave it (map "device", "kpages yes");
 #   - hands every order-10 block out through the buddy (mmlabctl hold),
 #     each inside the region, until none is left, the pages adding up;
 #   - takes them all back (buddyinfo as before) and unloads.
@@ -66,7 +67,7 @@ large() {
 	set -- $(grep '^mmlab0 ' $D/regions)
 	is "$name: debugfs lists the region at the base" "$(($2))" "$((B))"
 	is "$name: debugfs gives its pages" "$4" "$pages"
-	is "$name: no kernel struct pages (kpages no)" "$9" no
+	is "$name: ZONE_DEVICE struct pages (map device, kpages yes)" "$7 $9" "device yes"
 	reserved=$5
 	is "$name: zoneinfo spans it" "$(zone_field spanned)" "$pages"
 	line=$(grep ' : mmlab$' /proc/iomem | sed 's/^ *//')

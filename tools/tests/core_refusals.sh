@@ -106,7 +106,8 @@ if [ "$MMLAB_ARCH" = x86_64 ]; then
 	is "mmlab0 pages" "$4" "$((half / 4096))"
 	is "mmlab0 descriptor pages" "$5" "$(((half / 4096 * 24 + 4095) / 4096))"
 	is "24 descriptor bytes per page" "$6" 24
-	is "mapped by ioremap (memmap= is outside the linear map)" "$7" ioremap
+	# memmap= is outside the linear map: memremap_pages() adds it
+	is "mapped with ZONE_DEVICE struct pages (map device)" "$7" device
 	is "source is the parameter" "$8" param
 	# The board's 64 MiB leave RAM in their 128 MiB memory section.
 	is "mmlab0 has kernel struct pages" "$9" yes
