@@ -1033,13 +1033,24 @@ static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 /* --- vma lifecycle ----------------------------------------------------- */
 
+/*
+ * Write-protect a parent's pte at fork, and clean it: to the core a dirty
+ * read-only pte of a shared mapping is one ->page_mkwrite already allowed,
+ * which mprotect(PROT_WRITE) makes writable again without a fault
+ * (can_change_pte_writable()); this one must fault, to copy. The pte is
+ * cleared and set again, as ptep_modify_prot_start() does, so that the
+ * hardware cannot set the dirty bit in between; an access meanwhile
+ * faults and waits for the mmap_lock dup_mmap() holds.
+ */
 static int mmlab_wrprotect_pte(pte_t *ptep, unsigned long addr, void *data)
 {
 	struct mm_struct *mm = data;
 	pte_t pte = ptep_get(ptep);
 
-	if (pte_present(pte) && pte_write(pte))
-		ptep_set_wrprotect(mm, addr, ptep);
+	if (!pte_present(pte) || (!pte_write(pte) && !pte_dirty(pte)))
+		return 0;
+	pte = ptep_get_and_clear(mm, addr, ptep);
+	set_pte_at(mm, addr, ptep, pte_wrprotect(pte_mkclean(pte)));
 	return 0;
 }
 

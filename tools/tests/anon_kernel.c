@@ -9,9 +9,10 @@
  * get_user_pages() users reach them (process_vm_readv, vmsplice, a
  * process-shared futex), MAP_POPULATE prefaults, fork write-protects the
  * parent's ptes instead of dropping them, a page a pipe still holds is not
- * reused before the pipe lets go (the quarantine), and a write to a page
- * that is no longer the process's alone but that a pipe holds copies it,
- * as do_wp_page() decides by the page's reference count.
+ * reused before the pipe lets go (the quarantine), a write to a page that
+ * is no longer the process's alone but that a pipe holds copies it, as
+ * do_wp_page() decides by the page's reference count, and mprotect after
+ * fork does not let a write skip the copy.
  */
 #include <ctype.h>
 #include <linux/futex.h>
@@ -21,7 +22,7 @@
 
 #include "testlib.h"
 
-#define NR_CASES 16
+#define NR_CASES 17
 #define STATS "/sys/kernel/debug/mmlab/fault/stats"
 
 static uint64_t region_lo, region_hi;	/* pfns */
@@ -149,6 +150,22 @@ static long futex(uint32_t *uaddr, int op, uint32_t val,
 	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
 }
 
+/* Is task @pid asleep in a futex wait? */
+static int in_futex_wait(pid_t pid)
+{
+	char path[64], wchan[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(wchan, sizeof(wchan), f))
+		wchan[0] = 0;
+	fclose(f);
+	return !strncmp(wchan, "futex_wait", 10);
+}
+
 /* A process-shared futex (a PTHREAD_PROCESS_SHARED mutex's) across fork. */
 static void test_shared_futex(void)
 {
@@ -169,16 +186,14 @@ static void test_shared_futex(void)
 			;
 		_exit(*w == 1 ? 0 : 1);
 	}
-	/* Wake until the child is woken: it may not be waiting yet. */
-	for (i = 0; i < 2000 && woken != 1; i++) {
-		usleep(1000);
-		*w = 1;
-		woken = futex(w, FUTEX_WAKE, 1, NULL);
-		*w = 0;
-	}
+	/* Wake only once the child sleeps on the word. */
+	for (i = 0; i < 500 && !in_futex_wait(pid); i++)
+		usleep(10000);
 	*w = 1;
+	woken = futex(w, FUTEX_WAKE, 1, NULL);
 	tap(woken == 1 && wait_child(pid) == 0,
-	    "shared futex: FUTEX_WAKE in the parent wakes the child waiting on the same word");
+	    "shared futex: FUTEX_WAKE in the parent wakes the child waiting on the same word (%ld woken)",
+	    woken);
 	munmap(w, psz);
 }
 
@@ -294,6 +309,44 @@ static void test_cow_with_pin(void)
 	munmap(p, psz);
 }
 
+/*
+ * mprotect(PROT_READ) then PROT_WRITE after fork must not make the shared
+ * page writable: the core upgrades a dirty read-only pte of a shared
+ * mapping without a fault, so fork must leave the parent's ptes clean.
+ */
+static void test_mprotect_after_fork(void)
+{
+	char *p = dev_map(1, MAP_PRIVATE);
+	int to_child[2], to_parent[2];
+	char c;
+	pid_t pid;
+
+	p[0] = 'm';
+	if (pipe(to_child) || pipe(to_parent))
+		tap_bail("pipe: %s", strerror(errno));
+	pid = fork();
+	if (!pid) {
+		if (write(to_parent[1], "r", 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1)
+			_exit(3);
+		_exit(p[0] == 'm' ? 0 : 1);
+	}
+	if (read(to_parent[0], &c, 1) != 1)
+		tap_bail("child: %s", strerror(errno));
+	mprotect(p, psz, PROT_READ);
+	mprotect(p, psz, PROT_READ | PROT_WRITE);
+	p[0] = 'P';
+	if (write(to_child[1], "w", 1) != 1)
+		tap_bail("child: %s", strerror(errno));
+	tap(wait_child(pid) == 0 && p[0] == 'P',
+	    "mprotect read-only then writable after fork: the parent's write still copies (the child keeps 'm')");
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	munmap(p, psz);
+}
+
 /* The page is the process's alone since its fault: a write reuses it. */
 static void test_exclusive_reuse(void)
 {
@@ -333,5 +386,6 @@ int main(void)
 	test_vmsplice_quarantine();	/* 4 */
 	test_cow_with_pin();		/* 1 */
 	test_exclusive_reuse();		/* 1 */
+	test_mprotect_after_fork();	/* 1 */
 	return tap_done();
 }

@@ -15,6 +15,11 @@
  *    none of them;
  *  - a copy or a new page whose entry into the object fails (fail_rmap)
  *    is retried and loses no byte; fork, which cannot fail, is immune;
+ *  - MADV_DONTNEED races writers and readers on the same pages while
+ *    another thread splits and merges the vma next to them (mprotect);
+ *    a read sees zero or a write of ours to that page, never another
+ *    page's or process's data, and the pages the splits cross, never
+ *    DONTNEEDed, keep their data;
  *  - oom_policy kill, with the faulter itself the biggest holder and the
  *    fault taken inside the kernel (read() into the mapping): the process
  *    is killed or read() fails; it does not spin in the kernel for ever.
@@ -32,7 +37,8 @@
 #define ZERO_PAGE	DBG "/fault/zero_page"
 #define OOM_POLICY	DBG "/fault/oom_policy"
 #define FAIL_RMAP	DBG "/fail_rmap"
-#define NR_CASES	15
+#define NR_CASES	17
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define RACE_PAGES	32
 #define WRITERS		2
@@ -232,6 +238,154 @@ static void test_zero_page_race(void)
 	       dirty_bytes < 0 ? 1 : dirty_bytes);
 	tap(dirty_bytes == 0, "the zero page is all zeroes (%ld bytes not)",
 	    dirty_bytes);
+}
+
+/* --- MADV_DONTNEED against faults and vma splits ---------------------------- */
+
+#define KEEP(i, j)	(0x6b656570ULL << 32 | (uint64_t)(i) << 16 | (j))
+/*
+ * 6 MiB: the vma must cover the whole 2 MiB-aligned block around a split
+ * for the core to send MMU_NOTIFY_CLEAR for it (split_huge_pmd_if_needed).
+ */
+#define DONTNEED_MAP_PAGES	1536
+#define SPLIT_PAGE		516	/* 2 MiB + 16 KiB in */
+
+struct dontneed_race {
+	uint64_t *map;		/* RACE_PAGES churned, the rest kept */
+	int stop;
+	unsigned long foreign;	/* words neither 0 nor a tag of that page */
+	unsigned long zaps, splits;
+};
+
+struct dontneed_worker {
+	struct dontneed_race *race;
+	int id;
+	pthread_t thread;
+};
+
+static void *dontneed_writer(void *arg)
+{
+	struct dontneed_worker *w = arg;
+	struct dontneed_race *r = w->race;
+	size_t words = psz / 8;
+	int i;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		for (i = 0; i < RACE_PAGES; i++)
+			wr(&r->map[i * words + w->id], TAG(0, w->id, i));
+	return NULL;
+}
+
+static void *dontneed_reader(void *arg)
+{
+	struct dontneed_worker *w = arg;
+	struct dontneed_race *r = w->race;
+	size_t words = psz / 8;
+	unsigned long bad = 0;
+	int i, j;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		for (i = 0; i < RACE_PAGES; i++)
+			for (j = 0; j < WRITERS + 2; j++) {
+				uint64_t v = rd(&r->map[i * words + j]);
+
+				if (v && !is_our_tag(v, 0, i))
+					bad++;
+			}
+	__atomic_add_fetch(&r->foreign, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void *dontneed_zapper(void *arg)
+{
+	struct dontneed_worker *w = arg;
+	struct dontneed_race *r = w->race;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		madvise(r->map + w->id * 4 * psz / 8, RACE_PAGES / 2 * psz,
+			MADV_DONTNEED);
+		r->zaps++;
+	}
+	return NULL;
+}
+
+/* Split the vma in the kept half and merge it back, again and again. */
+static void *dontneed_splitter(void *arg)
+{
+	struct dontneed_worker *w = arg;
+	struct dontneed_race *r = w->race;
+	char *kept = (char *)r->map + SPLIT_PAGE * psz;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		mprotect(kept, 4 * psz, PROT_READ);
+		mprotect(kept, 4 * psz, PROT_READ | PROT_WRITE);
+		r->splits++;
+	}
+	return NULL;
+}
+
+/* The rss column of fault/procs for this process: pages its objects hold. */
+static long own_mmlab_rss(void)
+{
+	FILE *f = fopen(DBG "/fault/procs", "r");
+	char line[512];
+	long rss = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *last = strrchr(line, ' ');
+
+		if (atoi(line) == getpid() && last)
+			rss = atol(last + 1);
+	}
+	fclose(f);
+	return rss;
+}
+
+static void test_dontneed_race(void)
+{
+	void *(*fn[])(void *) = { dontneed_writer, dontneed_writer,
+				  dontneed_reader, dontneed_reader,
+				  dontneed_zapper, dontneed_zapper,
+				  dontneed_splitter };
+	const int nr = ARRAY_SIZE(fn);
+	struct dontneed_worker w[ARRAY_SIZE(fn)];
+	struct dontneed_race r = { 0 };
+	size_t words = psz / 8, i, j;
+	unsigned long kept_bad = 0;
+	long rss;
+	int t;
+
+	r.map = (uint64_t *)dev_map(DONTNEED_MAP_PAGES, MAP_PRIVATE);
+	for (i = RACE_PAGES; i < DONTNEED_MAP_PAGES; i++)
+		for (j = 0; j < words; j++)
+			r.map[i * words + j] = KEEP(i, j);
+	for (t = 0; t < nr; t++) {
+		w[t].race = &r;
+		w[t].id = t < 2 ? t : t < 4 ? t - 2 : t < 6 ? t - 4 : 0;
+		if (pthread_create(&w[t].thread, NULL, fn[t], &w[t]))
+			exit(2);
+	}
+	usleep(race_seconds * 1e6);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	for (t = 0; t < nr; t++)
+		pthread_join(w[t].thread, NULL);
+	for (i = RACE_PAGES; i < DONTNEED_MAP_PAGES; i++)
+		for (j = 0; j < words; j++)
+			kept_bad += rd(&r.map[i * words + j]) != KEEP(i, j);
+	/* Still mapped, a page dropped by mistake would read right: ask. */
+	rss = own_mmlab_rss();
+	munmap(r.map, DONTNEED_MAP_PAGES * psz);
+	printf("# dontneed race: %lu DONTNEEDs, %lu split and merge pairs\n",
+	       r.zaps, r.splits);
+	tap(r.foreign == 0 && r.zaps > 0,
+	    "MADV_DONTNEED racing writers and readers: every word read is 0 or a write to that page (%lu not)",
+	    r.foreign);
+	tap(kept_bad == 0 && r.splits > 0 &&
+	    rss >= DONTNEED_MAP_PAGES - RACE_PAGES,
+	    "vma splits racing MADV_DONTNEED next door: the pages they cross keep their data (%lu words not) and stay held (rss %ld)",
+	    kept_bad, rss);
 }
 
 /* --- Copy-on-write races after fork ---------------------------------------- */
@@ -706,6 +860,7 @@ int main(void)
 	test_zero_page_race();
 	test_cow_race();
 	test_debugger_race();
+	test_dontneed_race();
 	test_copy_under_failure();
 	test_fork_under_failure();
 	test_oom_kill_in_kernel();

@@ -49,6 +49,7 @@
 #define MAX_FILES	256
 #define PATH_LEN	512
 #define MAX_MAPS	8			/* before mmap evicts one */
+#define POPULATE_MAX	(64UL << 20)		/* bytes a MAP_POPULATE faults */
 #define MAX_RANGES	(2 * MAX_MAPS)		/* room for splits */
 #define POOL		64
 #define SCRATCH		(2UL << 20)
@@ -514,7 +515,12 @@ static void op_mmap(void)
 	size_t len = rnd_len();
 	char *p;
 
-	if (!rnd(4))
+	/*
+	 * MAP_POPULATE faults every page in, as for anonymous memory: up to
+	 * 8 TiB here would take far longer than a round (the kernel would
+	 * map the zero page 2^31 times too).
+	 */
+	if (!rnd(4) && len <= POPULATE_MAX)
 		flags |= MAP_POPULATE;
 	if (!rnd(8))
 		flags |= MAP_NORESERVE;
@@ -540,6 +546,7 @@ static void op_mmap(void)
 static void op_range(int what)
 {
 	size_t len, new_len;
+	int k;
 	char *p, *q;
 
 	if (!pick_range(&p, &len))
@@ -553,7 +560,11 @@ static void op_range(int what)
 		mprotect(p, len, rnd(8));
 		break;
 	case 2:
-		madvise(p, len, advice[rnd(ARRAY_SIZE(advice))]);
+		k = advice[rnd(ARRAY_SIZE(advice))];
+		/* MADV_POPULATE_READ/WRITE: as MAP_POPULATE, bounded */
+		if ((k == 22 || k == 23) && len > POPULATE_MAX)
+			len = POPULATE_MAX;
+		madvise(p, len, k);
 		break;
 	default:
 		new_len = rnd_len();
