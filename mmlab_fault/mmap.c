@@ -904,8 +904,28 @@ static vm_fault_t mmlab_vm_page_mkwrite(struct vm_fault *vmf)
 }
 
 /*
- * mprotect() adding PROT_EXEC: the pages already mapped become executable
- * without a fault, so make each one's instruction cache coherent now.
+ * mprotect() adding PROT_WRITE to a private mapping: change_protection()
+ * makes a dirty read-only pte of a shared mapping writable without a fault
+ * (can_change_pte_writable()), and ours can be one that must copy (fork
+ * left it dirty, or it was reused, made read-only and shared by a fork
+ * since). Drop the range's ptes before: each write faults and decides.
+ */
+static void mmlab_mprotect_write(struct vm_area_struct *vma,
+				 struct mmlab_anon *anon, unsigned long start,
+				 unsigned long end)
+{
+	mutex_lock(&anon->lock);
+	WRITE_ONCE(anon->zapper, current);
+	zap_page_range(vma, start, end - start);
+	WRITE_ONCE(anon->zapper, NULL);
+	mutex_unlock(&anon->lock);
+}
+
+/*
+ * ->mprotect: before the core changes the ptes. Adding PROT_WRITE to a
+ * private mapping: see mmlab_mprotect_write(). Adding PROT_EXEC: the pages
+ * already mapped become executable without a fault, so make each one's
+ * instruction cache coherent now.
  */
 static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, unsigned long newflags)
@@ -916,6 +936,9 @@ static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 	struct mmlab_page *page;
 	unsigned long index;
 
+	if (!anon->shared && (newflags & VM_WRITE) &&
+	    !(vma->vm_flags & VM_WRITE))
+		mmlab_mprotect_write(vma, anon, start, end);
 	if (!(newflags & VM_EXEC) || (vma->vm_flags & VM_EXEC))
 		return 0;
 	mmlab_user_sync_icache(mmlab_zero_page);
@@ -1034,23 +1057,18 @@ static int mmlab_vm_access(struct vm_area_struct *vma, unsigned long addr,
 /* --- vma lifecycle ----------------------------------------------------- */
 
 /*
- * Write-protect a parent's pte at fork, and clean it: to the core a dirty
- * read-only pte of a shared mapping is one ->page_mkwrite already allowed,
- * which mprotect(PROT_WRITE) makes writable again without a fault
- * (can_change_pte_writable()); this one must fault, to copy. The pte is
- * cleared and set again, as ptep_modify_prot_start() does, so that the
- * hardware cannot set the dirty bit in between; an access meanwhile
- * faults and waits for the mmap_lock dup_mmap() holds.
+ * Write-protect a parent's pte at fork. It stays dirty (a module cannot
+ * set_pte_at() on arm64: mte_sync_tags() is not exported), which the core
+ * takes for a pte ->page_mkwrite already allowed: ->mprotect drops such
+ * ptes before mprotect(PROT_WRITE) could make them writable.
  */
 static int mmlab_wrprotect_pte(pte_t *ptep, unsigned long addr, void *data)
 {
 	struct mm_struct *mm = data;
 	pte_t pte = ptep_get(ptep);
 
-	if (!pte_present(pte) || (!pte_write(pte) && !pte_dirty(pte)))
-		return 0;
-	pte = ptep_get_and_clear(mm, addr, ptep);
-	set_pte_at(mm, addr, ptep, pte_wrprotect(pte_mkclean(pte)));
+	if (pte_present(pte) && pte_write(pte))
+		ptep_set_wrprotect(mm, addr, ptep);
 	return 0;
 }
 

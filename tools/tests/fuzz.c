@@ -528,6 +528,8 @@ static void op_mmap(void)
 	if (!rnd(6) && pick_range(&p, &len)) {
 		hint = p;
 		flags |= MAP_FIXED;
+		if (len > POPULATE_MAX)
+			flags &= ~MAP_POPULATE;
 	}
 	if (nmaps >= MAX_MAPS && !hint) {
 		munmap(maps[0].p, maps[0].len);
