@@ -711,15 +711,24 @@ static vm_fault_t mmlab_fault_return(struct vm_fault *vmf,
 }
 
 /*
- * Zap the pte of @vma at @addr, for a fault or ->access of ours: the mmu
- * notifier must not take it for MADV_DONTNEED. @anon locked.
+ * Zap the ptes of @vma in [@start, @end), for a fault, ->access or
+ * ->mprotect of ours: the mmu notifier must not take it for MADV_DONTNEED.
+ * @anon locked.
  */
+static void mmlab_zap_range(struct vm_area_struct *vma, struct mmlab_anon *anon,
+			    unsigned long start, unsigned long end)
+{
+	WRITE_ONCE(anon->zapper, current);
+	zap_page_range(vma, start, end - start);
+	WRITE_ONCE(anon->zapper, NULL);
+}
+
+/* Zap the pte of @vma at @addr, as mmlab_zap_range(). */
 static void mmlab_zap_pte(struct vm_area_struct *vma, struct mmlab_anon *anon,
 			  unsigned long addr)
 {
-	WRITE_ONCE(anon->zapper, current);
-	zap_page_range(vma, addr & PAGE_MASK, PAGE_SIZE);
-	WRITE_ONCE(anon->zapper, NULL);
+	mmlab_zap_range(vma, anon, addr & PAGE_MASK,
+			(addr & PAGE_MASK) + PAGE_SIZE);
 }
 
 /**
@@ -915,9 +924,7 @@ static void mmlab_mprotect_write(struct vm_area_struct *vma,
 				 unsigned long end)
 {
 	mutex_lock(&anon->lock);
-	WRITE_ONCE(anon->zapper, current);
-	zap_page_range(vma, start, end - start);
-	WRITE_ONCE(anon->zapper, NULL);
+	mmlab_zap_range(vma, anon, start, end);
 	mutex_unlock(&anon->lock);
 }
 

@@ -18,34 +18,16 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 
 #include "testlib.h"
 
 #define NR_CASES 17
-#define STATS "/sys/kernel/debug/mmlab/fault/stats"
 
 static uint64_t region_lo, region_hi;	/* pfns */
 
 static int in_region(uint64_t pfn)
 {
 	return pfn >= region_lo && pfn < region_hi;
-}
-
-/* The pfn /proc/self/pagemap gives for @addr (root sees pfns); 0: none. */
-static uint64_t pagemap_pfn(void *addr)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t e = 0;
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, 8, (uintptr_t)addr / psz * 8) != 8)
-		e = 0;
-	close(fd);
-	if (!(e >> 63))
-		return 0;
-	return e & ((1ULL << 55) - 1);
 }
 
 /* A "Field: N kB" line of the smaps entry that starts at @addr; -1: none. */
@@ -72,30 +54,6 @@ static long smaps_kb(void *addr, const char *field)
 	}
 	fclose(f);
 	return v;
-}
-
-static long stat_value(const char *name)
-{
-	char key[32];
-	FILE *f = fopen(STATS, "r");
-	long v, r = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* pagemap and smaps: what /proc shows of a written private mapping. */
@@ -201,7 +159,7 @@ static void test_shared_futex(void)
 static void test_populate(void)
 {
 	const size_t n = 8;
-	long new0 = stat_value("new");
+	long new0 = fault_stat_value("new");
 	char *p = mmap(NULL, n * psz, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_POPULATE, devfd, 0);
 	size_t i;
@@ -210,9 +168,9 @@ static void test_populate(void)
 	for (i = 0; ok && i < n; i++)
 		ok &= (dev_page_flags(p + i * psz) & MMLAB_PAGE_PRESENT) &&
 		      in_region(dev_pfn(p + i * psz));
-	tap(ok && stat_value("new") - new0 == (long)n,
+	tap(ok && fault_stat_value("new") - new0 == (long)n,
 	    "MAP_POPULATE: all %zu pages mapped at mmap time (%ld new faults)",
-	    n, stat_value("new") - new0);
+	    n, fault_stat_value("new") - new0);
 	if (p != MAP_FAILED)
 		munmap(p, n * psz);
 }
@@ -249,7 +207,7 @@ static void test_vmsplice_quarantine(void)
 {
 	char *p = dev_map(1, MAP_PRIVATE), buf[16];
 	struct iovec iov = { NULL, psz };
-	long q0 = stat_value("quarantined"), q1;
+	long q0 = fault_stat_value("quarantined"), q1;
 	int fds[2], i;
 	ssize_t r;
 
@@ -260,7 +218,7 @@ static void test_vmsplice_quarantine(void)
 	r = vmsplice(fds[1], &iov, 1, 0);
 	tap(r == (ssize_t)psz, "vmsplice of a mapping page (%zd)", r);
 	munmap(p, psz);
-	q1 = stat_value("quarantined");
+	q1 = fault_stat_value("quarantined");
 	tap(q1 == q0 + 1,
 	    "munmap with the pipe holding the page: quarantined, not freed");
 	p = dev_map(64, MAP_PRIVATE);
@@ -271,9 +229,9 @@ static void test_vmsplice_quarantine(void)
 	munmap(p, 64 * psz);
 	close(fds[0]);
 	close(fds[1]);
-	for (i = 0; i < 50 && stat_value("quarantined") != q0; i++)
+	for (i = 0; i < 50 && fault_stat_value("quarantined") != q0; i++)
 		usleep(20000);
-	tap(q1 == q0 + 1 && stat_value("quarantined") == q0,
+	tap(q1 == q0 + 1 && fault_stat_value("quarantined") == q0,
 	    "the pipe closed: the page leaves the quarantine");
 }
 

@@ -80,21 +80,6 @@ static int stats_delta(const struct stats *before, const long *want)
 	return ok;
 }
 
-static uint64_t pagemap_pfn(void *addr)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t e = 0;
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, 8, (uintptr_t)addr / psz * 8) != 8)
-		e = 0;
-	close(fd);
-	if (!(e >> 63))
-		return 0;
-	return e & ((1ULL << 55) - 1);
-}
-
 /*
  * The pfn mapped at @addr: /proc/self/pagemap first (PFN bits 0-54, as
  * root), MMLAB_IOC_PAGE_INFO's reading of the pte if pagemap shows none
@@ -217,15 +202,6 @@ static void test_read_then_write(void)
 	tap(stats_delta(&s, (long[]){ 1, 1, 0, 0, 0, 1 }),
 	    "read then write: one zero fault, one new fault");
 	munmap(p, psz);
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* Fork COW: @child_first says who writes first. */

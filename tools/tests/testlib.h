@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mmlab_fault/mmlab_uapi.h"
@@ -111,16 +112,20 @@ static inline char *dev_map(size_t n, int flags)
 	return p;
 }
 
+/* The caller's pte at @addr, from MMLAB_IOC_PAGE_INFO; 0 on success. */
+static inline int dev_page_info(void *addr, struct mmlab_ioc_page_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->addr = (uintptr_t)addr;
+	return ioctl(devfd, MMLAB_IOC_PAGE_INFO, pi);
+}
+
 /* The pfn mapped at @addr, from MMLAB_IOC_PAGE_INFO; 0 if none. */
 static inline uint64_t dev_pfn(void *addr)
 {
 	struct mmlab_ioc_page_info pi;
 
-	memset(&pi, 0, sizeof(pi));
-	pi.addr = (uintptr_t)addr;
-	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
-		return 0;
-	return pi.pfn;
+	return dev_page_info(addr, &pi) ? 0 : pi.pfn;
 }
 
 /* The MMLAB_PAGE_* flags of the pte at @addr; 0 if none. */
@@ -128,11 +133,33 @@ static inline uint32_t dev_page_flags(void *addr)
 {
 	struct mmlab_ioc_page_info pi;
 
-	memset(&pi, 0, sizeof(pi));
-	pi.addr = (uintptr_t)addr;
-	if (ioctl(devfd, MMLAB_IOC_PAGE_INFO, &pi))
+	return dev_page_info(addr, &pi) ? 0 : pi.flags;
+}
+
+/* The pfn /proc/self/pagemap gives for @addr (root sees pfns); 0: none. */
+static inline uint64_t pagemap_pfn(void *addr)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	if (fd < 0)
 		return 0;
-	return pi.flags;
+	if (pread(fd, &e, 8, (uintptr_t)addr / psz * 8) != 8)
+		e = 0;
+	close(fd);
+	if (!(e >> 63))
+		return 0;
+	return e & ((1ULL << 55) - 1);
+}
+
+/* A child's exit status, 128 + the signal that killed it, or -1. */
+static inline int wait_child(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* Write @s to the file @path; 1 on success, 0 otherwise. */
@@ -150,20 +177,34 @@ static inline int write_file(const char *path, const char *s)
 #define MMLAB_DRAIN	"/sys/kernel/debug/mmlab/drain"
 #define MMLAB_FAULT_STATS "/sys/kernel/debug/mmlab/fault/stats"
 
+/* The value of the "NAME VALUE" line @name of the file @path, or -1. */
+static inline long keyed_value(const char *path, const char *name)
+{
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* A counter of fault/stats, or -1. */
+static inline long fault_stat_value(const char *name)
+{
+	return keyed_value(MMLAB_FAULT_STATS, name);
+}
+
 /* The "quarantined" line of fault/stats; 0 without the file. */
 static inline long quarantined_pages(void)
 {
-	FILE *f = fopen(MMLAB_FAULT_STATS, "r");
-	char key[32];
-	long v, q = 0;
+	long q = fault_stat_value("quarantined");
 
-	if (!f)
-		return 0;
-	while (fscanf(f, "%31s %ld", key, &v) == 2)
-		if (!strcmp(key, "quarantined"))
-			q = v;
-	fclose(f);
-	return q;
+	return q > 0 ? q : 0;
 }
 
 /*
@@ -215,17 +256,7 @@ static inline long cma_area_value(const char *area, const char *file)
 /* A counter of mmlab's vmstat file, or -1. */
 static inline long vmstat_value(const char *name)
 {
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen(MMLAB_VMSTAT, "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	return keyed_value(MMLAB_VMSTAT, name);
 }
 
 #endif /* MMLAB_TESTLIB_H */
