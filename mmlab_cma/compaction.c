@@ -904,6 +904,29 @@ static struct compact_control *compact_control_alloc(int nid, int order,
 }
 
 /*
+ * An async run that found the region held by another run gives up at once.
+ * In 6.1 the same run would start and stop at the first contended lock, so
+ * trace it as a run that began where it would have and ended contended: a
+ * user reading the trace sees the attempt, as on the kernel.
+ */
+static enum mmlab_compact_result compact_give_up_contended(struct compact_control *cc)
+{
+	struct mmlab_zone *zone = cc->zone;
+	unsigned long migrate_pfn = READ_ONCE(cc->st->cached_migrate_pfn[0]);
+	unsigned long free_pfn = READ_ONCE(cc->st->cached_free_pfn);
+
+	if (migrate_pfn < zone->first_usable_pfn || migrate_pfn >= zone->end_pfn)
+		migrate_pfn = zone->first_usable_pfn;
+	if (free_pfn < zone->first_usable_pfn || free_pfn >= zone->end_pfn)
+		free_pfn = last_pageblock_pfn(zone);
+	trace_mm_compaction_begin(zone->first_usable_pfn, migrate_pfn, free_pfn,
+				  zone->end_pfn, false);
+	trace_mm_compaction_end(zone->first_usable_pfn, migrate_pfn, free_pfn,
+				zone->end_pfn, false, MMLAB_CR_CONTENDED);
+	return MMLAB_CR_CONTENDED;
+}
+
+/*
  * Run @cc on its region: async runs give up if another holds the region,
  * others wait for it (killable).
  */
@@ -913,7 +936,7 @@ static enum mmlab_compact_result run_compaction(struct compact_control *cc)
 
 	if (cc->mode == MMLAB_MIGRATE_ASYNC) {
 		if (!mutex_trylock(&cc->st->mutex))
-			return MMLAB_CR_CONTENDED;
+			return compact_give_up_contended(cc);
 	} else if (mutex_lock_killable(&cc->st->mutex)) {
 		return MMLAB_CR_CONTENDED;
 	}
