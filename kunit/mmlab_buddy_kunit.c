@@ -1234,9 +1234,11 @@ static struct {
 
 static enum mmlab_compact_result
 test_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
-		    enum mmlab_compact_priority prio)
+		    enum mmlab_compact_priority prio, struct mmlab_page **capture)
 {
 	int n = atomic_inc_return(&fake_compact.calls) - 1;
+
+	*capture = NULL;
 
 	if (n < MAX_COMPACT_CALLS)
 		fake_compact.prio[n] = prio;

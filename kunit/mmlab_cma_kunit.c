@@ -700,12 +700,12 @@ static void direct_compaction_modes(struct kunit *test)
 		atomic_set(&migrations[i], 0);
 
 	res = mmlab_try_to_compact(0, test_order(), MMLAB_GFP_USER,
-				   MMLAB_COMPACT_PRIO_ASYNC);
+				   MMLAB_COMPACT_PRIO_ASYNC, NULL);
 	KUNIT_EXPECT_NE(test, res, MMLAB_CR_SUCCESS);
 	KUNIT_EXPECT_EQ(test, atomic_read(&migrations[MMLAB_MIGRATE_ASYNC]), 0);
 
 	res = mmlab_try_to_compact(0, test_order(), MMLAB_GFP_USER,
-				   MMLAB_MIN_COMPACT_PRIORITY);
+				   MMLAB_MIN_COMPACT_PRIORITY, NULL);
 	KUNIT_EXPECT_NE(test, res, MMLAB_CR_DEFERRED);
 	KUNIT_EXPECT_GT(test, atomic_read(&migrations[MMLAB_MIGRATE_SYNC_LIGHT]),
 			0);
@@ -722,7 +722,7 @@ static void direct_compaction_modes(struct kunit *test)
 
 static bool deferred(unsigned int order, enum mmlab_compact_priority prio)
 {
-	return mmlab_try_to_compact(0, order, MMLAB_GFP_USER, prio) ==
+	return mmlab_try_to_compact(0, order, MMLAB_GFP_USER, prio, NULL) ==
 	       MMLAB_CR_DEFERRED;
 }
 
@@ -748,7 +748,7 @@ static void direct_compaction_defers(struct kunit *test)
 			MMLAB_CR_CONTINUE);
 	mmlab_compaction_alloc_success(0, 0);	/* no deferral to start */
 
-	res = mmlab_try_to_compact(0, order, MMLAB_GFP_USER, light);
+	res = mmlab_try_to_compact(0, order, MMLAB_GFP_USER, light, NULL);
 	KUNIT_EXPECT_TRUE(test, res == MMLAB_CR_COMPLETE ||
 			  res == MMLAB_CR_PARTIAL_SKIPPED);
 	/* Shift 1: one attempt skipped, the next runs and fails again. */

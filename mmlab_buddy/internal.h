@@ -68,7 +68,8 @@ unsigned long mmlab_shrink_direct(struct mmlab_zone *zone,
 				  unsigned long nr_to_scan);
 enum mmlab_compact_result
 mmlab_try_to_compact_pages(struct mmlab_zone **zl, int nr, unsigned int order,
-			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio);
+			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio,
+			   struct mmlab_page **capture);
 void mmlab_compaction_alloc_success(struct mmlab_zone *zone,
 				    unsigned int order);
 extern int mmlab_min_free_kbytes;

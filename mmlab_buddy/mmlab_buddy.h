@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include <linux/mmzone.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -184,6 +185,8 @@ enum mmlab_zone_wmark {
  * @kswapd_pending: a wakeup is pending.
  * @kswapd_sleeping: kswapd is asleep (racy, for tests and debugfs).
  * @kswapd_failures: balance runs in a row that freed nothing.
+ * @capture_list: direct compactions capturing what their task frees
+ *	(struct mmlab_capture_control), under @lock.
  * @nr_bad_pages: pages the bad page checks took out of circulation, as
  *	the kernel's bad_page() leaks them: never freed, never handed out.
  * @bad_page_reports: bad pages found, reported or rate-limited.
@@ -215,11 +218,20 @@ struct mmlab_zone {
 	bool kswapd_pending;
 	bool kswapd_sleeping;
 	int kswapd_failures;
+	struct list_head capture_list;
 	atomic_long_t nr_bad_pages;
 	atomic_long_t bad_page_reports;
 };
 
 struct mmlab_zone *mmlab_zone(int nid);
+
+/* Is the zone's kswapd at work (6.1's kswapd_is_running())? Racy, a hint. */
+static inline bool mmlab_kswapd_is_running(struct mmlab_zone *zone)
+{
+	struct task_struct *t = READ_ONCE(zone->kswapd);
+
+	return t && task_is_running(t);
+}
 
 /* --- Counters (/sys/kernel/debug/mmlab/vmstat) ------------------------------ */
 
@@ -253,6 +265,9 @@ struct mmlab_zone *mmlab_zone(int nid);
  * @MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY: kswapd found the zone balanced.
  * @MMLAB_EXTFRAG_FALLBACK: allocations that fell back to another
  *	migratetype (the kernel only traces them; mmlab counts them too).
+ * @MMLAB_COMPACT_CAPTURE: direct compactions whose allocation got the block
+ *	the run captured as its task freed it (6.1 neither counts nor traces
+ *	them; mmlab counts them).
  * @MMLAB_NR_VM_ITEMS: the number of counters.
  *
  * nr_free_pages and nr_free_cma are read from the zones and printed first.
@@ -285,6 +300,7 @@ enum mmlab_vm_item {
 	MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY,
 	MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	MMLAB_EXTFRAG_FALLBACK,
+	MMLAB_COMPACT_CAPTURE,
 	MMLAB_NR_VM_ITEMS
 };
 
@@ -308,7 +324,10 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 
 unsigned long mmlab_zone_free_pages(int nid);
 unsigned long mmlab_zone_managed_pages(int nid);
+int mmlab_fragmentation_index(int nid, unsigned int order);
+int mmlab_extfrag_for_order(int nid, unsigned int order);
 void mmlab_drain_all_pages(int nid);
+void mmlab_drain_local_pages(int nid);
 void mmlab_wakeup_kswapd(int nid, unsigned int order);
 bool mmlab_zone_watermark_ok(int nid, unsigned int order,
 			     enum mmlab_zone_wmark mark);
@@ -442,10 +461,34 @@ enum mmlab_compact_priority {
 #define MMLAB_PAGE_ALLOC_COSTLY_ORDER	3
 
 /**
+ * struct mmlab_capture_control - a direct compaction's claim on the blocks
+ *	its task frees (6.1's struct capture_control): the first block of
+ *	@order that @task frees into the zone while the claim is up goes to
+ *	@page instead of the free lists, unless it is in a CMA or isolated
+ *	pageblock, or below a pageblock and in a MOVABLE one.
+ * @list: on the zone's capture list, under the zone lock.
+ * @task: the compacting task.
+ * @order: the order of its allocation.
+ * @page: the captured block, or NULL.
+ */
+struct mmlab_capture_control {
+	struct list_head list;
+	struct task_struct *task;
+	unsigned int order;
+	struct mmlab_page *page;
+};
+
+void mmlab_capture_start(struct mmlab_zone *zone,
+			 struct mmlab_capture_control *capc, unsigned int order);
+struct mmlab_page *mmlab_capture_end(struct mmlab_zone *zone,
+				     struct mmlab_capture_control *capc);
+
+/**
  * struct mmlab_compact_ops - compaction, as mmlab_cma provides it.
  * @try_to_compact: direct compaction of region @nid for a block of
  *	@order at @prio, as compact_zone_order() with 6.1's deferral;
- *	returns what it did. May sleep.
+ *	returns what it did, and in *@capture a block of @order the run
+ *	captured (mmlab_capture_start()) or NULL. May sleep.
  * @alloc_success: the allocation that compacted region @nid for @order
  *	got its block there: reset the deferral (compaction_defer_reset()
  *	with alloc_success). May be NULL.
@@ -455,7 +498,8 @@ enum mmlab_compact_priority {
 struct mmlab_compact_ops {
 	enum mmlab_compact_result (*try_to_compact)(int nid, unsigned int order,
 						    mmlab_gfp_t gfp,
-						    enum mmlab_compact_priority prio);
+						    enum mmlab_compact_priority prio,
+						    struct mmlab_page **capture);
 	void (*alloc_success)(int nid, unsigned int order);
 	void (*wakeup_kcompactd)(int nid, unsigned int order);
 };

@@ -154,6 +154,91 @@ static void pageblock_range(struct mmlab_zone *zone, unsigned long pfn,
 		   MMLAB_PAGEBLOCK_PAGES, zone->end_pfn);
 }
 
+/* --- Compaction capture ------------------------------------------------------- */
+
+/* The current task's capture in @zone still waiting for a block (task_capc()). */
+static struct mmlab_capture_control *task_capc(struct mmlab_zone *zone)
+{
+	struct mmlab_capture_control *capc;
+
+	lockdep_assert_held(&zone->lock);
+	if (likely(list_empty(&zone->capture_list)))
+		return NULL;
+	list_for_each_entry(capc, &zone->capture_list, list)
+		if (capc->task == current && !capc->page)
+			return capc;
+	return NULL;
+}
+
+/*
+ * Does @capc take the block of @order at @page, of a pageblock of type
+ * @mt (compaction_capture())? Not from CMA or isolated pageblocks, and
+ * below a pageblock not from a MOVABLE one, which it would pollute.
+ * __free_one_page() asks only below MMLAB_MAX_ORDER - 1, as 6.1 does:
+ * a block of the largest order is never captured.
+ */
+static bool compaction_capture(struct mmlab_capture_control *capc,
+			       struct mmlab_page *page, unsigned int order,
+			       int mt)
+{
+	if (!capc || order != capc->order)
+		return false;
+	if (mt == MMLAB_MIGRATE_CMA || mt == MMLAB_MIGRATE_ISOLATE)
+		return false;
+	if (order < MMLAB_PAGEBLOCK_ORDER && mt == MMLAB_MIGRATE_MOVABLE)
+		return false;
+	capc->page = page;
+	return true;
+}
+
+/**
+ * mmlab_capture_start - let a direct compaction capture what it frees.
+ * @zone: the zone it compacts.
+ * @capc: the claim, on the caller's stack until mmlab_capture_end().
+ * @order: the order of the allocation it compacts for.
+ *
+ * From now until mmlab_capture_end(), the first block of @order the
+ * current task frees into @zone and merges there (a drain of its per-CPU
+ * lists, say) is kept for it, as 6.1's current->capture_control. Kernel
+ * threads capture nothing, as in 6.1.
+ */
+void mmlab_capture_start(struct mmlab_zone *zone,
+			 struct mmlab_capture_control *capc, unsigned int order)
+{
+	unsigned long flags;
+
+	INIT_LIST_HEAD(&capc->list);
+	capc->task = current;
+	capc->order = order;
+	capc->page = NULL;
+	if (current->flags & PF_KTHREAD)
+		return;
+	spin_lock_irqsave(&zone->lock, flags);
+	list_add(&capc->list, &zone->capture_list);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(mmlab_capture_start);
+
+/**
+ * mmlab_capture_end - withdraw a claim set by mmlab_capture_start().
+ * @zone: the zone.
+ * @capc: the claim.
+ *
+ * Return: the captured block (off the free lists, its pages free pages
+ * for the allocator to prepare), or NULL.
+ */
+struct mmlab_page *mmlab_capture_end(struct mmlab_zone *zone,
+				     struct mmlab_capture_control *capc)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	list_del_init(&capc->list);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return capc->page;
+}
+EXPORT_SYMBOL_GPL(mmlab_capture_end);
+
 /* --- Free lists --------------------------------------------------------------- */
 
 static u32 page_region_bits(const struct mmlab_page *page)
@@ -228,16 +313,21 @@ static void set_page_free_tail(struct mmlab_page *page)
 
 /*
  * Put a block on the free lists of type @mt, merging it with its buddies
- * as far as they are free. Caller holds the zone lock.
+ * as far as they are free, unless a direct compaction of the current task
+ * captures it on the way. Caller holds the zone lock.
  */
 static void __free_one_page(struct mmlab_zone *zone, unsigned long pfn,
 			    unsigned int order, int mt)
 {
+	struct mmlab_capture_control *capc = task_capc(zone);
 	struct mmlab_page *page = zone_pfn_page(zone, pfn);
 
 	while (order < MMLAB_MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct mmlab_page *buddy;
+
+		if (compaction_capture(capc, page, order, mt))
+			return;
 
 		if (buddy_pfn < zone->first_usable_pfn ||
 		    buddy_pfn >= zone->end_pfn)
@@ -1373,7 +1463,8 @@ static unsigned int gfp_to_alloc_flags(mmlab_gfp_t gfp, unsigned int order)
 #define MMLAB_MAX_COMPACT_RETRIES	16
 
 /*
- * Direct compaction, then the free lists (__alloc_pages_direct_compact()).
+ * Direct compaction, then the free lists (__alloc_pages_direct_compact()):
+ * a block the run captured is the allocation's, else it tries the lists.
  * compact_stall and its outcome, compact_success or compact_fail, count
  * only when some zone was compacted, not when every one was skipped.
  */
@@ -1388,11 +1479,14 @@ alloc_pages_direct_compact(struct mmlab_zone **zl, int nr, mmlab_gfp_t gfp,
 	*result = MMLAB_CR_SKIPPED;
 	if (!order)
 		return NULL;
-	*result = mmlab_try_to_compact_pages(zl, nr, order, gfp, prio);
+	*result = mmlab_try_to_compact_pages(zl, nr, order, gfp, prio, &page);
 	if (*result == MMLAB_CR_SKIPPED)
 		return NULL;
 	mmlab_count_vm_event(MMLAB_COMPACT_STALL);
-	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+	if (page)
+		mmlab_count_vm_event(MMLAB_COMPACT_CAPTURE);
+	else
+		page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
 	if (page) {
 		mmlab_compaction_alloc_success(mmlab_page_zone(page), order);
 		mmlab_count_vm_event(MMLAB_COMPACT_SUCCESS);
@@ -1804,6 +1898,21 @@ void mmlab_drain_all_pages(int nid)
 			mmlab_zone_drain(mmlab_zones[i]);
 }
 EXPORT_SYMBOL_GPL(mmlab_drain_all_pages);
+
+/**
+ * mmlab_drain_local_pages - give back the per-CPU pages of a region on the
+ *	CPU the caller runs on (6.1's drain_local_pages()), so that the
+ *	blocks it just freed merge.
+ * @nid: the region.
+ */
+void mmlab_drain_local_pages(int nid)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+
+	if (zone)
+		mmlab_zone_drain_cpu(zone, raw_smp_processor_id());
+}
+EXPORT_SYMBOL_GPL(mmlab_drain_local_pages);
 
 /**
  * mmlab_zone_watermark_ok - would an allocation pass a watermark now?
@@ -2222,6 +2331,7 @@ static struct mmlab_zone *zone_create(struct mmlab_region *r)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&zone->lock);
 	init_waitqueue_head(&zone->kswapd_wait);
+	INIT_LIST_HEAD(&zone->capture_list);
 	zone->region = r;
 	zone->nid = r->id;
 	zone->start_pfn = r->start_pfn;

@@ -419,6 +419,7 @@ static void wakeup_kcompactd(struct mmlab_zone *zone, unsigned int order)
  * @order: the order of the allocation.
  * @gfp: its flags.
  * @prio: how hard to try.
+ * @capture: set to a block of @order a run captured, or NULL.
  *
  * Zone by zone through the provider, stopping at the first that reports
  * success, or when an async attempt should reschedule or the task has a
@@ -428,17 +429,19 @@ static void wakeup_kcompactd(struct mmlab_zone *zone, unsigned int order)
  */
 enum mmlab_compact_result
 mmlab_try_to_compact_pages(struct mmlab_zone **zl, int nr, unsigned int order,
-			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio)
+			   mmlab_gfp_t gfp, enum mmlab_compact_priority prio,
+			   struct mmlab_page **capture)
 {
 	enum mmlab_compact_result rc = MMLAB_CR_SKIPPED, status;
 	unsigned int noreclaim;
 	int i;
 
+	*capture = NULL;
 	noreclaim = memalloc_noreclaim_save();
 	down_read(&mmlab_compact_rwsem);
 	for (i = 0; mmlab_compact_ops && i < nr; i++) {
 		status = mmlab_compact_ops->try_to_compact(zl[i]->nid, order,
-							   gfp, prio);
+							   gfp, prio, capture);
 		rc = max(rc, status);
 		if (status == MMLAB_CR_SUCCESS)
 			break;

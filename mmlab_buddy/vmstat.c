@@ -63,6 +63,7 @@ static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 	[MMLAB_KSWAPD_LOW_WMARK_HIT_QUICKLY]	= "kswapd_low_wmark_hit_quickly",
 	[MMLAB_KSWAPD_HIGH_WMARK_HIT_QUICKLY]	= "kswapd_high_wmark_hit_quickly",
 	[MMLAB_EXTFRAG_FALLBACK]		= "extfrag_fallback",
+	[MMLAB_COMPACT_CAPTURE]			= "compact_capture",
 };
 
 static struct dentry *mmlab_buddy_files[11];
@@ -279,6 +280,52 @@ static int unusable_free_index(unsigned int order, struct contig_page_info *info
 			(info->free_blocks_suitable << order)) * 1000ULL,
 		       info->free_pages);
 }
+
+/**
+ * mmlab_fragmentation_index - the kernel's fragmentation_index() of a region.
+ * @nid: the region.
+ * @order: the order of the wanted allocation.
+ *
+ * Return: -1000 when a free block of @order exists, 0 when nothing is
+ * free, else 0..1000: towards 0 a failure would be for lack of memory,
+ * towards 1000 for fragmentation. -EINVAL (below -1000) for bad input.
+ */
+int mmlab_fragmentation_index(int nid, unsigned int order)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+	struct contig_page_info info;
+
+	if (!zone || order >= MMLAB_MAX_ORDER)
+		return -EINVAL - 1000;
+	fill_contig_page_info(zone, order, &info);
+	return fragmentation_index(order, &info);
+}
+EXPORT_SYMBOL_GPL(mmlab_fragmentation_index);
+
+/**
+ * mmlab_extfrag_for_order - the percentage of a region's free memory that
+ *	is in blocks smaller than @order (6.1's extfrag_for_order(), what
+ *	proactive compaction scores).
+ * @nid: the region.
+ * @order: the order.
+ *
+ * Return: 0..100, 0 when nothing is free; -EINVAL for bad input.
+ */
+int mmlab_extfrag_for_order(int nid, unsigned int order)
+{
+	struct mmlab_zone *zone = mmlab_zone(nid);
+	struct contig_page_info info;
+
+	if (!zone || order >= MMLAB_MAX_ORDER)
+		return -EINVAL;
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages)
+		return 0;
+	return div_u64((info.free_pages -
+			(info.free_blocks_suitable << order)) * 100ULL,
+		       info.free_pages);
+}
+EXPORT_SYMBOL_GPL(mmlab_extfrag_for_order);
 
 static int extfrag_index_show(struct seq_file *m, void *v)
 {

@@ -29,6 +29,13 @@
  * scanners met (reset_isolation_suitable() in kswapd_try_to_sleep()), and
  * when a fully deferred order tries again (compaction_restarting()).
  *
+ * When the migrate scanner leaves a block of the wanted order it migrated
+ * pages from, the run drains this CPU's per-CPU lists, where the freed
+ * pages wait, so that they merge and the run can see its block. A direct
+ * compaction captures that block as its task frees it (mmlab_buddy's
+ * mmlab_capture_start(), 6.1's capture_control): the run stops and the
+ * allocation gets it before anyone else can (compact_capture counts it).
+ *
  * Direct compaction (mmlab_buddy's hook, mmlab_try_to_compact()) is
  * deferred per region as 6.1 does per zone: after a failed non-async run
  * for order N, orders >= N skip 2^defer_shift attempts (up to 64), until
@@ -42,20 +49,23 @@
  * kcompactd, one thread per region, mmlab_kcompactd<id>: kswapd wakes it
  * (wakeup_kcompactd(), after reclaim and after reclaiming a watermark
  * boost); woken, it counts compact_daemon_wake and compacts for the order
- * asked unless deferred or unsuitable, MIGRATE_SYNC_LIGHT. Every second it
- * also looks on its own, mmlab's stand-in for 6.1's proactive compaction:
- * without a free block of pageblock order and with a fragmentation index
- * above extfrag_threshold it compacts the whole region, counting no
- * wakeup, and backs off 64 periods after a run that made no such block
- * (proactive_defer). compaction_proactiveness (0..100, 20) switches these
- * runs off at 0; other values do not scale them as 6.1's fragmentation
- * score would. kcompactd's runs count compact_daemon_{migrate,free}_scanned;
+ * asked unless deferred or unsuitable, MIGRATE_SYNC_LIGHT. Every half
+ * second it also looks on its own, 6.1's proactive compaction: the
+ * region's fragmentation score (the share of free memory outside blocks of
+ * MMLAB_COMPACTION_HPAGE_ORDER, 0..100) above 100 - compaction_proactiveness
+ * + 10 starts a whole-region run, counting no wakeup, that stops once the
+ * score is at 100 - compaction_proactiveness (never below 5), or when kswapd
+ * starts; a run that did not lower the score rests 64 periods. 0 switches
+ * these runs off; writing a non-zero value makes kcompactd look at once.
+ * kcompactd's runs count compact_daemon_{migrate,free}_scanned;
  * every run counts compact_{migrate,free}_scanned when it ends.
  *
  * Locks: mmlab_compact_state::mutex (one run per region at a time; async
  * runs only try it) -> the owners' locks inside their movable operations
  * -> the zone lock inside mmlab_buddy. mmlab_compact_state::defer_lock
- * (the deferral counters) nests inside nothing.
+ * (the deferral counters) nests inside nothing. The module's parameter
+ * lock (kernel_param_lock()) guards compact_state[] against the
+ * compaction_proactiveness setter, which wakes the threads.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -76,6 +86,8 @@
 #define MMLAB_COMPACT_MAX_DEFER_SHIFT	6
 /* As COMPACTION_HPAGE_ORDER: a PMD-sized block, whatever the pageblock. */
 #define MMLAB_COMPACTION_HPAGE_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+/* kcompactd looks for work unasked this often (HPAGE_FRAG_CHECK_INTERVAL_MSEC). */
+#define MMLAB_KCOMPACTD_PERIOD		msecs_to_jiffies(500)
 
 /**
  * struct mmlab_compact_state - compaction state of one region, the
@@ -93,7 +105,7 @@
  * @considered: attempts skipped since the last deferral.
  * @defer_shift: skip 2^defer_shift attempts after a failure.
  * @order_failed: the lowest order that failed; lower orders never defer.
- * @proactive_defer: proactive periods still to skip.
+ * @proactive_trigger: compaction_proactiveness was written: check now.
  * @kcompactd: the thread.
  * @wait: the thread sleeps here.
  * @wake: a wakeup is pending.
@@ -110,7 +122,7 @@ struct mmlab_compact_state {
 	unsigned int considered;
 	unsigned int defer_shift;
 	int order_failed;
-	unsigned int proactive_defer;
+	bool proactive_trigger;
 	struct task_struct *kcompactd;
 	wait_queue_head_t wait;
 	bool wake;
@@ -132,7 +144,12 @@ static int compaction_proactiveness = 20;
  * @whole_zone: from the region's ends, not the cached positions.
  * @ignore_skip_hint: take pageblocks whatever their skip hint; set none.
  * @ignore_block_suitable: take free pages from pageblocks of any type.
+ * @proactive: kcompactd's unasked run: it stops once the fragmentation
+ *	score is down to the low mark.
  * @contended: an async run gave up (need_resched()) or a fatal signal.
+ * @capc: direct compaction's claim on the blocks its task frees, or NULL.
+ * @last_migrated_pfn: where the migrate scanner last isolated pages that
+ *	migrated, 0 once the per-CPU lists holding them were drained.
  * @migrate_pfn: next pfn of the migrate scanner.
  * @free_pfn: next pfn of the free scanner (it scans down a pageblock at a
  *	time, each pageblock up from here or from its start).
@@ -151,7 +168,10 @@ struct compact_control {
 	bool whole_zone;
 	bool ignore_skip_hint;
 	bool ignore_block_suitable;
+	bool proactive;
 	bool contended;
+	struct mmlab_capture_control *capc;
+	unsigned long last_migrated_pfn;
 	unsigned long migrate_pfn;
 	unsigned long free_pfn;
 	struct mmlab_migrate_batch migrate;
@@ -160,42 +180,7 @@ struct compact_control {
 	struct mmlab_compact_stats stats;
 };
 
-/* --- Fragmentation index ------------------------------------------------------ */
-
-/**
- * mmlab_fragmentation_index - the kernel's fragmentation_index() of a region.
- * @nid: the region.
- * @order: the order of the wanted allocation.
- *
- * Return: -1000 when a free block of @order exists, 0 when nothing is
- * free, else 0..1000: towards 0 a failure would be for lack of memory,
- * towards 1000 for fragmentation. -EINVAL (below -1000) for bad input.
- */
-int mmlab_fragmentation_index(int nid, unsigned int order)
-{
-	struct mmlab_zone *zone = mmlab_zone(nid);
-	unsigned long total = 0, free_pages = 0, suitable = 0;
-	unsigned long requested = 1UL << order;
-	unsigned int o;
-
-	if (!zone || order >= MMLAB_MAX_ORDER)
-		return -EINVAL - 1000;
-	for (o = 0; o < MMLAB_MAX_ORDER; o++) {
-		unsigned long nr = READ_ONCE(zone->free_area[o].nr_free);
-
-		total += nr;
-		free_pages += nr << o;
-		if (o >= order)
-			suitable += nr << (o - order);
-	}
-	if (!total)
-		return 0;
-	if (suitable)
-		return -1000;
-	return 1000 - div_u64(1000 + div_u64(free_pages * 1000ULL, requested),
-			      total);
-}
-EXPORT_SYMBOL_GPL(mmlab_fragmentation_index);
+/* --- Knobs ---------------------------------------------------------------------- */
 
 /**
  * mmlab_get_extfrag_threshold - the current extfrag_threshold.
@@ -243,6 +228,26 @@ static const struct kernel_param_ops extfrag_param_ops = {
 module_param_cb(extfrag_threshold, &extfrag_param_ops, &extfrag_threshold, 0644);
 MODULE_PARM_DESC(extfrag_threshold, "compact only when the fragmentation index is above this (0..1000, 500)");
 
+/*
+ * A write of a non-zero compaction_proactiveness makes every kcompactd
+ * check its region now, as the 6.1 sysctl handler does. Runs with the
+ * module's parameter lock held, which init and exit take to publish and
+ * withdraw compact_state[].
+ */
+static void trigger_proactive_compaction(void)
+{
+	int nid;
+
+	for (nid = 0; nid < MMLAB_MAX_REGIONS; nid++) {
+		struct mmlab_compact_state *st = compact_state[nid];
+
+		if (!st || READ_ONCE(st->proactive_trigger))
+			continue;
+		WRITE_ONCE(st->proactive_trigger, true);
+		wake_up_interruptible(&st->wait);
+	}
+}
+
 static int proactiveness_param_set(const char *val,
 				   const struct kernel_param *kp)
 {
@@ -254,6 +259,8 @@ static int proactiveness_param_set(const char *val,
 		return -EINVAL;
 	}
 	WRITE_ONCE(compaction_proactiveness, v);
+	if (v)
+		trigger_proactive_compaction();
 	return 0;
 }
 
@@ -263,7 +270,7 @@ static const struct kernel_param_ops proactiveness_param_ops = {
 };
 module_param_cb(compaction_proactiveness, &proactiveness_param_ops,
 		&compaction_proactiveness, 0644);
-MODULE_PARM_DESC(compaction_proactiveness, "kcompactd compacts unasked unless 0 (0..100, 20)");
+MODULE_PARM_DESC(compaction_proactiveness, "how hard kcompactd compacts unasked: the fragmentation score it aims below is 100 minus this (0 = never; 0..100, 20)");
 
 /* --- Skip hints and cached positions -------------------------------------------- */
 
@@ -632,6 +639,47 @@ static bool free_block_for(struct mmlab_zone *zone, unsigned int order, int mt)
 	return false;
 }
 
+/*
+ * Proactive compaction's fragmentation score of a region (6.1's
+ * fragmentation_score_zone()): the share of free memory outside blocks of
+ * MMLAB_COMPACTION_HPAGE_ORDER, 0..100, weighted by the zone's share of
+ * its node, which for a region's one zone is present / (present + 1).
+ */
+static unsigned int fragmentation_score(struct mmlab_zone *zone)
+{
+	int extfrag = mmlab_extfrag_for_order(zone->nid,
+					      MMLAB_COMPACTION_HPAGE_ORDER);
+
+	if (extfrag <= 0)
+		return 0;
+	return div_u64((u64)zone->spanned_pages * extfrag,
+		       zone->spanned_pages + 1);
+}
+
+/*
+ * The score a proactive run aims at or below (@low), and the score above
+ * which one starts (fragmentation_score_wmark()): 100 - proactiveness,
+ * never below 5, and 10 more to start.
+ */
+static unsigned int fragmentation_score_wmark(bool low)
+{
+	unsigned int wmark_low = max(100 - READ_ONCE(compaction_proactiveness),
+				     5);
+
+	return low ? wmark_low : min(wmark_low + 10, 100U);
+}
+
+/* A proactive run goes on until the score is down to the low mark. */
+static enum mmlab_compact_result
+proactive_compact_finished(struct mmlab_zone *zone)
+{
+	if (mmlab_kswapd_is_running(zone))
+		return MMLAB_CR_PARTIAL_SKIPPED;
+	if (fragmentation_score(zone) > fragmentation_score_wmark(true))
+		return MMLAB_CR_CONTINUE;
+	return MMLAB_CR_SUCCESS;
+}
+
 static bool scanners_met(struct compact_control *cc)
 {
 	return cc->migrate_pfn >= cc->zone->end_pfn ||
@@ -651,6 +699,8 @@ static enum mmlab_compact_result compact_finished(struct compact_control *cc)
 	}
 	if (cc->contended || fatal_signal_pending(current))
 		return MMLAB_CR_CONTENDED;
+	if (cc->proactive)
+		return proactive_compact_finished(cc->zone);
 	if (cc->order < 0)
 		return MMLAB_CR_CONTINUE;
 	/* Finish the pageblock: fewer fallbacks later (6.1). */
@@ -706,10 +756,36 @@ static bool compact_migrate_batch(struct compact_control *cc)
 	}
 	/* Async direct compaction skips the rest of a block that failed. */
 	if (err && cc->direct && cc->mode == MMLAB_MIGRATE_ASYNC &&
-	    cc->order > 0)
+	    cc->order > 0) {
 		cc->migrate_pfn = min(round_up(cc->migrate_pfn, 1UL << cc->order),
 				      cc->zone->end_pfn);
+		cc->last_migrated_pfn = 0;	/* nothing there to merge */
+	}
 	return true;
+}
+
+/*
+ * The migrate scanner left the block of cc->order it last migrated from:
+ * drain this CPU's per-CPU lists, where the pages freed by migration wait,
+ * so that they merge now, and compact_finished() sees the block, or the
+ * capture takes it (6.1's lru_add_drain_cpu_zone() in compact_zone()).
+ */
+static void compact_drain_migrated(struct compact_control *cc)
+{
+	unsigned long block;
+
+	if (cc->order <= 0 || !cc->last_migrated_pfn)
+		return;
+	block = round_down(cc->migrate_pfn, 1UL << cc->order);
+	if (cc->last_migrated_pfn >= block)
+		return;
+	mmlab_drain_local_pages(cc->zone->nid);
+	cc->last_migrated_pfn = 0;
+}
+
+static bool compact_captured(struct compact_control *cc)
+{
+	return cc->capc && READ_ONCE(cc->capc->page);
 }
 
 /* Give back unused targets; the free scanner restarts no lower than them. */
@@ -751,9 +827,19 @@ static enum mmlab_compact_result compact_zone(struct compact_control *cc)
 	trace_mm_compaction_begin(zone->first_usable_pfn, cc->migrate_pfn,
 				  cc->free_pfn, zone->end_pfn, sync);
 	while ((ret = compact_finished(cc)) == MMLAB_CR_CONTINUE) {
+		unsigned long start = cc->migrate_pfn;
+
 		isolate_migratepages(cc);
-		if (cc->migrate.nr && !compact_migrate_batch(cc)) {
-			ret = MMLAB_CR_CONTENDED;
+		if (cc->migrate.nr) {
+			cc->last_migrated_pfn = start;
+			if (!compact_migrate_batch(cc)) {
+				ret = MMLAB_CR_CONTENDED;
+				break;
+			}
+		}
+		compact_drain_migrated(cc);
+		if (compact_captured(cc)) {
+			ret = MMLAB_CR_SUCCESS;
 			break;
 		}
 		cond_resched();
@@ -980,11 +1066,16 @@ enum mmlab_compact_result mmlab_compact_node(int nid, int order,
 }
 EXPORT_SYMBOL_GPL(mmlab_compact_node);
 
-/* A direct compaction run at @prio (compact_zone_order()). */
+/*
+ * A direct compaction run at @prio (compact_zone_order()), capturing the
+ * first block of @order its task frees: *@capture, and then success.
+ */
 static enum mmlab_compact_result
 compact_zone_order(struct mmlab_zone *zone, unsigned int order,
-		   mmlab_gfp_t gfp, enum mmlab_compact_priority prio)
+		   mmlab_gfp_t gfp, enum mmlab_compact_priority prio,
+		   struct mmlab_page **capture)
 {
+	struct mmlab_capture_control capc;
 	enum mmlab_compact_result ret;
 	struct compact_control *cc;
 
@@ -1001,8 +1092,17 @@ compact_zone_order(struct mmlab_zone *zone, unsigned int order,
 	cc->whole_zone = prio == MMLAB_MIN_COMPACT_PRIORITY;
 	cc->ignore_skip_hint = prio == MMLAB_MIN_COMPACT_PRIORITY;
 	cc->ignore_block_suitable = prio == MMLAB_MIN_COMPACT_PRIORITY;
+	if (capture) {
+		mmlab_capture_start(zone, &capc, order);
+		cc->capc = &capc;
+	}
 	ret = run_compaction(cc);
 	kfree(cc);
+	if (capture) {
+		*capture = mmlab_capture_end(zone, &capc);
+		if (*capture)
+			ret = MMLAB_CR_SUCCESS;
+	}
 	return ret;
 }
 
@@ -1013,6 +1113,8 @@ compact_zone_order(struct mmlab_zone *zone, unsigned int order,
  * @order: the order of the allocation, >= 1.
  * @gfp: its flags (the migratetype decides what async runs take).
  * @prio: how hard to try.
+ * @capture: if not NULL, set to a block of @order the run captured (freed
+ *	by this task into the region, mmlab_capture_start()), or NULL.
  *
  * Deferred orders are not tried except at MMLAB_MIN_COMPACT_PRIORITY; a
  * failed non-async run defers, a successful one resets the failed order.
@@ -1023,11 +1125,13 @@ compact_zone_order(struct mmlab_zone *zone, unsigned int order,
  */
 enum mmlab_compact_result
 mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
-		     enum mmlab_compact_priority prio)
+		     enum mmlab_compact_priority prio, struct mmlab_page **capture)
 {
 	struct mmlab_compact_state *st = region_state(nid);
 	enum mmlab_compact_result ret;
 
+	if (capture)
+		*capture = NULL;
 	if (!st || !order || order >= MMLAB_MAX_ORDER ||
 	    prio > MMLAB_COMPACT_PRIO_ASYNC)
 		return MMLAB_CR_SKIPPED;
@@ -1036,7 +1140,7 @@ mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
 	if (prio > MMLAB_MIN_COMPACT_PRIORITY &&
 	    compaction_deferred(st, nid, order))
 		return MMLAB_CR_DEFERRED;
-	ret = compact_zone_order(mmlab_zone(nid), order, gfp, prio);
+	ret = compact_zone_order(mmlab_zone(nid), order, gfp, prio, capture);
 	if (ret == MMLAB_CR_SUCCESS)
 		compaction_defer_reset(st, nid, order, false);
 	else if (prio != MMLAB_COMPACT_PRIO_ASYNC &&
@@ -1048,8 +1152,9 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_try_to_compact);
 
 /**
  * mmlab_compaction_alloc_success - the allocation that compacted region
- *	@nid got its block of @order: deferral starts over (6.1's
- *	compaction_defer_reset() with alloc_success).
+ *	@nid got its block of @order: deferral starts over and the skip
+ *	hints stay (6.1's __alloc_pages_direct_compact(): no
+ *	compact_blockskip_flush, compaction_defer_reset() with alloc_success).
  * @nid: the region.
  * @order: the order.
  */
@@ -1057,8 +1162,10 @@ void mmlab_compaction_alloc_success(int nid, unsigned int order)
 {
 	struct mmlab_compact_state *st = region_state(nid);
 
-	if (st && order < MMLAB_MAX_ORDER)
-		compaction_defer_reset(st, nid, order, true);
+	if (!st || order >= MMLAB_MAX_ORDER)
+		return;
+	WRITE_ONCE(st->blockskip_flush, false);
+	compaction_defer_reset(st, nid, order, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_compaction_alloc_success);
 
@@ -1110,12 +1217,14 @@ static enum mmlab_compact_result kcompactd_compact(struct mmlab_zone *zone,
 	struct compact_control *cc;
 	enum mmlab_compact_result ret;
 
-	cc = compact_control_alloc(zone->nid, order, MMLAB_MIGRATE_UNMOVABLE,
+	cc = compact_control_alloc(zone->nid, proactive ? -1 : order,
+				   MMLAB_MIGRATE_UNMOVABLE,
 				   MMLAB_MIGRATE_SYNC_LIGHT, GFP_KERNEL);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;
 	cc->whole_zone = proactive;
 	cc->ignore_skip_hint = proactive;
+	cc->proactive = proactive;
 	ret = run_compaction(cc);
 	mmlab_count_vm_events(MMLAB_COMPACT_DAEMON_MIGRATE_SCANNED,
 			      cc->stats.migrate_scanned);
@@ -1151,44 +1260,64 @@ static void kcompactd_do_work(struct mmlab_zone *zone,
 	}
 }
 
-/*
- * Unasked, every second: a whole-region run for the largest blocks,
- * counting no wakeup; 64 periods of rest after a run that made none.
- */
-static void kcompactd_proactive(struct mmlab_zone *zone,
-				struct mmlab_compact_state *st)
+/* Would an unasked run help (should_proactive_compact_node())? */
+static bool should_proactive_compact(struct mmlab_zone *zone)
 {
-	unsigned int order = MMLAB_COMPACTION_HPAGE_ORDER;
-
 	if (!READ_ONCE(compaction_proactiveness) ||
-	    mmlab_compaction_suitable(zone, order) != MMLAB_CR_CONTINUE)
-		return;
-	if (st->proactive_defer) {
-		st->proactive_defer--;
-		return;
-	}
-	kcompactd_compact(zone, order, true);
-	st->proactive_defer = mmlab_compaction_suitable(zone, order) ==
-			      MMLAB_CR_SUCCESS ? 0 :
-			      1U << MMLAB_COMPACT_MAX_DEFER_SHIFT;
+	    mmlab_kswapd_is_running(zone))
+		return false;
+	return fragmentation_score(zone) > fragmentation_score_wmark(false);
+}
+
+/*
+ * Unasked (proactive_compact_node()): a whole-region run that stops once
+ * the score is at the low mark, counting no wakeup. Returns how long to
+ * sleep before the next look: 64 periods when the run did not lower the
+ * score.
+ */
+static long kcompactd_proactive(struct mmlab_zone *zone)
+{
+	unsigned int prev;
+
+	if (!should_proactive_compact(zone))
+		return MMLAB_KCOMPACTD_PERIOD;
+	prev = fragmentation_score(zone);
+	kcompactd_compact(zone, -1, true);
+	if (fragmentation_score(zone) >= prev)
+		return MMLAB_KCOMPACTD_PERIOD << MMLAB_COMPACT_MAX_DEFER_SHIFT;
+	return MMLAB_KCOMPACTD_PERIOD;
+}
+
+static bool kcompactd_work_requested(struct mmlab_compact_state *st)
+{
+	return READ_ONCE(st->wake) || READ_ONCE(st->proactive_trigger) ||
+	       kthread_should_stop();
 }
 
 static int kcompactd(void *data)
 {
 	struct mmlab_zone *zone = data;
 	struct mmlab_compact_state *st = compact_state[zone->nid];
+	long timeout = MMLAB_KCOMPACTD_PERIOD;
 
 	set_freezable();
 	while (!kthread_should_stop()) {
+		/* Nothing to look for unasked: sleep until woken. */
+		if (!READ_ONCE(compaction_proactiveness))
+			timeout = MAX_SCHEDULE_TIMEOUT;
 		trace_mm_compaction_kcompactd_sleep(zone->nid);
-		wait_event_freezable_timeout(st->wait, READ_ONCE(st->wake) ||
-					     kthread_should_stop(), HZ);
+		wait_event_freezable_timeout(st->wait,
+					     kcompactd_work_requested(st),
+					     timeout);
 		if (kthread_should_stop())
 			break;
-		if (xchg(&st->wake, false))
+		if (xchg(&st->wake, false)) {
 			kcompactd_do_work(zone, st, xchg(&st->order, 0));
-		else
-			kcompactd_proactive(zone, st);
+			timeout = MMLAB_KCOMPACTD_PERIOD;
+			continue;
+		}
+		timeout = kcompactd_proactive(zone);
+		WRITE_ONCE(st->proactive_trigger, false);
 	}
 	return 0;
 }
@@ -1230,7 +1359,9 @@ int mmlab_compaction_init(void)
 		st = compact_state_alloc(mmlab_zone(nid));
 		if (!st)
 			return -ENOMEM;
+		kernel_param_lock(THIS_MODULE);
 		compact_state[nid] = st;
+		kernel_param_unlock(THIS_MODULE);
 		t = kthread_run(kcompactd, mmlab_zone(nid), "mmlab_kcompactd%d",
 				nid);
 		if (IS_ERR(t)) {
@@ -1258,7 +1389,9 @@ void mmlab_compaction_exit(void)
 			continue;
 		if (st->kcompactd)
 			kthread_stop(st->kcompactd);
-		compact_state_free(st);
+		kernel_param_lock(THIS_MODULE);
 		compact_state[nid] = NULL;
+		kernel_param_unlock(THIS_MODULE);
+		compact_state_free(st);
 	}
 }

@@ -146,7 +146,6 @@ struct mmlab_compact_stats {
 
 enum mmlab_compact_result mmlab_compact_node(int nid, int order,
 					     struct mmlab_compact_stats *stats);
-int mmlab_fragmentation_index(int nid, unsigned int order);
 void mmlab_wakeup_kcompactd(int nid, unsigned int order);
 int mmlab_get_extfrag_threshold(void);
 int mmlab_set_extfrag_threshold(int threshold);
@@ -155,7 +154,7 @@ enum mmlab_compact_result mmlab_compaction_suitable(struct mmlab_zone *zone,
 						    int order);
 enum mmlab_compact_result
 mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
-		     enum mmlab_compact_priority prio);
+		     enum mmlab_compact_priority prio, struct mmlab_page **capture);
 void mmlab_compaction_alloc_success(int nid, unsigned int order);
 
 #endif /* _MMLAB_CMA_H */

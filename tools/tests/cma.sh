@@ -6,7 +6,9 @@
 # releases and compactions running while it verifies every byte
 # (cma_test verify), and their pfns move; a fragmented region gets its
 # high orders back by compaction (cma_test frag), and by kcompactd alone
-# when the whole region is fragmented (cma_test kcompactd); the counters and the
+# when the whole region is fragmented (cma_test kcompactd), as far as
+# compaction_proactiveness asks (cma_test proactive), and an allocation
+# compacting for a block captures it (cma_test capture); the counters and the
 # tracepoints saw it; the log shows no splat.
 
 . ./lib.sh
@@ -25,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 52
+plan 55
 mark=$(dmesg_mark)
 
 # --- Reload mmlab_cma with areas -------------------------------------------
@@ -125,11 +127,24 @@ subtest frag cma_test frag 6144
 # --- kcompactd: holes over the whole region, nobody asks -----------------------
 # Nearly every free page mapped (the region stays above its high
 # watermark), seven of eight unmapped by pfn: no block of order 9 is left,
-# the fragmentation index is above extfrag_threshold, and kcompactd must
-# act on its own.
+# the fragmentation score is above its mark, and kcompactd must act on its
+# own: within a minute, since a run that kswapd interrupted rests 32 s.
 echo 1 > $D/drain
 n=$(($(vmstat nr_free_pages) - 400))
-subtest kcompactd cma_test kcompactd $n 20
+subtest kcompactd cma_test kcompactd $n 60
+
+# --- Proactive compaction scales with compaction_proactiveness -----------------
+echo 1 > $D/drain
+n=$(($(vmstat nr_free_pages) - 400))
+subtest proactive cma_test proactive $n 60
+
+# --- Direct compaction captures its block ---------------------------------------
+echo 1 > $D/drain
+n=$(($(vmstat nr_free_pages) - 400))
+subtest capture cma_test capture $n pageblock
+echo 1 > $D/drain
+n=$(($(vmstat nr_free_pages) - 400))
+subtest capture_below cma_test capture $n below
 grep -E '^(compact_|pgmigrate|cma_alloc)' $D/vmstat | sed 's/^/# /'
 
 log=$(dmesg_since "$mark")
