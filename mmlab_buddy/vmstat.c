@@ -319,11 +319,8 @@ int mmlab_extfrag_for_order(int nid, unsigned int order)
 	if (!zone || order >= MMLAB_MAX_ORDER)
 		return -EINVAL;
 	fill_contig_page_info(zone, order, &info);
-	if (!info.free_pages)
-		return 0;
-	return div_u64((info.free_pages -
-			(info.free_blocks_suitable << order)) * 100ULL,
-		       info.free_pages);
+	/* The unusable free index in percent; nothing free is no fragmentation. */
+	return info.free_pages ? unusable_free_index(order, &info) / 10 : 0;
 }
 EXPORT_SYMBOL_GPL(mmlab_extfrag_for_order);
 
