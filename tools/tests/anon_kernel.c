@@ -11,8 +11,9 @@
  * parent's ptes instead of dropping them, a page a pipe still holds is not
  * reused before the pipe lets go (the quarantine), a write to a page that
  * is no longer the process's alone but that a pipe holds copies it, as
- * do_wp_page() decides by the page's reference count, and mprotect after
- * fork does not let a write skip the copy.
+ * do_wp_page() decides by the page's reference count, mprotect after
+ * fork does not let a write skip the copy, and O_DIRECT reads and writes
+ * the pages of a mapping (on /dev/ram0).
  */
 #include <ctype.h>
 #include <linux/futex.h>
@@ -21,7 +22,9 @@
 
 #include "testlib.h"
 
-#define NR_CASES 17
+#define NR_CASES 20
+/* A RAM block device: brd, which the stock boards load at boot. */
+#define TEST_BLOCK_DEV "/dev/ram0"
 
 static uint64_t region_lo, region_hi;	/* pfns */
 
@@ -236,6 +239,47 @@ static void test_vmsplice_quarantine(void)
 }
 
 /*
+ * O_DIRECT moves data between the block device and the mapping's pages
+ * themselves (get_user_pages(), a bio per page): a write from a written
+ * page, a read into a page never touched (faulted in for the write, a
+ * page of the region), and no pin left behind once the I/O is done.
+ */
+static void test_odirect(void)
+{
+	char *p = dev_map(2, MAP_PRIVATE);
+	long q0 = quarantined_pages();
+	ssize_t w, r;
+	int fd, i;
+
+	fd = open(TEST_BLOCK_DEV, O_RDWR | O_DIRECT);
+	if (fd < 0 && errno == ENOENT) {
+		munmap(p, 2 * psz);
+		tap_skip("O_DIRECT pwrite from a mapping page", "no " TEST_BLOCK_DEV);
+		tap_skip("O_DIRECT pread into an untouched mapping page", "no " TEST_BLOCK_DEV);
+		tap_skip("O_DIRECT: no page pinned after the I/O", "no " TEST_BLOCK_DEV);
+		return;
+	}
+	if (fd < 0)
+		tap_bail("open %s O_DIRECT: %s", TEST_BLOCK_DEV, strerror(errno));
+	for (i = 0; i < (int)psz; i++)
+		p[i] = (char)(i * 7 + 3);
+	w = pwrite(fd, p, psz, 0);
+	tap(w == (ssize_t)psz, "O_DIRECT pwrite from a mapping page (%zd)", w);
+	r = pread(fd, p + psz, psz, 0);
+	tap(r == (ssize_t)psz && !memcmp(p, p + psz, psz) &&
+	    in_region(dev_pfn(p + psz)),
+	    "O_DIRECT pread into an untouched mapping page: the data, in a region page (%zd)",
+	    r);
+	close(fd);
+	munmap(p, 2 * psz);
+	for (i = 0; i < 50 && quarantined_pages() != q0; i++)
+		usleep(20000);
+	tap(quarantined_pages() == q0,
+	    "O_DIRECT: no page pinned after the I/O (quarantined %ld -> %ld)",
+	    q0, quarantined_pages());
+}
+
+/*
  * After fork and the child's exit the page is no longer exclusive; a pipe
  * holding it makes the parent's write copy (page_count() > 1 in
  * do_wp_page()), so the pipe keeps what was spliced.
@@ -345,5 +389,6 @@ int main(void)
 	test_cow_with_pin();		/* 1 */
 	test_exclusive_reuse();		/* 1 */
 	test_mprotect_after_fork();	/* 1 */
+	test_odirect();			/* 3 */
 	return tap_done();
 }
