@@ -1210,15 +1210,17 @@ static const struct mmlab_compact_ops mmlab_cma_compact_ops = {
 	.wakeup_kcompactd = mmlab_wakeup_kcompactd,
 };
 
-/* One kcompactd run, MIGRATE_SYNC_LIGHT; counts the daemon's scanners. */
+/*
+ * One kcompactd run for @order, MIGRATE_SYNC_LIGHT, or with @proactive an
+ * unasked whole-region run (@order -1); counts the daemon's scanners.
+ */
 static enum mmlab_compact_result kcompactd_compact(struct mmlab_zone *zone,
 						   int order, bool proactive)
 {
 	struct compact_control *cc;
 	enum mmlab_compact_result ret;
 
-	cc = compact_control_alloc(zone->nid, proactive ? -1 : order,
-				   MMLAB_MIGRATE_UNMOVABLE,
+	cc = compact_control_alloc(zone->nid, order, MMLAB_MIGRATE_UNMOVABLE,
 				   MMLAB_MIGRATE_SYNC_LIGHT, GFP_KERNEL);
 	if (!cc)
 		return MMLAB_CR_SKIPPED;

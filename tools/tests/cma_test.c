@@ -312,14 +312,25 @@ static char *map_pfn_holes(size_t n, size_t *kept, size_t *nkept)
 	return p;
 }
 
+/* Bad bytes in the pages map_pfn_holes() kept. */
+static long kept_pages_bad_bytes(char *p, const size_t *kept, size_t nkept)
+{
+	long bad = 0;
+	size_t i;
+
+	for (i = 0; i < nkept; i++)
+		bad += check(p, kept[i]);
+	return bad;
+}
+
 static int do_kcompactd(size_t n, int seconds)
 {
 	const int min = 9;
-	long high = -1, scan = -1, mig = -1, bad = 0;
+	long high = -1, scan = -1, mig = -1, bad;
 	long scan0 = vmstat_value("compact_daemon_migrate_scanned");
 	long mig0 = vmstat_value("pgmigrate_success");
 	long stall0 = vmstat_value("compact_stall");
-	size_t *kept = calloc(n, sizeof(*kept)), nkept, i;
+	size_t *kept = calloc(n, sizeof(*kept)), nkept;
 	char *p;
 	int t;
 
@@ -345,8 +356,7 @@ static int do_kcompactd(size_t n, int seconds)
 	    stall0);
 	tap(high > 0, "a free block of order >= %d exists after %d.%d s (%ld pages in such blocks)",
 	    min, t / 10, t % 10, high);
-	for (i = 0; i < nkept; i++)
-		bad += check(p, kept[i]);
+	bad = kept_pages_bad_bytes(p, kept, nkept);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	free(kept);
 	return tap_done();
@@ -469,16 +479,23 @@ static int set_proactiveness(int v)
 }
 
 /*
- * Wait up to @seconds for kcompactd's unasked run to start and then stop
- * (its migrate scanner counter rises from @scan0, then holds for 1.5 s:
- * longer than its half-second period). Returns the per-CPU-drained
- * unusable index of order 9, or -1 when it never ran or never stopped.
+ * Set compaction_proactiveness to @value, which makes kcompactd look at
+ * once (after waiting for mmlab's kswapd and kcompactd to be idle: its
+ * unasked runs stand aside while kswapd runs), and wait up to @seconds for
+ * the run to start and then stop (its migrate scanner counter rises, then
+ * holds for 1.5 s: longer than its half-second period). Returns the
+ * per-CPU-drained unusable index of order 9, or -1 when it never ran or
+ * never stopped.
  */
-static long proactive_settle(int seconds, long scan0)
+static long proactive_run(int value, int seconds)
 {
-	long last = scan0, now;
+	long scan0, last, now;
 	int t, still = 0;
 
+	wait_mmlab_threads_idle(seconds);
+	scan0 = vmstat_value("compact_daemon_migrate_scanned");
+	last = scan0;
+	set_proactiveness(value);
 	for (t = 0; t < seconds * 2; t++) {
 		usleep(500000);
 		now = vmstat_value("compact_daemon_migrate_scanned");
@@ -503,9 +520,8 @@ static long proactive_settle(int seconds, long scan0)
  */
 static int do_proactive(size_t n, int seconds)
 {
-	size_t *kept = calloc(n, sizeof(*kept)), nkept, i;
-	long u0, u20, u90, stall0 = vmstat_value("compact_stall"), bad = 0;
-	long scan0;
+	size_t *kept = calloc(n, sizeof(*kept)), nkept;
+	long u0, u20, u90, stall0 = vmstat_value("compact_stall"), bad;
 	char *p;
 
 	tap_plan(6);
@@ -517,25 +533,17 @@ static int do_proactive(size_t n, int seconds)
 	write_file(MMLAB_DRAIN, "1");
 	u0 = unusable_permille(9);
 	tap(u0 > 900, "fragmented: %ld per mille of free memory outside order-9 blocks", u0);
-	/* Writing the knob makes kcompactd look now, once kswapd is idle. */
-	wait_mmlab_threads_idle(seconds);
-	scan0 = vmstat_value("compact_daemon_migrate_scanned");
-	set_proactiveness(20);
-	u20 = proactive_settle(seconds, scan0);
+	u20 = proactive_run(20, seconds);
 	tap(u20 >= 600 && u20 < 820,
 	    "proactiveness 20: kcompactd stopped at its mark of 80%%, not beyond (unusable %ld per mille)",
 	    u20);
-	wait_mmlab_threads_idle(seconds);
-	scan0 = vmstat_value("compact_daemon_migrate_scanned");
-	set_proactiveness(90);
-	u90 = proactive_settle(seconds, scan0);
+	u90 = proactive_run(90, seconds);
 	tap(u90 >= 0 && u90 < 120,
 	    "proactiveness 90: kcompactd went on down to its mark of 10%% (unusable %ld per mille)",
 	    u90);
 	tap(vmstat_value("compact_stall") == stall0, "no direct compaction ran (compact_stall %ld)",
 	    stall0);
-	for (i = 0; i < nkept; i++)
-		bad += check(p, kept[i]);
+	bad = kept_pages_bad_bytes(p, kept, nkept);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	set_proactiveness(20);
 	free(kept);
@@ -605,13 +613,13 @@ static int pageblock_order(void)
  */
 static int do_capture(size_t n, int below)
 {
-	size_t *kept = calloc(n, sizeof(*kept)), nkept, i;
+	size_t *kept = calloc(n, sizeof(*kept)), nkept;
 	long stall0 = vmstat_value("compact_stall");
 	long success0 = vmstat_value("compact_success");
 	long capture0 = vmstat_value("compact_capture");
 	int order = pageblock_order() - below;
 	struct mmlab_ioc_block block = { 0 };
-	long bad = 0, captured;
+	long bad, captured;
 	char *p;
 	int ret;
 
@@ -646,8 +654,7 @@ static int do_capture(size_t n, int below)
 		tap(capture0 >= 0 && captured == 0,
 		    "a pageblock of the largest order (%d) is not captured: 6.1 checks below it only (compact_capture +%ld)",
 		    order, captured);
-	for (i = 0; i < nkept; i++)
-		bad += check(p, kept[i]);
+	bad = kept_pages_bad_bytes(p, kept, nkept);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	tap(set_proactiveness(20), "compaction_proactiveness back to 20");
 	free(kept);
