@@ -59,9 +59,10 @@
  * their pages live until the object dies, as shmem's do. A private page
  * leaves the object when the last vma covering its index closes (partial
  * munmap, exit) or when MADV_DONTNEED zaps it: the mmu notifier marks
- * the pages whose ptes the zap cleared (MMLAB_XA_DROPPED) and a work item,
- * or the next fault on the object, drops them, so the next read sees the
- * zero page.
+ * the pages of the zapped range that have no pte at its end
+ * (MMLAB_XA_DROPPED) and a work item, or the next fault on the object,
+ * drops them, so the next read sees the zero page. A vma split sends the
+ * notifier a zap that clears nothing; ->may_split tells it which.
  *
  * The reverse map (rmap.c) lists the (object, pgoff) pairs holding each
  * page; with the vmas of each object it gives every (mm, address) mapping
@@ -386,26 +387,95 @@ static unsigned long mmlab_vma_address(struct vm_area_struct *vma,
 }
 
 /*
- * The private object whose ptes a zap of @range may clear for
- * MADV_DONTNEED, with the part of the range in its vma; NULL for every
- * other invalidation: another vma, a shared object, a zap of our own (a
- * fault's, ->access's or a migration's), or one that clears nothing
- * (MMU_NOTIFY_UNMAP is munmap and exit, which ->close sees). The zapper
- * holds the mmap_lock, which keeps the page tables for mmlab_pte_at().
+ * Will splitting @vma at @addr send the mmu notifier CLEAR of
+ * vma_adjust_trans_huge()? In 6.1 (split_huge_pmd_if_needed()) it does
+ * with THP, at an address inside a PMD the vma covers whole, when the mm
+ * has a pmd table there (mm_find_pmd()).
+ */
+static bool mmlab_split_notifies(struct vm_area_struct *vma,
+				 unsigned long addr)
+{
+	unsigned long pmd_start = addr & PMD_MASK;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || pmd_start == addr ||
+	    pmd_start < vma->vm_start || vma->vm_end - pmd_start < PMD_SIZE)
+		return false;
+	pgd = pgd_offset(vma->vm_mm, addr);
+	if (!pgd_present(*pgd))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (!p4d_present(*p4d))
+		return false;
+	pud = pud_offset(p4d, addr);
+	return pud_present(*pud);
+}
+
+/*
+ * ->may_split: @vma is about to split at @addr. The split's CLEAR, if it
+ * sends one, is for a huge pmd our vmas never have and clears nothing:
+ * note it, so that the notifier does not take it for MADV_DONTNEED and
+ * drop the pages that have no pte (a migration's, until they are touched
+ * again). The mmap_lock is held for write: no MADV_DONTNEED runs on the mm.
+ */
+static int mmlab_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mmlab_anon *anon = vma->vm_private_data;
+
+	if (!anon->shared && mmlab_split_notifies(vma, addr)) {
+		anon->split_pmd = addr & PMD_MASK;
+		WRITE_ONCE(anon->split_task, current);
+	}
+	return 0;
+}
+
+/*
+ * Is @range the CLEAR of the split ->may_split noted? Its end uses the
+ * note up; any other event of the splitting task, which comes after the
+ * split, clears a note the split did not use (it failed before).
+ */
+static bool mmlab_mn_split_clear(struct mmlab_anon *anon,
+				 const struct mmu_notifier_range *range,
+				 bool end)
+{
+	bool split;
+
+	if (READ_ONCE(anon->split_task) != current)
+		return false;
+	split = range->event == MMU_NOTIFY_CLEAR &&
+		range->start == anon->split_pmd &&
+		range->end == anon->split_pmd + PMD_SIZE;
+	if (!split || end)
+		WRITE_ONCE(anon->split_task, NULL);
+	return split;
+}
+
+/*
+ * The private object whose pages a zap of @range at its start or @end may
+ * clear for MADV_DONTNEED, with the part of the range in its vma; NULL for
+ * every other invalidation: another vma, a shared object, a zap of our own
+ * (a fault's, ->access's or a migration's), a vma split's, or one that
+ * clears nothing (MMU_NOTIFY_UNMAP is munmap and exit, which ->close
+ * sees). The zapper holds the mmap_lock, which keeps the page tables for
+ * mmlab_pte_at().
  */
 static struct mmlab_anon *mmlab_mn_zap_target(const struct mmu_notifier_range *range,
-					      pgoff_t *first, pgoff_t *last)
+					      bool end_of_zap, pgoff_t *first,
+					      pgoff_t *last)
 {
 	struct vm_area_struct *vma = range->vma;
 	unsigned long start, end;
 	struct mmlab_anon *anon;
 
-	if (range->event != MMU_NOTIFY_CLEAR || !vma ||
-	    vma->vm_ops != &mmlab_vm_ops ||
+	if (!vma || vma->vm_ops != &mmlab_vm_ops ||
 	    READ_ONCE(mmlab_migrating_task) == current)
 		return NULL;
 	anon = vma->vm_private_data;
-	if (anon->shared || READ_ONCE(anon->zapper) == current)
+	if (anon->shared || READ_ONCE(anon->zapper) == current ||
+	    mmlab_mn_split_clear(anon, range, end_of_zap) ||
+	    range->event != MMU_NOTIFY_CLEAR)
 		return NULL;
 	start = max(range->start, vma->vm_start);
 	end = min(range->end, vma->vm_end);
@@ -417,29 +487,28 @@ static struct mmlab_anon *mmlab_mn_zap_target(const struct mmu_notifier_range *r
 }
 
 /*
- * MMU_NOTIFY_CLEAR does not say that ptes go: splitting a vma sends one
- * for the huge pmd it might have to split, and clears nothing. So the
- * start marks the pages whose pte is present (MMLAB_XA_ZAPPING) and the
- * end drops those whose pte is gone: what zap_page_range() cleared for
- * MADV_DONTNEED. Only the xarray's lock and the pte locks are taken, never
- * the object's mutex (see the lock order).
+ * What is left of MMU_NOTIFY_CLEAR on a private object is MADV_DONTNEED's
+ * zap_page_range(). The start marks every page the object holds in the
+ * range (MMLAB_XA_ZAPPING), mapped or not: a page a migration moved has no
+ * pte until it is touched again, and MADV_DONTNEED drops it all the same,
+ * as zap_pte_range() clears a migration entry. The end drops the marked
+ * pages whose pte is gone; a pte there again is a racing fault's, which
+ * came after the zap passed and keeps its page. Only the xarray's lock and
+ * the pte locks are taken, never the object's mutex (see the lock order).
  */
 static int mmlab_mn_invalidate_range_start(struct mmu_notifier *mn,
 					   const struct mmu_notifier_range *range)
 {
-	struct vm_area_struct *vma = range->vma;
 	struct mmlab_anon *anon;
 	struct mmlab_page *page;
 	pgoff_t first, last;
 	unsigned long index;
 
-	anon = mmlab_mn_zap_target(range, &first, &last);
+	anon = mmlab_mn_zap_target(range, false, &first, &last);
 	if (!anon)
 		return 0;
 	xa_for_each_range(&anon->pages, index, page, first, last)
-		if (pte_present(mmlab_pte_at(vma->vm_mm,
-					     mmlab_vma_address(vma, index))))
-			xa_set_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+		xa_set_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
 	return 0;
 }
 
@@ -451,7 +520,7 @@ static void mmlab_mn_invalidate_range_end(struct mmu_notifier *mn,
 	pgoff_t first, last, index;
 	bool dropped = false;
 
-	anon = mmlab_mn_zap_target(range, &first, &last);
+	anon = mmlab_mn_zap_target(range, true, &first, &last);
 	if (!anon)
 		return;
 	for (index = first;
@@ -1183,6 +1252,9 @@ static const struct vm_operations_struct mmlab_vm_ops = {
 	.page_mkwrite	= mmlab_vm_page_mkwrite,
 	.mprotect	= mmlab_vm_mprotect,
 	.access		= mmlab_vm_access,
+#ifdef CONFIG_MMU_NOTIFIER
+	.may_split	= mmlab_vm_may_split,
+#endif
 };
 
 /**

@@ -74,6 +74,10 @@ enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
  *	it back in is the same fault, not counted again.
  * @refault_pending: see @refault_index.
  * @reap_work: drops the pages MADV_DONTNEED marked.
+ * @split_task: the task splitting a vma of the object, when the split will
+ *	send an mmu notifier CLEAR that clears nothing (->may_split), under
+ *	the mmap_lock held for write, with
+ * @split_pmd: the start of the PMD that CLEAR covers.
  */
 struct mmlab_anon {
 	struct mutex lock;		/* see above */
@@ -88,6 +92,8 @@ struct mmlab_anon {
 	pgoff_t refault_index;
 	bool refault_pending;
 	struct work_struct reap_work;
+	struct task_struct *split_task;
+	unsigned long split_pmd;
 };
 
 /**

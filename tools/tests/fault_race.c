@@ -20,6 +20,9 @@
  *    a read sees zero or a write of ours to that page, never another
  *    page's or process's data, and the pages the splits cross, never
  *    DONTNEEDed, keep their data;
+ *  - compaction migrates the pages of a mapping while another thread
+ *    shrinks and grows it (vma splits) or MADV_DONTNEEDs it: no page the
+ *    splits cross loses its data, every zapped page reads back zero;
  *  - oom_policy kill, with the faulter itself the biggest holder and the
  *    fault taken inside the kernel (read() into the mapping): the process
  *    is killed or read() fails; it does not spin in the kernel for ever.
@@ -37,7 +40,7 @@
 #define ZERO_PAGE	DBG "/fault/zero_page"
 #define OOM_POLICY	DBG "/fault/oom_policy"
 #define FAIL_RMAP	DBG "/fail_rmap"
-#define NR_CASES	17
+#define NR_CASES	19
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define RACE_PAGES	32
@@ -386,6 +389,165 @@ static void test_dontneed_race(void)
 	    rss >= DONTNEED_MAP_PAGES - RACE_PAGES,
 	    "vma splits racing MADV_DONTNEED next door: the pages they cross keep their data (%lu words not) and stay held (rss %ld)",
 	    kept_bad, rss);
+}
+
+/* --- Migration under vma splits and MADV_DONTNEED ---------------------------- */
+
+#define PMD_BYTES	(2UL << 20)	/* a vma split notifies the PMD around it */
+#define COMPACT_ALL	DBG "/compact"
+
+/*
+ * Two PMD-aligned PMDs of /dev/mmlab, each page filled with KEEP(), its
+ * frames between those of another mapping that is then unmapped: the
+ * holes that compaction moves the pages into. The splitter shrinks the
+ * mapping by half a PMD and grows it back, again and again (each shrink
+ * splits the vma inside the second PMD, and 6.1 sends an mmu notifier
+ * CLEAR over that PMD, which clears nothing); the zapper MADV_DONTNEEDs
+ * 16 pages at a time and reads them back.
+ */
+struct mig_race {
+	char *map;
+	size_t pages;	/* of the mapping: two PMDs */
+	size_t kept;	/* what a shrink leaves: one and a half */
+	int stop;
+	unsigned long splits, zaps, nonzero, grow_failed;
+};
+
+static void fill_keep(char *map, size_t first, size_t end)
+{
+	size_t words = psz / 8, i, j;
+
+	for (i = first; i < end; i++)
+		for (j = 0; j < words; j++)
+			wr((uint64_t *)(map + i * psz) + j, KEEP(i, j));
+}
+
+/* @pages of /dev/mmlab at a PMD-aligned address, or NULL. */
+static char *map_pmd_aligned(size_t pages)
+{
+	size_t len = pages * psz;
+	char *resv, *at, *p;
+
+	resv = mmap(NULL, len + PMD_BYTES, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (resv == MAP_FAILED)
+		return NULL;
+	at = (char *)(((uintptr_t)resv + PMD_BYTES - 1) & ~(PMD_BYTES - 1));
+	p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		 devfd, 0);
+	if (at > resv)
+		munmap(resv, at - resv);
+	munmap(at + len, resv + len + PMD_BYTES - (at + len));
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *mig_splitter(void *arg)
+{
+	struct mig_race *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		if (mremap(r->map, r->pages * psz, r->kept * psz, 0) == MAP_FAILED ||
+		    mremap(r->map, r->kept * psz, r->pages * psz, 0) == MAP_FAILED) {
+			r->grow_failed++;
+			break;
+		}
+		r->splits++;
+	}
+	return NULL;
+}
+
+static void *mig_zapper(void *arg)
+{
+	struct mig_race *r = arg;
+	size_t words = psz / 8, c, j, chunk = 16;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		for (c = 0; c + chunk <= r->pages; c += chunk) {
+			uint64_t *w = (uint64_t *)(r->map + c * psz);
+
+			madvise(w, chunk * psz, MADV_DONTNEED);
+			for (j = 0; j < chunk * words; j++)
+				r->nonzero += rd(&w[j]) != 0;
+			fill_keep(r->map, c, c + chunk);
+			r->zaps++;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * One round: lay the mapping out between holes, run @fn beside a
+ * compaction of every region, and count the words of pages [0, kept) that
+ * lost their KEEP() data (split rounds) and the pages compaction moved.
+ */
+static int mig_round(struct mig_race *r, void *(*fn)(void *),
+		     unsigned long *lost, long *migrated)
+{
+	size_t i, words = psz / 8;
+	pthread_t thread;
+	int compacted;
+	char *holes;
+	long m0, m1;
+
+	r->map = map_pmd_aligned(r->pages);
+	if (!r->map)
+		return -1;
+	holes = dev_map(r->pages, MAP_PRIVATE);
+	for (i = 0; i < r->pages; i++) {	/* frames interleaved */
+		wr((uint64_t *)(holes + i * psz), 1);
+		fill_keep(r->map, i, i + 1);
+	}
+	munmap(holes, r->pages * psz);
+	m0 = vmstat_value("pgmigrate_success");
+	__atomic_store_n(&r->stop, 0, __ATOMIC_RELAXED);
+	if (pthread_create(&thread, NULL, fn, r))
+		tap_bail("pthread_create: %s", strerror(errno));
+	compacted = write_file(COMPACT_ALL, "all");
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	if (!compacted)
+		tap_bail("cannot write \"all\" to %s: %s", COMPACT_ALL,
+			 strerror(errno));
+	m1 = vmstat_value("pgmigrate_success");
+	if (m0 >= 0 && m1 > m0)
+		*migrated += m1 - m0;
+	for (i = 0; fn == mig_splitter && i < r->kept * words; i++)
+		*lost += rd((uint64_t *)r->map + i) != KEEP(i / words, i % words);
+	munmap(r->map, r->pages * psz);
+	return 0;
+}
+
+/*
+ * Compaction moves the pages of a mapping while its vma splits (mremap
+ * shrinks it) or MADV_DONTNEED zaps it: a split must not drop a page that
+ * a migration had just unmapped (both clear-looking to the mmu notifier),
+ * and a page MADV_DONTNEED zapped must read back zero even while its
+ * migration was in flight.
+ */
+static void test_migration_race(void)
+{
+	struct mig_race r = { .pages = 2 * PMD_BYTES / psz };
+	unsigned long lost = 0, rounds = 0;
+	long migrated[2] = { 0, 0 };
+	double end = now() + race_seconds;
+	int ok = 1;
+
+	r.kept = r.pages * 3 / 4;
+	while (ok && (now() < end || !rounds)) {
+		ok = !mig_round(&r, mig_splitter, &lost, &migrated[0]) &&
+		     !mig_round(&r, mig_zapper, &lost, &migrated[1]);
+		rounds++;
+	}
+	printf("# migration race: %lu rounds, %lu shrinks and grows (%lu failed), %ld moved\n",
+	       rounds, r.splits, r.grow_failed, migrated[0]);
+	printf("# migration race: %lu DONTNEEDs, %ld pages migrated\n",
+	       r.zaps, migrated[1]);
+	tap(ok && lost == 0 && r.splits > 0 && !r.grow_failed && migrated[0] > 0,
+	    "compaction moving pages under vma splits: the pages keep their data (%lu words not)",
+	    lost);
+	tap(ok && r.nonzero == 0 && r.zaps > 0 && migrated[1] > 0,
+	    "compaction moving pages under MADV_DONTNEED: each zapped page reads back zero (%lu words not)",
+	    r.nonzero);
 }
 
 /* --- Copy-on-write races after fork ---------------------------------------- */
@@ -861,6 +1023,7 @@ int main(void)
 	test_cow_race();
 	test_debugger_race();
 	test_dontneed_race();
+	test_migration_race();
 	test_copy_under_failure();
 	test_fork_under_failure();
 	test_oom_kill_in_kernel();
