@@ -19,8 +19,9 @@
  *   cma_test kcompactd NPAGES SECONDS
  *	holes by pfn (one page of eight kept) over (nearly) the whole
  *	region, so that no block of order 9 stays free, and no compaction
- *	asked for: within SECONDS kcompactd must compact on its own, as
- *	6.1's proactive compaction, driven by the fragmentation index
+ *	asked for (proactive runs off while the holes are made, then 20,
+ *	the default): within SECONDS kcompactd must compact on its own, as
+ *	6.1's proactive compaction, driven by the fragmentation score
  *	(compact_daemon_migrate_scanned rises; compact_daemon_wake, which
  *	counts wakeups by kswapd, need not), migrate pages and leave a free
  *	block of order 9.
@@ -312,15 +313,52 @@ static char *map_pfn_holes(size_t n, size_t *kept, size_t *nkept)
 	return p;
 }
 
-/* Bad bytes in the pages map_pfn_holes() kept. */
-static long kept_pages_bad_bytes(char *p, const size_t *kept, size_t nkept)
+/*
+ * What a corrupted page @page of @p holds instead of its pattern: zeroes,
+ * another page's pattern (which of the @n), or something else; said on a
+ * diagnostic line with its pfn now.
+ */
+static void describe_bad_page(char *p, size_t page, size_t n, long bad)
 {
-	long bad = 0;
-	size_t i;
+	const uint64_t *w = (const uint64_t *)(p + page * psz);
+	size_t i, zero = 0;
+	long from = -1;
 
-	for (i = 0; i < nkept; i++)
-		bad += check(p, kept[i]);
+	for (i = 0; i < psz / 8; i++)
+		zero += !w[i];
+	for (i = 0; i < n && from < 0; i++)
+		if (w[0] == word(i, 0) && w[1] == word(i, 1))
+			from = (long)i;
+	printf("#   page %zu (pfn %#llx now): %ld bad bytes, %zu zero words, holds %s %ld\n",
+	       page, (unsigned long long)dev_pfn(p + page * psz), bad, zero,
+	       from >= 0 ? "the pattern of page" : "no page's pattern, first word",
+	       from >= 0 ? from : (long)w[0]);
+}
+
+/* Bad bytes in the pages map_pfn_holes() kept; the first bad ones said. */
+static long kept_pages_bad_bytes(char *p, const size_t *kept, size_t nkept,
+				 size_t n)
+{
+	long bad = 0, b;
+	size_t i, said = 0;
+
+	for (i = 0; i < nkept; i++) {
+		b = check(p, kept[i]);
+		if (b && said++ < 8)
+			describe_bad_page(p, kept[i], n, b);
+		bad += b;
+	}
+	if (said)
+		printf("#   %zu of %zu kept pages are bad\n", said, nkept);
 	return bad;
+}
+
+static int set_proactiveness(int v)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d", v);
+	return write_file(PROACTIVENESS, s);
 }
 
 static int do_kcompactd(size_t n, int seconds)
@@ -337,8 +375,17 @@ static int do_kcompactd(size_t n, int seconds)
 	tap_plan(5);
 	if (!kept)
 		tap_bail("out of memory");
-	/* From here on nobody asks for compaction: faults are order 0. */
+	/*
+	 * kcompactd's own runs wait until the holes are made: a run during
+	 * the fill isolates whole free blocks as its targets, and the fill,
+	 * which leaves 400 pages, would find the region below its min
+	 * watermark. From here on nobody asks for compaction: faults are
+	 * order 0, and proactiveness back at 20 is 6.1's default.
+	 */
+	if (!set_proactiveness(0))
+		tap_bail("cannot write %s", PROACTIVENESS);
 	p = map_pfn_holes(n, kept, &nkept);
+	set_proactiveness(20);
 	for (t = 0; t < seconds * 10; t++) {
 		high = high_order_pages(min);
 		scan = vmstat_value("compact_daemon_migrate_scanned");
@@ -356,7 +403,7 @@ static int do_kcompactd(size_t n, int seconds)
 	    stall0);
 	tap(high > 0, "a free block of order >= %d exists after %d.%d s (%ld pages in such blocks)",
 	    min, t / 10, t % 10, high);
-	bad = kept_pages_bad_bytes(p, kept, nkept);
+	bad = kept_pages_bad_bytes(p, kept, nkept, n);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	free(kept);
 	return tap_done();
@@ -470,14 +517,6 @@ static long unusable_permille(int order)
 	return (long)(v[order] * 1000 + 0.5);
 }
 
-static int set_proactiveness(int v)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "%d", v);
-	return write_file(PROACTIVENESS, s);
-}
-
 /*
  * Set compaction_proactiveness to @value, which makes kcompactd look at
  * once (after waiting for mmlab's kswapd and kcompactd to be idle: its
@@ -543,7 +582,7 @@ static int do_proactive(size_t n, int seconds)
 	    u90);
 	tap(vmstat_value("compact_stall") == stall0, "no direct compaction ran (compact_stall %ld)",
 	    stall0);
-	bad = kept_pages_bad_bytes(p, kept, nkept);
+	bad = kept_pages_bad_bytes(p, kept, nkept, n);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	set_proactiveness(20);
 	free(kept);
@@ -654,7 +693,7 @@ static int do_capture(size_t n, int below)
 		tap(capture0 >= 0 && captured == 0,
 		    "a pageblock of the largest order (%d) is not captured: 6.1 checks below it only (compact_capture +%ld)",
 		    order, captured);
-	bad = kept_pages_bad_bytes(p, kept, nkept);
+	bad = kept_pages_bad_bytes(p, kept, nkept, n);
 	tap(bad == 0, "the %zu kept pages are intact (%ld bad bytes)", nkept, bad);
 	tap(set_proactiveness(20), "compaction_proactiveness back to 20");
 	free(kept);
