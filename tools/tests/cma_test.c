@@ -340,16 +340,16 @@ static long kept_pages_bad_bytes(char *p, const size_t *kept, size_t nkept,
 				 size_t n)
 {
 	long bad = 0, b;
-	size_t i, said = 0;
+	size_t i, nbad = 0;
 
 	for (i = 0; i < nkept; i++) {
 		b = check(p, kept[i]);
-		if (b && said++ < 8)
+		if (b && nbad++ < 8)
 			describe_bad_page(p, kept[i], n, b);
 		bad += b;
 	}
-	if (said)
-		printf("#   %zu of %zu kept pages are bad\n", said, nkept);
+	if (nbad)
+		printf("#   %zu of %zu kept pages are bad\n", nbad, nkept);
 	return bad;
 }
 

@@ -253,6 +253,16 @@ static void test_zero_page_race(void)
 #define DONTNEED_MAP_PAGES	1536
 #define SPLIT_PAGE		516	/* 2 MiB + 16 KiB in */
 
+/* Pages [@first, @end) of @map: word j of page i holds KEEP(i, j). */
+static void fill_keep(char *map, size_t first, size_t end)
+{
+	size_t words = psz / 8, i, j;
+
+	for (i = first; i < end; i++)
+		for (j = 0; j < words; j++)
+			wr((uint64_t *)(map + i * psz) + j, KEEP(i, j));
+}
+
 struct dontneed_race {
 	uint64_t *map;		/* RACE_PAGES churned, the rest kept */
 	int stop;
@@ -361,9 +371,7 @@ static void test_dontneed_race(void)
 	int t;
 
 	r.map = (uint64_t *)dev_map(DONTNEED_MAP_PAGES, MAP_PRIVATE);
-	for (i = RACE_PAGES; i < DONTNEED_MAP_PAGES; i++)
-		for (j = 0; j < words; j++)
-			r.map[i * words + j] = KEEP(i, j);
+	fill_keep((char *)r.map, RACE_PAGES, DONTNEED_MAP_PAGES);
 	for (t = 0; t < nr; t++) {
 		w[t].race = &r;
 		w[t].id = t < 2 ? t : t < 4 ? t - 2 : t < 6 ? t - 4 : 0;
@@ -412,15 +420,6 @@ struct mig_race {
 	int stop;
 	unsigned long splits, zaps, nonzero, grow_failed;
 };
-
-static void fill_keep(char *map, size_t first, size_t end)
-{
-	size_t words = psz / 8, i, j;
-
-	for (i = first; i < end; i++)
-		for (j = 0; j < words; j++)
-			wr((uint64_t *)(map + i * psz) + j, KEEP(i, j));
-}
 
 /* @pages of /dev/mmlab at a PMD-aligned address, or NULL. */
 static char *map_pmd_aligned(size_t pages)
