@@ -61,8 +61,11 @@
  * munmap, exit) or when MADV_DONTNEED zaps it: the mmu notifier marks
  * the pages of the zapped range that have no pte at its end
  * (MMLAB_XA_DROPPED) and a work item, or the next fault on the object,
- * drops them, so the next read sees the zero page. A vma split sends the
- * notifier a zap that clears nothing; ->may_split tells it which.
+ * drops them, so the next read sees the zero page. A fault racing the
+ * zap either has its pte in before the zap passes (the notifier waits for
+ * it on the page lock, which the fault holds until finish_fault() is
+ * done) or takes the page for gone. A vma split sends the notifier a zap
+ * that clears nothing; ->may_split tells it which.
  *
  * The reverse map (rmap.c) lists the (object, pgoff) pairs holding each
  * page; with the vmas of each object it gives every (mm, address) mapping
@@ -95,8 +98,10 @@
  *	      mmlab_rmap_lock (spinlock: every page's rmap list)
  *	      page lock, pte locks, i_mmap_rwsem, mmlab_buddy's locks
  * The mmu notifier runs under the zapper's locks and takes only the
- * objects' xarray locks: it never waits for an object's mutex, which is
- * held across allocations that may reclaim.
+ * objects' xarray locks and page locks: it never waits for an object's
+ * mutex, which is held across allocations that may reclaim. A fault holds
+ * the page lock of the page it maps from ->fault until the core's
+ * finish_fault() is done.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -353,6 +358,23 @@ static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
 
 /* --- MADV_DONTNEED ---------------------------------------------------------- */
 
+/*
+ * Is MADV_DONTNEED taking the page at @index of @anon: marked for its zap
+ * (MMLAB_XA_ZAPPING) or dropped by it (MMLAB_XA_DROPPED)? Read under the
+ * xarray's lock, which the notifier holds to move a page from one mark to
+ * the other.
+ */
+static bool mmlab_anon_page_zapped(struct mmlab_anon *anon, pgoff_t index)
+{
+	bool zapped;
+
+	xa_lock(&anon->pages);
+	zapped = xa_get_mark(&anon->pages, index, MMLAB_XA_ZAPPING) ||
+		 xa_get_mark(&anon->pages, index, MMLAB_XA_DROPPED);
+	xa_unlock(&anon->pages);
+	return zapped;
+}
+
 /* Drop every page MADV_DONTNEED marked; @anon locked. */
 static void mmlab_anon_reap(struct mmlab_anon *anon)
 {
@@ -487,14 +509,42 @@ static struct mmlab_anon *mmlab_mn_zap_target(const struct mmu_notifier_range *r
 }
 
 /*
+ * The page @anon holds at @index is marked MMLAB_XA_ZAPPING: wait for a
+ * fault that saw it unmarked and may still be installing it. Such a fault
+ * holds the page's lock from its look at the mark until its pte is in
+ * (mmlab_fault_lock_page()), so taking the lock once is enough; a fault
+ * that looks later sees the mark. A page that took its place meanwhile (a
+ * fault's copy, a migration's) is waited for in its turn. No reference is
+ * taken: a region page's struct page lives as long as the region, and a
+ * reference would make a racing fault copy a page it could reuse.
+ */
+static void mmlab_mn_wait_install(struct mmlab_anon *anon, pgoff_t index)
+{
+	struct mmlab_page *page;
+	struct page *kp;
+
+	while ((page = xa_load(&anon->pages, index))) {
+		kp = mmlab_page_to_kpage(page);
+		lock_page(kp);
+		unlock_page(kp);
+		if (xa_load(&anon->pages, index) == page)
+			return;
+	}
+}
+
+/*
  * What is left of MMU_NOTIFY_CLEAR on a private object is MADV_DONTNEED's
  * zap_page_range(). The start marks every page the object holds in the
  * range (MMLAB_XA_ZAPPING), mapped or not: a page a migration moved has no
  * pte until it is touched again, and MADV_DONTNEED drops it all the same,
- * as zap_pte_range() clears a migration entry. The end drops the marked
- * pages whose pte is gone; a pte there again is a racing fault's, which
- * came after the zap passed and keeps its page. Only the xarray's lock and
- * the pte locks are taken, never the object's mutex (see the lock order).
+ * as zap_pte_range() clears a migration entry. A fault that sees the mark
+ * takes the page for gone, as one that comes after a zap of anonymous
+ * memory finds nothing; one already installing the page is waited for,
+ * so that the zap finds its pte. The end drops the marked pages whose pte
+ * is gone. A pte there again maps a page no zap cleared (a CLEAR that is
+ * not a zap): it keeps its page. The object's mutex is never taken (see
+ * the lock order), and no zap of ours is non-blocking (the OOM reaper
+ * leaves VM_SHARED vmas alone).
  */
 static int mmlab_mn_invalidate_range_start(struct mmu_notifier *mn,
 					   const struct mmu_notifier_range *range)
@@ -507,8 +557,12 @@ static int mmlab_mn_invalidate_range_start(struct mmu_notifier *mn,
 	anon = mmlab_mn_zap_target(range, false, &first, &last);
 	if (!anon)
 		return 0;
-	xa_for_each_range(&anon->pages, index, page, first, last)
+	if (!mmu_notifier_range_blockable(range))
+		return -EAGAIN;
+	xa_for_each_range(&anon->pages, index, page, first, last) {
 		xa_set_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+		mmlab_mn_wait_install(anon, index);
+	}
 	return 0;
 }
 
@@ -525,12 +579,15 @@ static void mmlab_mn_invalidate_range_end(struct mmu_notifier *mn,
 		return;
 	for (index = first;
 	     xa_find(&anon->pages, &index, last, MMLAB_XA_ZAPPING); index++) {
-		xa_clear_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
-		if (!pte_present(mmlab_pte_at(vma->vm_mm,
-					      mmlab_vma_address(vma, index)))) {
-			xa_set_mark(&anon->pages, index, MMLAB_XA_DROPPED);
-			dropped = true;
-		}
+		bool gone = !pte_present(mmlab_pte_at(vma->vm_mm,
+						      mmlab_vma_address(vma, index)));
+
+		xa_lock(&anon->pages);
+		if (gone)
+			__xa_set_mark(&anon->pages, index, MMLAB_XA_DROPPED);
+		__xa_clear_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+		xa_unlock(&anon->pages);
+		dropped |= gone;
 		if (index == last)
 			break;
 	}
@@ -717,8 +774,8 @@ static struct mmlab_page *mmlab_user_page_alloc(bool zero, pgoff_t index)
 
 /*
  * A new page for @index of @anon, zeroed (@old NULL) or a copy of @old that
- * replaces it in the object; the object's alone. On failure: NULL, *ret
- * set, @anon unchanged.
+ * replaces it in the object; the object's alone, locked. On failure: NULL,
+ * *ret set, @anon unchanged.
  */
 static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 					       pgoff_t index,
@@ -732,6 +789,8 @@ static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 		*ret = VM_FAULT_SIGBUS;
 		return NULL;
 	}
+	/* Locked before anyone can find it: see mmlab_fault_lock_page(). */
+	lock_page(mmlab_page_to_kpage(page));
 	if (old) {
 		copy_page(mmlab_page_address(page), mmlab_page_address(old));
 		err = mmlab_anon_replace_page(anon, index, old, page,
@@ -740,6 +799,7 @@ static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 		err = mmlab_anon_add_page(anon, index, page, GFP_KERNEL);
 	}
 	if (err) {
+		unlock_page(mmlab_page_to_kpage(page));
 		mmlab_user_page_discard(page);
 		*ret = VM_FAULT_OOM;
 		return NULL;
@@ -768,7 +828,11 @@ static bool mmlab_anon_page_reusable(struct mmlab_anon *anon, pgoff_t index,
 	       mmlab_kpage_refs(page) == extra;
 }
 
-/* Hand @page to the core for the pte: finish_fault() installs it. */
+/*
+ * Hand @page to the core for the pte: finish_fault() installs it. An
+ * object's page comes locked (mmlab_fault_lock_page()) and the core
+ * unlocks it once the pte is in; the core locks the zero page itself.
+ */
 static vm_fault_t mmlab_fault_return(struct vm_fault *vmf,
 				     struct mmlab_page *page)
 {
@@ -776,7 +840,7 @@ static vm_fault_t mmlab_fault_return(struct vm_fault *vmf,
 		mmlab_user_sync_icache(page);
 	vmf->page = mmlab_page_to_kpage(page);
 	get_page(vmf->page);
-	return 0;
+	return page == mmlab_zero_page ? 0 : VM_FAULT_LOCKED;
 }
 
 /*
@@ -823,6 +887,45 @@ static bool mmlab_fault_is_refault(struct mmlab_anon *anon, pgoff_t index,
 }
 
 /*
+ * Set *@pagep to the page @anon holds at the fault's index, locked, for a
+ * fault that may map it (or copy it); to NULL for a hole, or for a page
+ * MADV_DONTNEED is zapping or has zapped (mmlab_anon_page_zapped()),
+ * which the fault drops, as one that comes after a zap of anonymous memory
+ * finds nothing. The lock
+ * stays until the pte is in (the core unlocks the page after
+ * finish_fault()), so that the zap either finds the pte or the fault sees
+ * the mark: see mmlab_mn_wait_install(). @anon locked; the page lock nests
+ * inside.
+ *
+ * Return: 0, or VM_FAULT_NOPAGE if a fault that held the lock put the pte
+ * in meanwhile.
+ */
+static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
+					struct mmlab_anon *anon,
+					struct mmlab_page **pagep)
+{
+	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	struct page *kp;
+
+	*pagep = NULL;
+	if (!page)
+		return 0;
+	kp = mmlab_page_to_kpage(page);
+	lock_page(kp);
+	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address))) {
+		unlock_page(kp);
+		return VM_FAULT_NOPAGE;
+	}
+	if (mmlab_anon_page_zapped(anon, vmf->pgoff)) {
+		unlock_page(kp);
+		mmlab_anon_drop_page(anon, vmf->pgoff, page);
+		return 0;
+	}
+	*pagep = page;
+	return 0;
+}
+
+/*
  * ->fault: the core found no pte at the address. Another thread's fault may
  * have installed one since: back off then, finish_fault() would anyway.
  * A write to a read-only pte comes back through ->page_mkwrite, which
@@ -834,13 +937,15 @@ static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
 {
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	pgoff_t index = vmf->pgoff;
-	struct mmlab_page *page;
+	struct mmlab_page *page, *old;
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret = 0;
 
 	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address)))
 		return VM_FAULT_NOPAGE;
-	page = xa_load(&anon->pages, index);
+	ret = mmlab_fault_lock_page(vmf, anon, &page);
+	if (ret)
+		return ret;
 	kind = mmlab_fault_decide(anon->shared, write, page,
 				  page && mmlab_anon_page_reusable(anon, index,
 								   page, 0));
@@ -850,7 +955,10 @@ static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
 		break;
 	case MMLAB_FAULT_NEW:
 	case MMLAB_FAULT_COPY:
-		page = mmlab_fault_new_page(anon, index, page, &ret);
+		old = page;
+		page = mmlab_fault_new_page(anon, index, old, &ret);
+		if (old)
+			unlock_page(mmlab_page_to_kpage(old));
 		if (!page)
 			return ret;
 		break;
@@ -909,6 +1017,8 @@ static vm_fault_t mmlab_fault_wp(struct vm_fault *vmf, struct mmlab_anon *anon,
 		res->kind = MMLAB_NR_FAULT_KINDS;
 		return ret;
 	}
+	/* No pte of it yet: the refault's ->fault takes the page lock. */
+	unlock_page(mmlab_page_to_kpage(page));
 	res->page = page;
 	mmlab_zap_pte(vmf->vma, anon, vmf->address);
 	anon->refault_index = vmf->pgoff;
@@ -970,14 +1080,32 @@ static vm_fault_t mmlab_vm_fault(struct vm_fault *vmf)
 	return mmlab_handle_fault(vmf, false);
 }
 
+/*
+ * From do_shared_fault(): the page our ->fault just decided on for a write,
+ * to be installed writable. The core unlocked it in between, and a
+ * MADV_DONTNEED may have marked it since: lock it again and look, as
+ * mmlab_fault_lock_page() does (xa_load() needs only RCU).
+ * If it is no longer the object's page there, or is being zapped, fault
+ * again.
+ */
+static vm_fault_t mmlab_fault_relock(struct vm_fault *vmf)
+{
+	struct mmlab_anon *anon = vmf->vma->vm_private_data;
+	struct mmlab_page *page;
+
+	lock_page(vmf->page);
+	page = xa_load(&anon->pages, vmf->pgoff);
+	if (page && mmlab_page_to_kpage(page) == vmf->page &&
+	    !mmlab_anon_page_zapped(anon, vmf->pgoff))
+		return VM_FAULT_LOCKED;
+	unlock_page(vmf->page);
+	return VM_FAULT_NOPAGE;
+}
+
 static vm_fault_t mmlab_vm_page_mkwrite(struct vm_fault *vmf)
 {
-	/*
-	 * From do_shared_fault(): the page our ->fault just decided on for
-	 * this write, to be installed writable. do_page_mkwrite() locks it.
-	 */
 	if (pte_none(vmf->orig_pte))
-		return 0;
+		return mmlab_fault_relock(vmf);
 	return mmlab_handle_fault(vmf, true);
 }
 

@@ -20,6 +20,8 @@
  *    a read sees zero or a write of ours to that page, never another
  *    page's or process's data, and the pages the splits cross, never
  *    DONTNEEDed, keep their data;
+ *  - MADV_DONTNEED races read faults on the pages it zaps: once madvise()
+ *    returns, every page reads zero, never the data it zapped;
  *  - compaction migrates the pages of a mapping while another thread
  *    shrinks and grows it (vma splits) or MADV_DONTNEEDs it: no page the
  *    splits cross loses its data, every zapped page reads back zero;
@@ -40,7 +42,7 @@
 #define ZERO_PAGE	DBG "/fault/zero_page"
 #define OOM_POLICY	DBG "/fault/oom_policy"
 #define FAIL_RMAP	DBG "/fail_rmap"
-#define NR_CASES	19
+#define NR_CASES	20
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define RACE_PAGES	32
@@ -397,6 +399,70 @@ static void test_dontneed_race(void)
 	    rss >= DONTNEED_MAP_PAGES - RACE_PAGES,
 	    "vma splits racing MADV_DONTNEED next door: the pages they cross keep their data (%lu words not) and stay held (rss %ld)",
 	    kept_bad, rss);
+}
+
+/* --- MADV_DONTNEED against read faults on the pages it zaps ------------------ */
+
+#define ZAP_PAGES	4
+
+struct zap_read_race {
+	uint64_t *map;
+	int stop;
+	unsigned long reads;
+};
+
+static void *zap_read_reader(void *arg)
+{
+	struct zap_read_race *r = arg;
+	size_t words = psz / 8;
+	unsigned long n = 0;
+	int i;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		for (i = 0; i < ZAP_PAGES; i++, n++)
+			(void)rd(&r->map[i * words]);
+	__atomic_add_fetch(&r->reads, n, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * The main thread writes a tag to ZAP_PAGES pages, MADV_DONTNEEDs them and
+ * reads them back, while READERS threads keep reading them: their read
+ * faults come before, during and after each zap. Once madvise() has
+ * returned every page must read 0, as anonymous memory does: a fault
+ * before the zap has its pte cleared by it, one after finds nothing.
+ */
+static void test_dontneed_read_race(void)
+{
+	unsigned long round, stale = 0, checked = 0;
+	struct zap_read_race r = { 0 };
+	pthread_t t[READERS];
+	size_t words = psz / 8;
+	double end;
+	int i;
+
+	r.map = (uint64_t *)dev_map(ZAP_PAGES, MAP_PRIVATE);
+	for (i = 0; i < READERS; i++)
+		if (pthread_create(&t[i], NULL, zap_read_reader, &r))
+			exit(2);
+	end = now() + race_seconds;
+	for (round = 1; now() < end; round++) {
+		for (i = 0; i < ZAP_PAGES; i++)
+			wr(&r.map[i * words], TAG(round, 0, i));
+		if (madvise(r.map, ZAP_PAGES * psz, MADV_DONTNEED))
+			break;
+		for (i = 0; i < ZAP_PAGES; i++, checked++)
+			stale += rd(&r.map[i * words]) != 0;
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < READERS; i++)
+		pthread_join(t[i], NULL);
+	munmap(r.map, ZAP_PAGES * psz);
+	printf("# dontneed read race: %lu rounds, %lu reads by the other threads\n",
+	       round - 1, r.reads);
+	tap(stale == 0 && checked > 0 && r.reads > 0,
+	    "MADV_DONTNEED racing read faults: every page reads 0 once madvise() returns (%lu of %lu did not)",
+	    stale, checked);
 }
 
 /* --- Migration under vma splits and MADV_DONTNEED ---------------------------- */
@@ -1022,6 +1088,7 @@ int main(void)
 	test_cow_race();
 	test_debugger_race();
 	test_dontneed_race();
+	test_dontneed_read_race();
 	test_migration_race();
 	test_copy_under_failure();
 	test_fork_under_failure();
