@@ -1193,7 +1193,11 @@ static struct mmlab_page *mmlab_access_write_page(struct vm_area_struct *vma,
 	if (kind != MMLAB_FAULT_NEW && kind != MMLAB_FAULT_COPY)
 		return page;
 	page = mmlab_fault_new_page(anon, index, page, &ret);
-	if (page && !anon->shared)
+	if (!page)
+		return NULL;
+	/* No pte of it yet: the next fault takes the page lock. */
+	unlock_page(mmlab_page_to_kpage(page));
+	if (!anon->shared)
 		mmlab_zap_pte(vma, anon, addr);
 	return page;
 }

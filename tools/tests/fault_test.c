@@ -31,7 +31,7 @@
  * and mremap 7, mprotect 4, exec 2, shared 4, debugger access 8, bad
  * offset 1, unload 1, exhaustion 3, oom kill 2, rss and leaks 2.
  */
-#define NR_CASES 68
+#define NR_CASES 69
 
 enum { ZERO, NEW, COPY, REUSE, MAP, RSS, NR_STATS };
 static const char *const stat_names[NR_STATS] = {
@@ -673,22 +673,48 @@ static void test_ptrace(void)
 
 /*
  * As get_user_pages() with FOLL_FORCE: a read-only private mapping is
- * written (a breakpoint), a read-only shared one is not.
+ * written (a breakpoint), a read-only shared one is not. Into a page never
+ * touched the write puts a new page (->access), which the process's next
+ * read faults in; into one shared with a child since fork, a copy.
  */
 static void test_mem_write_readonly(void)
 {
-	char *p = dev_map(1, MAP_PRIVATE), *q = dev_map(1, MAP_SHARED);
-	ssize_t rp, rq;
+	char *p = dev_map(3, MAP_PRIVATE), *q = dev_map(1, MAP_SHARED);
+	ssize_t rp, rq, rh, rc;
+	int pipefd[2], st = -1;
+	char c = 0;
+	pid_t pid;
 
 	p[0] = 'x';
+	p[2 * psz] = 'f';
 	q[0] = 's';
-	mprotect(p, psz, PROT_READ);
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (!pid) {
+		/* Hold the third page until the parent has written it. */
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(3);
+		_exit(p[2 * psz] == 'f' ? 0 : 4);
+	}
+	mprotect(p, 3 * psz, PROT_READ);
 	mprotect(q, psz, PROT_READ);
 	rp = mem_write(p, "y", 1);
 	rq = mem_write(q, "w", 1);
 	tap(rp == 1 && p[0] == 'y' && rq == -1 && q[0] == 's',
 	    "/proc/self/mem writes a read-only private mapping, not a read-only shared one");
-	munmap(p, psz);
+	rh = mem_write(p + psz, "h", 1);
+	rc = mem_write(p + 2 * psz, "c", 1);
+	if (write(pipefd[1], "g", 1) != 1)
+		exit(2);
+	waitpid(pid, &st, 0);
+	tap(rh == 1 && p[psz] == 'h' && rc == 1 && p[2 * psz] == 'c' &&
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "/proc/self/mem writes a read-only hole and a page shared since fork: the process reads them, the child keeps its page (%d)",
+	    st);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	munmap(p, 3 * psz);
 	munmap(q, psz);
 }
 
