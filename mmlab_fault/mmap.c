@@ -359,20 +359,25 @@ static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
 /* --- MADV_DONTNEED ---------------------------------------------------------- */
 
 /*
- * Is MADV_DONTNEED taking the page at @index of @anon: marked for its zap
- * (MMLAB_XA_ZAPPING) or dropped by it (MMLAB_XA_DROPPED)? Read under the
- * xarray's lock, which the notifier holds to move a page from one mark to
- * the other.
+ * The page @anon holds at @index, unless MADV_DONTNEED is taking it: NULL
+ * for a page marked for its zap (MMLAB_XA_ZAPPING) or dropped by it
+ * (MMLAB_XA_DROPPED), as for a hole. One walk of the xarray, under its
+ * lock, which the notifier holds to move a page from one mark to the
+ * other.
  */
-static bool mmlab_anon_page_zapped(struct mmlab_anon *anon, pgoff_t index)
+static struct mmlab_page *mmlab_anon_live_page(struct mmlab_anon *anon,
+					       pgoff_t index)
 {
-	bool zapped;
+	XA_STATE(xas, &anon->pages, index);
+	struct mmlab_page *page;
 
-	xa_lock(&anon->pages);
-	zapped = xa_get_mark(&anon->pages, index, MMLAB_XA_ZAPPING) ||
-		 xa_get_mark(&anon->pages, index, MMLAB_XA_DROPPED);
-	xa_unlock(&anon->pages);
-	return zapped;
+	xas_lock(&xas);
+	page = xas_load(&xas);
+	if (page && (xas_get_mark(&xas, MMLAB_XA_ZAPPING) ||
+		     xas_get_mark(&xas, MMLAB_XA_DROPPED)))
+		page = NULL;
+	xas_unlock(&xas);
+	return page;
 }
 
 /* Drop every page MADV_DONTNEED marked; @anon locked. */
@@ -889,13 +894,12 @@ static bool mmlab_fault_is_refault(struct mmlab_anon *anon, pgoff_t index,
 /*
  * Set *@pagep to the page @anon holds at the fault's index, locked, for a
  * fault that may map it (or copy it); to NULL for a hole, or for a page
- * MADV_DONTNEED is zapping or has zapped (mmlab_anon_page_zapped()),
- * which the fault drops, as one that comes after a zap of anonymous memory
- * finds nothing. The lock
- * stays until the pte is in (the core unlocks the page after
- * finish_fault()), so that the zap either finds the pte or the fault sees
- * the mark: see mmlab_mn_wait_install(). @anon locked; the page lock nests
- * inside.
+ * MADV_DONTNEED is zapping or has zapped (mmlab_anon_live_page()), which
+ * the fault drops, as one that comes after a zap of anonymous memory finds
+ * nothing. The lock stays until the pte is in (the core unlocks the page
+ * after finish_fault()), so that the zap either finds the pte or the fault
+ * sees the mark: see mmlab_mn_wait_install(). @anon locked; the page lock
+ * nests inside.
  *
  * Return: 0, or VM_FAULT_NOPAGE if a fault that held the lock put the pte
  * in meanwhile.
@@ -916,7 +920,8 @@ static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
 		unlock_page(kp);
 		return VM_FAULT_NOPAGE;
 	}
-	if (mmlab_anon_page_zapped(anon, vmf->pgoff)) {
+	/* The object's mutex keeps the page there; only the marks move. */
+	if (!mmlab_anon_live_page(anon, vmf->pgoff)) {
 		unlock_page(kp);
 		mmlab_anon_drop_page(anon, vmf->pgoff, page);
 		return 0;
@@ -1084,7 +1089,7 @@ static vm_fault_t mmlab_vm_fault(struct vm_fault *vmf)
  * From do_shared_fault(): the page our ->fault just decided on for a write,
  * to be installed writable. The core unlocked it in between, and a
  * MADV_DONTNEED may have marked it since: lock it again and look, as
- * mmlab_fault_lock_page() does (xa_load() needs only RCU).
+ * mmlab_fault_lock_page() does.
  * If it is no longer the object's page there, or is being zapped, fault
  * again.
  */
@@ -1094,9 +1099,8 @@ static vm_fault_t mmlab_fault_relock(struct vm_fault *vmf)
 	struct mmlab_page *page;
 
 	lock_page(vmf->page);
-	page = xa_load(&anon->pages, vmf->pgoff);
-	if (page && mmlab_page_to_kpage(page) == vmf->page &&
-	    !mmlab_anon_page_zapped(anon, vmf->pgoff))
+	page = mmlab_anon_live_page(anon, vmf->pgoff);
+	if (page && mmlab_page_to_kpage(page) == vmf->page)
 		return VM_FAULT_LOCKED;
 	unlock_page(vmf->page);
 	return VM_FAULT_NOPAGE;
