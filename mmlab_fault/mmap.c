@@ -899,10 +899,10 @@ static bool mmlab_fault_is_refault(struct mmlab_anon *anon, pgoff_t index,
  * nothing. The lock stays until the pte is in (the core unlocks the page
  * after finish_fault()), so that the zap either finds the pte or the fault
  * sees the mark: see mmlab_mn_wait_install(). @anon locked; the page lock
- * nests inside.
+ * nests inside. The pte is looked at once the page is locked: a fault that
+ * held the lock has put it in by then.
  *
- * Return: 0, or VM_FAULT_NOPAGE if a fault that held the lock put the pte
- * in meanwhile.
+ * Return: 0, or VM_FAULT_NOPAGE if there is a pte at the address.
  */
 static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
 					struct mmlab_anon *anon,
@@ -913,7 +913,8 @@ static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
 
 	*pagep = NULL;
 	if (!page)
-		return 0;
+		return pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address)) ?
+		       VM_FAULT_NOPAGE : 0;
 	kp = mmlab_page_to_kpage(page);
 	lock_page(kp);
 	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address))) {
@@ -932,7 +933,8 @@ static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
 
 /*
  * ->fault: the core found no pte at the address. Another thread's fault may
- * have installed one since: back off then, finish_fault() would anyway.
+ * have installed one since: mmlab_fault_lock_page() backs off then, as
+ * finish_fault() would anyway.
  * A write to a read-only pte comes back through ->page_mkwrite, which
  * decides from that pte.
  */
@@ -944,10 +946,8 @@ static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
 	pgoff_t index = vmf->pgoff;
 	struct mmlab_page *page, *old;
 	enum mmlab_fault_kind kind;
-	vm_fault_t ret = 0;
+	vm_fault_t ret;
 
-	if (pte_present(mmlab_pte_at(vmf->vma->vm_mm, vmf->address)))
-		return VM_FAULT_NOPAGE;
 	ret = mmlab_fault_lock_page(vmf, anon, &page);
 	if (ret)
 		return ret;
