@@ -607,7 +607,7 @@ static void mmlab_buddy_take_range_test(struct kunit *test)
 	struct mmlab_zone *zone = test_zone(test);
 	unsigned long pfn = round_up(zone->first_usable_pfn,
 				     MMLAB_PAGEBLOCK_PAGES);
-	unsigned long start = pfn + 5, end = pfn + 300, p, flags, nr;
+	unsigned long start = pfn + 5, end = pfn + 300, p, flags, nr, again;
 	struct free_snapshot before;
 	struct mmlab_page *page;
 	struct list_head *list;
@@ -661,12 +661,14 @@ static void mmlab_buddy_take_range_test(struct kunit *test)
 	if (!page)
 		return;
 	order--;
-	nr = mmlab_isolate_free_page(page, order, MMLAB_OWNER_TEST);
+	spin_lock_irqsave(&zone->lock, flags);
+	nr = __mmlab_isolate_free_page(page, order, MMLAB_OWNER_TEST);
+	again = __mmlab_isolate_free_page(page, order, MMLAB_OWNER_TEST);
+	spin_unlock_irqrestore(&zone->lock, flags);
 	KUNIT_ASSERT_EQ(test, nr, 1UL << order);
+	KUNIT_EXPECT_EQ(test, again, 0UL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages),
 			before.free_pages - nr);
-	KUNIT_EXPECT_EQ(test, mmlab_isolate_free_page(page, order,
-						      MMLAB_OWNER_TEST), 0UL);
 	for (p = 0; p < nr; p++)
 		mmlab_free_pages(page + p, 0);
 	check_free_lists(test, zone);

@@ -4,8 +4,9 @@
  * its undo, migration of movable test pages (a test owner with its own
  * movable operations and checksummed contents), busy retry around an
  * unmovable page, release restoring the pageblocks, compaction's scanners
- * bringing high-order blocks back after fragmenting a region, and an
- * owner's unregistration (its rmmod) waiting for a page it isolated.
+ * bringing high-order blocks back after fragmenting a region, their fast
+ * searches of the free lists, direct compaction's modes and deferral, and
+ * an owner's unregistration (its rmmod) waiting for a page it isolated.
  *
  * The suite declares its own CMA area in region 0 and removes it.
  */
@@ -15,6 +16,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -41,6 +43,11 @@ struct test_owner {
 static struct test_owner owner;
 /* Migrations the owner saw, by mode. */
 static atomic_t migrations[MMLAB_MIGRATE_SYNC + 1];
+/* The first page the owner saw move since it was reset, and where to. */
+static struct {
+	bool seen;
+	unsigned long src, dst;
+} first_move;
 
 static u32 pattern(unsigned int slot, unsigned int i)
 {
@@ -89,6 +96,16 @@ static int test_migrate(struct mmlab_page *dst, struct mmlab_page *src,
 
 	atomic_inc(&migrations[mode]);
 	spin_lock(&owner.lock);
+	if (!src->private) {
+		/* Dropped while isolated: test_putback() frees it. */
+		spin_unlock(&owner.lock);
+		return -EAGAIN;
+	}
+	if (!first_move.seen) {
+		first_move.seen = true;
+		first_move.src = mmlab_page_to_pfn(src);
+		first_move.dst = mmlab_page_to_pfn(dst);
+	}
 	slot = src->private - 1;
 	copy_page(mmlab_page_address(dst), mmlab_page_address(src));
 	mmlab_page_set_owner(dst, MMLAB_OWNER_TEST);
@@ -109,6 +126,8 @@ static void test_putback(struct mmlab_page *page)
 {
 	spin_lock(&owner.lock);
 	mmlab_page_clear(page, MMLAB_PG_ISOLATED);
+	if (!page->private)	/* dropped while isolated */
+		mmlab_page_set_movable(page, 0);
 	spin_unlock(&owner.lock);
 	mmlab_put_page(page);
 }
@@ -131,7 +150,11 @@ static void adopt(struct mmlab_page *page, unsigned int slot)
 	spin_unlock(&owner.lock);
 }
 
-/* Free the page in @slot (wherever it moved). */
+/*
+ * Free the page in @slot (wherever it moved). A page a migration has
+ * isolated stays movable until test_putback() gives it back: the pin the
+ * isolation took on our operations is released through them.
+ */
 static void drop(unsigned int slot)
 {
 	struct mmlab_page *page;
@@ -141,7 +164,8 @@ static void drop(unsigned int slot)
 	owner.pages[slot] = NULL;
 	if (page) {
 		page->private = 0;
-		mmlab_page_set_movable(page, 0);
+		if (!mmlab_page_test(page, MMLAB_PG_ISOLATED))
+			mmlab_page_set_movable(page, 0);
 	}
 	spin_unlock(&owner.lock);
 	if (page)
@@ -184,6 +208,9 @@ static int take_at(struct kunit *test, struct mmlab_cma *c, unsigned long pfn,
 
 static struct mmlab_cma *area;
 
+/* compaction_proactiveness before the suite: its cases run without it. */
+static int saved_proactiveness;
+
 static int suite_init(struct kunit_suite *suite)
 {
 	owner.nr = NR_FRAG;
@@ -196,7 +223,12 @@ static int suite_init(struct kunit_suite *suite)
 		vfree(owner.pages);
 		return owner.id;
 	}
-	return 0;
+	/*
+	 * kcompactd's own runs would move the cases' pages under them, and
+	 * make blocks the cases expect not to be there.
+	 */
+	saved_proactiveness = mmlab_get_compaction_proactiveness();
+	return mmlab_set_compaction_proactiveness(0);
 }
 
 static void suite_exit(struct kunit_suite *suite)
@@ -207,6 +239,7 @@ static void suite_exit(struct kunit_suite *suite)
 		drop(slot);
 	mmlab_unregister_movable_ops(owner.id);
 	vfree(owner.pages);
+	mmlab_set_compaction_proactiveness(saved_proactiveness);
 }
 
 static int test_init(struct kunit *test)
@@ -720,6 +753,174 @@ static void direct_compaction_modes(struct kunit *test)
 	empty_zone(test, &fz);
 }
 
+/* --- Compaction's fast searches of the free lists ---------------------------- */
+
+/* What fast_zone() set up: fill_zone()'s, and min_free_kbytes. */
+struct fast_zone {
+	struct full_zone fz;
+	unsigned long *pfn;		/* slot -> pfn before the run */
+	unsigned long b, p, t2, chunk;	/* see fast_zone() */
+	int min_free_kbytes;
+};
+
+/* Where fast_zone() puts a page of region 0: 0 hold, 1 adopt, 2 free. */
+static int fast_zone_role(struct fast_zone *z, unsigned long pfn,
+			  unsigned long mid)
+{
+	if (pfn >= z->p + 64 && pfn < z->p + 96)
+		return 2;	/* an order-5 block in P */
+	if (pfn >= z->b && pfn < z->p + PB && (pfn < z->b + PB || pfn >= z->p))
+		return 1;
+	if (pfn >= z->t2 && pfn < z->t2 + PB)
+		return pfn >= z->chunk && pfn < z->chunk + 64 ? 2 : 0;
+	return pfn >= mid && !((pfn - mid) % 2) ? 2 : 0;
+}
+
+/*
+ * Region 0, every page taken (min_free_kbytes 0, no boost; the suite has
+ * kcompactd's own runs off), then: B, the first whole pageblock, all
+ * movable test pages; P, two pageblocks up, the same but for a free
+ * order-5 block; the top half every other page free (order 0), except T2,
+ * the pageblock below the last, which has one free order-6 block at
+ * @chunk; everything else held. No skip hints, no deferral.
+ */
+static void fast_zone(struct kunit *test, struct fast_zone *z)
+{
+	const mmlab_gfp_t gfp = __MMLAB_GFP_MOVABLE | __MMLAB_GFP_NOWARN |
+				__MMLAB_GFP_THISNODE;
+	unsigned long i, max = mmlab_zone_managed_pages(0), first, last, mid;
+	struct mmlab_zone *zone = mmlab_zone(0);
+	struct full_zone *fz = &z->fz;
+	struct mmlab_page *page;
+	unsigned int round;
+
+	mmlab_cma_remove(area);
+	area = NULL;
+	first = round_up(zone->first_usable_pfn, PB);
+	last = round_down(zone->end_pfn, PB) - PB;
+	KUNIT_ASSERT_GE_MSG(test, last, first + 11 * PB,
+			    "region 0 has fewer than 12 whole pageblocks");
+	KUNIT_ASSERT_LE(test, 2 * PB, (unsigned long)NR_FRAG);
+	mid = first + ((last - first) / PB + 1) / 2 * PB;
+	z->b = first;
+	z->p = first + 2 * PB;
+	z->t2 = last - PB;
+	z->chunk = z->t2 + PB / 2;
+	fz->held = vcalloc(max, sizeof(*fz->held));
+	z->pfn = kunit_kcalloc(test, NR_FRAG, sizeof(*z->pfn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fz->held);
+	KUNIT_ASSERT_NOT_NULL(test, z->pfn);
+
+	z->min_free_kbytes = mmlab_get_min_free_kbytes();
+	fz->boost_factor = mmlab_get_watermark_boost_factor();
+	fz->threshold = mmlab_get_extfrag_threshold();
+	KUNIT_ASSERT_EQ(test, mmlab_set_watermark_boost_factor(0), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_set_min_free_kbytes(0), 0);
+	rcu_barrier();		/* slabs freed after a grace period */
+	mmlab_drain_all_pages(0);
+	fz->free_before = mmlab_zone_free_pages(0);
+	fz->nr_held = 0;
+	/*
+	 * Again after a drain: other CPUs' lists may hold a few, and other
+	 * users of the region (slab caches, the fault module's reaper) may
+	 * free pages meanwhile. A few stray free pages cannot make a block
+	 * the searches would take before ours.
+	 */
+	for (round = 0; round < 8 && mmlab_zone_free_pages(0); round++) {
+		while (fz->nr_held < max &&
+		       (page = mmlab_alloc_pages_owner(0, gfp, 0,
+						       MMLAB_OWNER_TEST)))
+			fz->held[fz->nr_held++] = page;
+		mmlab_drain_all_pages(0);
+	}
+	KUNIT_ASSERT_LE_MSG(test, mmlab_zone_free_pages(0), 8UL,
+			    "region 0 not filled");
+
+	fz->slots = 0;
+	for (i = 0; i < fz->nr_held; i++) {
+		unsigned long pfn = mmlab_page_to_pfn(fz->held[i]);
+
+		switch (fast_zone_role(z, pfn, mid)) {
+		case 1:
+			z->pfn[fz->slots] = pfn;
+			adopt(fz->held[i], fz->slots++);
+			fz->held[i] = NULL;
+			break;
+		case 2:
+			mmlab_free_pages(fz->held[i], 0);
+			fz->held[i] = NULL;
+			break;
+		}
+	}
+	mmlab_drain_all_pages(0);
+	mmlab_reset_isolation_suitable(0);
+	mmlab_compaction_alloc_success(0, 0);
+}
+
+static void fast_zone_undo(struct kunit *test, struct fast_zone *z)
+{
+	empty_zone(test, &z->fz);
+	mmlab_set_min_free_kbytes(z->min_free_kbytes);
+}
+
+static bool in_block(unsigned long pfn, unsigned long start, unsigned long nr)
+{
+	return pfn >= start && pfn < start + nr;
+}
+
+/*
+ * Direct compaction for a costly order searches the free lists first, as
+ * 6.1 does: the migrate scanner jumps to P, the pageblock near the bottom
+ * that already has a free order-5 block (fast_find_migrateblock()), not to
+ * B, the first one, that a linear scan would empty; the free scanner takes
+ * the order-6 block of T2 near the top whole (fast_isolate_freepages()),
+ * not the order-0 pages of the top pageblock where a linear scan starts.
+ * Emptying P is enough: B stays where it is.
+ */
+static void fast_searches_pick_from_free_lists(struct kunit *test)
+{
+	unsigned int slot, bad = 0, b_moved = 0, p_stayed = 0;
+	enum mmlab_compact_result res;
+	struct mmlab_page *head;
+	struct fast_zone z;
+
+	fast_zone(test, &z);
+	spin_lock(&owner.lock);
+	first_move.seen = false;
+	spin_unlock(&owner.lock);
+
+	res = mmlab_try_to_compact(0, test_order(), MMLAB_GFP_USER,
+				   MMLAB_COMPACT_PRIO_SYNC_LIGHT, NULL);
+	KUNIT_EXPECT_EQ(test, res, MMLAB_CR_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, first_move.seen);
+	kunit_info(test, "B %#lx P %#lx T2 block %#lx: first move %#lx -> %#lx\n",
+		   z.b, z.p, z.chunk, first_move.src, first_move.dst);
+	KUNIT_EXPECT_TRUE_MSG(test, in_block(first_move.src, z.p, PB),
+			      "the first page moved came from %#lx, not P",
+			      first_move.src);
+	KUNIT_EXPECT_TRUE_MSG(test, in_block(first_move.dst, z.chunk, 64),
+			      "the first page moved went to %#lx, not T2's block",
+			      first_move.dst);
+	/* Counted, not expected one by one: a failure is one line, not 2048. */
+	for (slot = 0; slot < z.fz.slots; slot++) {
+		unsigned long now = mmlab_page_to_pfn(owner.pages[slot]);
+
+		bad += !page_intact(owner.pages[slot], slot);
+		if (in_block(z.pfn[slot], z.b, PB))
+			b_moved += now != z.pfn[slot];
+		else
+			p_stayed += in_block(now, z.p, PB);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "test pages not intact");
+	KUNIT_EXPECT_EQ_MSG(test, b_moved, 0U, "pages of B moved");
+	KUNIT_EXPECT_EQ_MSG(test, p_stayed, 0U, "pages of P still in P");
+	mmlab_drain_all_pages(0);
+	head = mmlab_pfn_to_page(z.p);
+	KUNIT_EXPECT_TRUE(test, mmlab_page_test(head, MMLAB_PG_BUDDY) &&
+			  mmlab_page_order(head) >= test_order());
+	fast_zone_undo(test, &z);
+}
+
 static bool deferred(unsigned int order, enum mmlab_compact_priority prio)
 {
 	return mmlab_try_to_compact(0, order, MMLAB_GFP_USER, prio, NULL) ==
@@ -806,6 +1007,7 @@ static struct kunit_case mmlab_cma_cases[] = {
 	KUNIT_CASE(unregister_waits_for_isolated),
 	KUNIT_CASE(direct_compaction_modes),
 	KUNIT_CASE(direct_compaction_defers),
+	KUNIT_CASE(fast_searches_pick_from_free_lists),
 	KUNIT_CASE(contig_range_stops_on_fatal_signal),
 	{}
 };

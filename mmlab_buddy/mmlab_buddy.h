@@ -365,9 +365,9 @@ int mmlab_set_pageblock_migratetype(struct mmlab_page *page,
 int mmlab_test_range_isolated(unsigned long start_pfn, unsigned long end_pfn);
 int mmlab_take_free_range(unsigned long start_pfn, unsigned long end_pfn,
 			  enum mmlab_page_owner owner);
-unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
-				      unsigned int order,
-				      enum mmlab_page_owner owner);
+unsigned long __mmlab_isolate_free_page(struct mmlab_page *page,
+					unsigned int order,
+					enum mmlab_page_owner owner);
 
 /* --- Reclaim and compaction hooks ------------------------------------------ */
 

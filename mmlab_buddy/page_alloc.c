@@ -2209,50 +2209,46 @@ int mmlab_take_free_range(unsigned long start_pfn, unsigned long end_pfn,
 EXPORT_SYMBOL_GPL(mmlab_take_free_range);
 
 /**
- * mmlab_isolate_free_page - take one free block for compaction.
- * @page: the head of a free block, as a racy look said.
- * @order: its order, as the same look said.
+ * __mmlab_isolate_free_page - take a free block for compaction.
+ * @page: the head of a free block on the free lists of @page's zone.
+ * @order: its order.
  * @owner: the owner recorded in the pages taken.
  *
- * As the kernel's __isolate_free_page() followed by split_page(): under
- * the zone lock, rechecks that @page heads a free block of @order, not of
- * an isolated or highatomic pageblock, that the zone stays above its min
- * watermark, and takes it as 2^@order lone order-0 pages with one
- * reference each. Which pageblocks are worth taking from is the free
- * scanner's choice. Free the unused ones with mmlab_free_pages(page, 0).
+ * As the kernel's __isolate_free_page() followed by split_page(), for the
+ * compaction scanners, which find @page under the zone lock: refuses a
+ * page that is not the head of a free block of @order, a block of an
+ * isolated or highatomic pageblock, and one whose taking would leave the
+ * zone below its min watermark; else takes it as 2^@order lone order-0
+ * pages with one reference each. Which pageblocks are worth taking from
+ * is the scanners' choice. Free the unused pages with
+ * mmlab_free_pages(page, 0).
  *
+ * Context: the zone lock of @page's zone held, interrupts off.
  * Return: the number of pages taken (2^@order), or 0.
  */
-unsigned long mmlab_isolate_free_page(struct mmlab_page *page,
-				      unsigned int order,
-				      enum mmlab_page_owner owner)
+unsigned long __mmlab_isolate_free_page(struct mmlab_page *page,
+					unsigned int order,
+					enum mmlab_page_owner owner)
 {
-	struct mmlab_zone *zone;
-	unsigned long i, flags, nr = 1UL << order;
+	struct mmlab_zone *zone = mmlab_page_zone(page);
+	unsigned long i, nr = 1UL << order;
 	int mt;
 
-	if (!page || order >= MMLAB_MAX_ORDER || owner == MMLAB_OWNER_FREE ||
-	    owner >= MMLAB_NR_OWNERS)
+	lockdep_assert_held(&zone->lock);
+	if (order >= MMLAB_MAX_ORDER || owner == MMLAB_OWNER_FREE ||
+	    owner >= MMLAB_NR_OWNERS || !page_is_buddy(page, order))
 		return 0;
-	zone = mmlab_page_zone(page);
-	if (!zone)
-		return 0;
-	spin_lock_irqsave(&zone->lock, flags);
 	mt = free_list_type(page);
-	if (!page_is_buddy(page, order) || mt == MMLAB_MIGRATE_ISOLATE ||
-	    mt == MMLAB_MIGRATE_HIGHATOMIC ||
-	    zone->free_pages < mmlab_wmark_pages(zone, MMLAB_WMARK_MIN) + nr) {
-		spin_unlock_irqrestore(&zone->lock, flags);
+	if (mt == MMLAB_MIGRATE_ISOLATE || mt == MMLAB_MIGRATE_HIGHATOMIC ||
+	    zone->free_pages < mmlab_wmark_pages(zone, MMLAB_WMARK_MIN) + nr)
 		return 0;
-	}
 	del_from_free_list(zone, page, order);
 	for (i = 0; i < nr; i++)
 		prep_lone_page(page + i, owner);
-	spin_unlock_irqrestore(&zone->lock, flags);
 	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, nr);
 	return nr;
 }
-EXPORT_SYMBOL_GPL(mmlab_isolate_free_page);
+EXPORT_SYMBOL_GPL(__mmlab_isolate_free_page);
 
 /* --- Set up and tear down ------------------------------------------------------------- */
 

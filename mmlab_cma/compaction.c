@@ -5,18 +5,32 @@
  * compact_zone() runs two scanners over a region: the migrate scanner
  * from the bottom isolates movable pages, a pageblock at a time, up to
  * MMLAB_MIGRATE_BATCH; the free scanner from the top takes free pages of
- * MOVABLE and CMA pageblocks (mmlab_isolate_free_page()) as migration
+ * MOVABLE and CMA pageblocks (__mmlab_isolate_free_page()) as migration
  * targets, as many as the batch needs, resuming where it stopped. Pages
  * move up, free space gathers at the bottom, and the run ends when the
  * scanners meet or, for a given order, once a pageblock is finished and a
  * free block of that order is there for the allocation's migratetype.
+ *
+ * For a given order both scanners first search the MOVABLE free lists, as
+ * 6.1 does, a few entries at a time (fewer after every fruitless search
+ * of the run), rotating each list so that the next search sees other
+ * blocks: the free scanner for a block below the order near the top of the
+ * space between the scanners, which it takes whole
+ * (fast_isolate_freepages()); the migrate scanner, for orders above
+ * PAGE_ALLOC_COSTLY_ORDER, for a pageblock near the bottom that already
+ * has a large free block, which it empties next
+ * (fast_find_migrateblock()). Only when a search finds nothing do the
+ * scanners walk pageblocks; an async free scanner then looks at every
+ * 32nd pfn of a pageblock until a pageblock gives targets.
  *
  * How hard a run tries, as 6.1:
  * - MIGRATE_ASYNC (direct compaction's first attempt, the allocator's
  *   slow path before reclaim): the migrate scanner takes only pageblocks
  *   of the allocation's migratetype (MOVABLE and CMA for a movable one),
  *   owners may not block (-EAGAIN), and the run gives up (CONTENDED) when
- *   the task should reschedule, or when another run holds the region.
+ *   its free scanner finds the zone lock held (it only tries it first), or
+ *   when another run holds the region. Every run reschedules between
+ *   pageblocks, and stops (CONTENDED) on a fatal signal.
  * - MIGRATE_SYNC_LIGHT (direct compaction's retries, kcompactd, proactive
  *   runs): every pageblock; owners may wait.
  * - MIGRATE_SYNC (debugfs compact, MMLAB_IOC_COMPACT; 6.1's
@@ -62,10 +76,13 @@
  *
  * Locks: mmlab_compact_state::mutex (one run per region at a time; async
  * runs only try it) -> the owners' locks inside their movable operations
- * -> the zone lock inside mmlab_buddy. mmlab_compact_state::defer_lock
- * (the deferral counters) nests inside nothing. The module's parameter
- * lock (kernel_param_lock()) guards compact_state[] against the
- * compaction_proactiveness setter, which wakes the threads.
+ * -> the zone lock inside mmlab_buddy. The fast searches hold the zone
+ * lock themselves (interrupts off) while they walk a free list, and take
+ * the block found with __mmlab_isolate_free_page() under it.
+ * mmlab_compact_state::defer_lock (the deferral counters) nests inside
+ * nothing. The module's parameter lock (kernel_param_lock()) guards
+ * compact_state[] against the compaction_proactiveness setter, which wakes
+ * the threads.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -146,13 +163,19 @@ static int compaction_proactiveness = 20;
  * @ignore_block_suitable: take free pages from pageblocks of any type.
  * @proactive: kcompactd's unasked run: it stops once the fragmentation
  *	score is down to the low mark.
- * @contended: an async run gave up (need_resched()) or a fatal signal.
+ * @contended: an async run found the zone lock held, or a fatal signal.
  * @capc: direct compaction's claim on the blocks its task frees, or NULL.
  * @last_migrated_pfn: where the migrate scanner last isolated pages that
  *	migrated, 0 once the per-CPU lists holding them were drained.
  * @migrate_pfn: next pfn of the migrate scanner.
  * @free_pfn: next pfn of the free scanner (it scans down a pageblock at a
  *	time, each pageblock up from here or from its start).
+ * @fast_start_pfn: the lowest pageblock the fast migrate search chose, where
+ *	the linear scan resumes once the search fails; ULONG_MAX once used.
+ * @fast_search_fail: fast searches of the free lists that found nothing;
+ *	each halves the next one's length (freelist_scan_limit()).
+ * @search_order: the order the fast free search starts at: the last one
+ *	that gave a target, or the next one down after a search wrapped.
  * @migrate: pages isolated for migration.
  * @freepages: free target pages, linked through lru.
  * @nr_freepages: pages on @freepages.
@@ -174,6 +197,9 @@ struct compact_control {
 	unsigned long last_migrated_pfn;
 	unsigned long migrate_pfn;
 	unsigned long free_pfn;
+	unsigned long fast_start_pfn;
+	unsigned int fast_search_fail;
+	int search_order;
 	struct mmlab_migrate_batch migrate;
 	struct list_head freepages;
 	unsigned long nr_freepages;
@@ -248,6 +274,45 @@ static void trigger_proactive_compaction(void)
 	}
 }
 
+/* Set compaction_proactiveness, the module's parameter lock held. */
+static void set_proactiveness(int value)
+{
+	WRITE_ONCE(compaction_proactiveness, value);
+	if (value)
+		trigger_proactive_compaction();
+}
+
+/**
+ * mmlab_set_compaction_proactiveness - set compaction_proactiveness, as the
+ *	sysctl: a non-zero value makes every kcompactd look at its region now.
+ * @value: 0..100.
+ *
+ * Return: 0 or -EINVAL (with one log line).
+ */
+int mmlab_set_compaction_proactiveness(int value)
+{
+	if (value < 0 || value > 100) {
+		pr_warn("compaction_proactiveness %d is outside 0..100\n", value);
+		return -EINVAL;
+	}
+	kernel_param_lock(THIS_MODULE);
+	set_proactiveness(value);
+	kernel_param_unlock(THIS_MODULE);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_set_compaction_proactiveness);
+
+/**
+ * mmlab_get_compaction_proactiveness - the current compaction_proactiveness.
+ *
+ * Return: 0..100.
+ */
+int mmlab_get_compaction_proactiveness(void)
+{
+	return READ_ONCE(compaction_proactiveness);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_get_compaction_proactiveness);
+
 static int proactiveness_param_set(const char *val,
 				   const struct kernel_param *kp)
 {
@@ -258,9 +323,7 @@ static int proactiveness_param_set(const char *val,
 			val);
 		return -EINVAL;
 	}
-	WRITE_ONCE(compaction_proactiveness, v);
-	if (v)
-		trigger_proactive_compaction();
+	set_proactiveness(v);
 	return 0;
 }
 
@@ -346,17 +409,19 @@ static void update_pageblock_skip(struct compact_control *cc, unsigned long pfn)
 /* --- The free scanner ------------------------------------------------------------- */
 
 /*
- * Between pageblocks of a scanner (compact_check_resched()): an async run
- * gives up when the task should reschedule, a sync one reschedules.
+ * Take the zone lock for the free scanner (compact_lock_irqsave()): an
+ * async run only tries it at first; finding it held makes the run
+ * contended, and it ends at the next check, with the lock taken this time.
  */
-static void compact_check_resched(struct compact_control *cc)
+static void compact_lock_zone(struct compact_control *cc, unsigned long *flags)
+	__acquires(&cc->zone->lock)
 {
-	if (!need_resched())
-		return;
-	if (cc->mode == MMLAB_MIGRATE_ASYNC)
+	if (cc->mode == MMLAB_MIGRATE_ASYNC && !cc->contended) {
+		if (spin_trylock_irqsave(&cc->zone->lock, *flags))
+			return;
 		cc->contended = true;
-	else
-		cond_resched();
+	}
+	spin_lock_irqsave(&cc->zone->lock, *flags);
 }
 
 /*
@@ -379,70 +444,369 @@ static bool suitable_migration_target(struct compact_control *cc,
 	return mt == MMLAB_MIGRATE_MOVABLE || mt == MMLAB_MIGRATE_CMA;
 }
 
-/*
- * Take free pages from *@start up to @end, until the migration batch has a
- * target per page; *@start is left where the scan stopped.
- */
-static unsigned long isolate_freepages_block(struct compact_control *cc,
-					     unsigned long *start,
-					     unsigned long end)
+/* Put the pages of a block just taken on the run's list of targets. */
+static void add_freepages(struct compact_control *cc, struct mmlab_page *page,
+			  unsigned long nr)
 {
-	unsigned long pfn, scanned = 0, taken = 0, first = *start;
+	unsigned long i;
 
-	for (pfn = *start; pfn < end;) {
-		struct mmlab_page *page = mmlab_pfn_to_page(pfn);
-		unsigned long i, nr;
-		unsigned int order;
-
-		scanned++;
-		if (!mmlab_page_test(page, MMLAB_PG_BUDDY)) {
-			pfn++;
-			continue;
-		}
-		order = min_t(unsigned int, mmlab_page_order(page),
-			      MMLAB_MAX_ORDER - 1);
-		nr = mmlab_isolate_free_page(page, order, MMLAB_OWNER_KERNEL);
-		if (!nr)
-			break;	/* below the watermark: stop, as 6.1 does */
-		for (i = 0; i < nr; i++)
-			list_add_tail(&page[i].lru, &cc->freepages);
-		taken += nr;
-		pfn += nr;
-		if (cc->nr_freepages + taken >= cc->migrate.nr)
-			break;
-	}
-	*start = pfn;
-	cc->nr_freepages += taken;
-	cc->stats.free_scanned += scanned;
-	cc->stats.isolated += taken;
-	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, taken);
-	trace_mm_compaction_isolate_freepages(first, end, scanned, taken);
-	return taken;
+	for (i = 0; i < nr; i++)
+		list_add_tail(&page[i].lru, &cc->freepages);
+	cc->nr_freepages += nr;
+	cc->stats.isolated += nr;
+	mmlab_count_vm_events(MMLAB_COMPACT_ISOLATED, nr);
 }
 
 /*
- * Take free pages for the migration batch from the pageblocks below
+ * Take the free blocks among the pfns *@start, *@start + @stride, ... below
+ * @end, under the zone lock, until the batch has a target per page or a
+ * block cannot be taken (the watermark: stop, as 6.1 does, *@stop set).
+ * Returns the next pfn to look at; adds to *@scanned.
+ */
+static unsigned long isolate_free_chunk(struct compact_control *cc,
+					unsigned long pfn, unsigned long end,
+					unsigned int stride,
+					unsigned long *scanned, bool *stop)
+{
+	unsigned long flags;
+
+	compact_lock_zone(cc, &flags);
+	for (; pfn < end; pfn += stride) {
+		struct mmlab_page *page = mmlab_pfn_to_page(pfn);
+		unsigned long nr;
+
+		(*scanned)++;
+		if (!mmlab_page_test(page, MMLAB_PG_BUDDY))
+			continue;
+		nr = __mmlab_isolate_free_page(page, mmlab_page_order(page),
+					       MMLAB_OWNER_KERNEL);
+		if (!nr) {
+			*stop = true;
+			break;
+		}
+		add_freepages(cc, page, nr);
+		*scanned += nr - 1;
+		if (cc->nr_freepages >= cc->migrate.nr) {
+			pfn += nr;
+			*stop = true;
+			break;
+		}
+		pfn += nr - 1;
+	}
+	spin_unlock_irqrestore(&cc->zone->lock, flags);
+	return pfn;
+}
+
+/*
+ * Take free pages from *@start up to @end, looking at every @stride-th pfn,
+ * until the migration batch has a target per page; *@start is left where
+ * the scan stopped. The zone lock is dropped every MMLAB_MIGRATE_BATCH
+ * pfns (6.1's COMPACT_CLUSTER_MAX), to let interrupts in and reschedule.
+ * A block taken counts as scanned page by page, as 6.1 counts it.
+ */
+static unsigned long isolate_freepages_block(struct compact_control *cc,
+					     unsigned long *start,
+					     unsigned long end,
+					     unsigned int stride)
+{
+	unsigned long pfn = *start, scanned = 0, before = cc->nr_freepages;
+	bool stop = false;
+
+	while (pfn < end && !stop) {
+		unsigned long chunk_end = round_up(pfn + 1, MMLAB_MIGRATE_BATCH);
+
+		pfn = isolate_free_chunk(cc, pfn, min(chunk_end, end), stride,
+					 &scanned, &stop);
+		cond_resched();
+	}
+	trace_mm_compaction_isolate_freepages(*start, min(pfn, end), scanned,
+					      cc->nr_freepages - before);
+	*start = min(pfn, end);
+	cc->stats.free_scanned += scanned;
+	return cc->nr_freepages - before;
+}
+
+/*
+ * How many free-list entries a fast search may look at: the scanner's
+ * batch, halved by every search of this run that found nothing, plus one
+ * (freelist_scan_limit()).
+ */
+static unsigned int freelist_scan_limit(struct compact_control *cc)
+{
+	return (MMLAB_MIGRATE_BATCH >> min(cc->fast_search_fail,
+					   BITS_PER_LONG - 1U)) + 1;
+}
+
+/*
+ * The fast free search looked at the entries of @freelist from the tail up
+ * to @page: move them to the head, behind the others, so that the next
+ * search looks at other blocks first (move_freelist_head()).
+ */
+static void rotate_searched_to_head(struct list_head *freelist,
+				    struct mmlab_page *page)
+{
+	LIST_HEAD(searched);
+
+	if (list_is_first(&page->lru, freelist))
+		return;
+	list_cut_before(&searched, freelist, &page->lru);
+	list_splice_tail(&searched, freelist);
+}
+
+/*
+ * The fast migrate search looked at the entries of @freelist from the head
+ * down to @page: move them to the tail (move_freelist_tail()).
+ */
+static void rotate_searched_to_tail(struct list_head *freelist,
+				    struct mmlab_page *page)
+{
+	LIST_HEAD(searched);
+
+	if (list_is_last(&page->lru, freelist))
+		return;
+	list_cut_position(&searched, freelist, &page->lru);
+	list_splice_tail(&searched, freelist);
+}
+
+/*
+ * A fast free search wrapped round the orders below cc->order: the next
+ * search starts one order lower (next_search_order()'s wrap).
+ */
+static void rotate_search_order(struct compact_control *cc)
+{
+	cc->search_order = cc->search_order > 0 ? cc->search_order - 1 :
+						  cc->order - 1;
+}
+
+/* The order the fast free search looks at after @order, -1 when done. */
+static int next_search_order(struct compact_control *cc, int order)
+{
+	order = order > 0 ? order - 1 : cc->order - 1;
+	if (order != cc->search_order)
+		return order;
+	rotate_search_order(cc);
+	return -1;
+}
+
+/*
+ * The fast free search found a target block at @pfn: unless the batch has
+ * its targets, or this is async direct compaction (the cheap attempt),
+ * take the rest of that pageblock's free pages too, and mark the pageblock
+ * skipped if it could not fill the batch (fast_isolate_around()).
+ */
+static void fast_isolate_around(struct compact_control *cc, unsigned long pfn)
+{
+	struct mmlab_zone *zone = cc->zone;
+	unsigned long start, end;
+
+	if (cc->nr_freepages >= cc->migrate.nr)
+		return;
+	if (cc->direct && cc->mode == MMLAB_MIGRATE_ASYNC)
+		return;
+	start = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
+		    zone->first_usable_pfn);
+	end = min(round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
+		  MMLAB_PAGEBLOCK_PAGES, zone->end_pfn);
+	isolate_freepages_block(cc, &start, end, 1);
+	if (cc->nr_freepages < cc->migrate.nr)
+		mark_pageblock_skip(cc, pfn);
+}
+
+/*
+ * Search a MOVABLE free list from its tail for a target at or above
+ * @low_pfn; remember in *@highest the highest pageblock seen and in *@near
+ * the highest block at or above @min_pfn. Look at up to *@limit entries,
+ * counted in *@seen; a candidate in *@near halves *@limit. The entries
+ * looked at go to the head. Returns the block found at or above @low_pfn,
+ * or NULL. Zone lock held.
+ */
+static struct mmlab_page *search_free_list(struct compact_control *cc,
+					   struct list_head *freelist,
+					   unsigned long low_pfn,
+					   unsigned long min_pfn,
+					   unsigned int *limit,
+					   unsigned int *seen,
+					   unsigned long *highest,
+					   struct mmlab_page **near)
+{
+	struct mmlab_zone *zone = cc->zone;
+	struct mmlab_page *page, *last = NULL;
+
+	*seen = 0;
+	list_for_each_entry_reverse(page, freelist, lru) {
+		unsigned long pfn = mmlab_page_to_pfn(page);
+
+		last = page;
+		(*seen)++;
+		if (pfn >= *highest)
+			*highest = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
+				       zone->first_usable_pfn);
+		if (pfn >= low_pfn) {
+			rotate_searched_to_head(freelist, page);
+			return page;
+		}
+		if (pfn >= min_pfn &&
+		    (!*near || pfn > mmlab_page_to_pfn(*near))) {
+			*near = page;
+			*limit >>= 1;	/* a candidate: shorten the search */
+		}
+		if (*seen >= *limit)
+			break;
+	}
+	if (*near)
+		rotate_searched_to_head(freelist, *near);
+	else if (last)
+		rotate_searched_to_head(freelist, last);
+	return NULL;
+}
+
+/*
+ * Where the fast free search gives up at the start of a run: the linear
+ * scan starts at the highest pageblock seen with a free movable block, if
+ * it is in the top half of the space between the scanners, else, for
+ * direct compaction, at the bottom of that half (pessimistic). Returns
+ * that pageblock, to take free pages around, or 0.
+ */
+static unsigned long fast_free_scan_start(struct compact_control *cc,
+					  unsigned long highest,
+					  unsigned long min_pfn)
+{
+	if (highest >= min_pfn)
+		cc->free_pfn = highest;
+	else if (cc->direct)
+		cc->free_pfn = min_pfn;
+	else
+		return 0;
+	return cc->free_pfn;
+}
+
+/*
+ * The free scanner's fast path (6.1's fast_isolate_freepages()): before
+ * scanning pageblocks, search the MOVABLE free lists of the orders below
+ * cc->order, from their tails, for a block in the top quarter of the space
+ * between the scanners, else for the highest one in the top half, and take
+ * it whole. The search starts at the order that last gave a target and
+ * goes round the orders below cc->order once; each list searched is
+ * rotated so that the next search looks at other blocks. It is short:
+ * freelist_scan_limit() halves with every fruitless search of the run, and
+ * each list is searched half as far as the one before it once the limit is
+ * reached; only a run's first search, from the top of the region, looks at
+ * up to half a pageblock's worth of entries. A whole-region run (order -1)
+ * does not search.
+ */
+static void fast_isolate_freepages(struct compact_control *cc)
+{
+	struct mmlab_zone *zone = cc->zone;
+	unsigned int limit = max(1U, freelist_scan_limit(cc) >> 1);
+	unsigned long low_pfn, min_pfn, distance, highest = 0, around = 0;
+	unsigned int scanned = 0;
+	struct mmlab_page *page = NULL;
+	bool scan_start = false;
+	int order;
+
+	if (cc->order <= 0 || cc->free_pfn <= cc->migrate_pfn)
+		return;
+	if (cc->free_pfn >= last_pageblock_pfn(zone)) {
+		limit = MMLAB_PAGEBLOCK_PAGES >> 1;
+		scan_start = true;
+	}
+	distance = cc->free_pfn - cc->migrate_pfn;
+	low_pfn = round_down(cc->free_pfn - (distance >> 2),
+			     MMLAB_PAGEBLOCK_PAGES);
+	min_pfn = round_down(cc->free_pfn - (distance >> 1),
+			     MMLAB_PAGEBLOCK_PAGES);
+	cc->search_order = min(cc->order - 1, cc->search_order);
+
+	for (order = cc->search_order; !page && order >= 0;
+	     order = next_search_order(cc, order)) {
+		struct mmlab_free_area *area = &zone->free_area[order];
+		struct mmlab_page *near = NULL;
+		unsigned long flags, nr = 0;
+		unsigned int seen;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		page = search_free_list(cc,
+					&area->free_list[MMLAB_MIGRATE_MOVABLE],
+					low_pfn, min_pfn, &limit, &seen, &highest,
+					&near);
+		if (page) {
+			cc->fast_search_fail = 0;
+			cc->search_order = order;
+		} else {
+			page = near;
+		}
+		if (page) {
+			nr = __mmlab_isolate_free_page(page, order,
+						       MMLAB_OWNER_KERNEL);
+			if (nr)
+				add_freepages(cc, page, nr);
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+		scanned += seen + (nr ? nr - 1 : 0);
+		if (page && !nr) {
+			/* Below the watermark: stop searching. */
+			rotate_search_order(cc);
+			page = NULL;
+			break;
+		}
+		if (seen >= limit)
+			limit = max(1U, limit >> 1);
+	}
+
+	if (page) {
+		around = mmlab_page_to_pfn(page);
+	} else {
+		cc->fast_search_fail++;
+		if (scan_start)
+			around = fast_free_scan_start(cc, highest, min_pfn);
+	}
+	if (highest && highest >= cc->st->cached_free_pfn &&
+	    !cc->ignore_skip_hint)
+		cc->st->cached_free_pfn = highest - min(highest,
+						       MMLAB_PAGEBLOCK_PAGES);
+	cc->stats.free_scanned += scanned;
+	if (around)
+		fast_isolate_around(cc, around);
+}
+
+/*
+ * Take free pages for the migration batch: first by a search of the free
+ * lists (fast_isolate_freepages()), else from the pageblocks below
  * free_pfn, never at or below the migrate scanner's pageblock
- * (isolate_freepages()). free_pfn is left where the next call resumes: in
- * the pageblock where this one stopped, or the one below if it finished.
+ * (isolate_freepages()). An async run looks at every 32nd pfn of a
+ * pageblock at first, and at every pfn of the next once a pageblock gave
+ * targets; a fruitless pageblock doubles the stride again. free_pfn is
+ * left where the next call resumes: in the pageblock where this one
+ * stopped, or the one below if it finished.
  */
 static void isolate_freepages(struct compact_control *cc)
 {
 	struct mmlab_zone *zone = cc->zone;
-	unsigned long low = round_up(cc->migrate_pfn + 1, MMLAB_PAGEBLOCK_PAGES);
-	unsigned long isolate_start = cc->free_pfn;
-	unsigned long block = round_down(isolate_start, MMLAB_PAGEBLOCK_PAGES);
+	unsigned int stride = cc->mode == MMLAB_MIGRATE_ASYNC ?
+			      MMLAB_MIGRATE_BATCH : 1;
+	unsigned long low, isolate_start, block;
 
+	fast_isolate_freepages(cc);
+	if (cc->nr_freepages)
+		return;
+
+	low = round_up(cc->migrate_pfn + 1, MMLAB_PAGEBLOCK_PAGES);
+	isolate_start = cc->free_pfn;
+	block = round_down(isolate_start, MMLAB_PAGEBLOCK_PAGES);
 	while (block >= low && block >= zone->pageblock_base) {
 		unsigned long end = min(block + MMLAB_PAGEBLOCK_PAGES,
 					zone->end_pfn);
 		unsigned long first = max(block, zone->first_usable_pfn);
+		unsigned long taken = 0;
 
 		isolate_start = max(isolate_start, first);
 		if (isolate_start < end &&
 		    suitable_migration_target(cc, mmlab_pfn_to_page(first)) &&
 		    isolation_suitable(cc, block)) {
-			isolate_freepages_block(cc, &isolate_start, end);
+			taken = isolate_freepages_block(cc, &isolate_start, end,
+							stride);
 			if (isolate_start >= end)
 				update_pageblock_skip(cc, block);
 			if (cc->nr_freepages >= cc->migrate.nr) {
@@ -453,6 +817,7 @@ static void isolate_freepages(struct compact_control *cc)
 			}
 			if (isolate_start < end)
 				break;	/* stopped early: do not go on */
+			stride = taken ? 1 : min(MMLAB_MIGRATE_BATCH, stride << 1);
 		}
 		if (block < MMLAB_PAGEBLOCK_PAGES) {
 			isolate_start = 0;
@@ -460,9 +825,7 @@ static void isolate_freepages(struct compact_control *cc)
 		}
 		block -= MMLAB_PAGEBLOCK_PAGES;
 		isolate_start = block;
-		compact_check_resched(cc);
-		if (cc->contended)
-			break;
+		cond_resched();
 	}
 	cc->free_pfn = isolate_start;
 }
@@ -535,16 +898,26 @@ static bool suitable_migration_source(struct compact_control *cc,
 	return mt == cc->migratetype;
 }
 
-/* Is the pageblock at migrate_pfn to be passed over? Then step past it. */
-static bool skip_migrate_block(struct compact_control *cc, unsigned long end)
+/* Is migrate_pfn at the start of a pageblock (or of the region)? */
+static bool migrate_at_block_start(struct compact_control *cc)
 {
-	unsigned long start = cc->migrate_pfn;
-	struct mmlab_page *page = mmlab_pfn_to_page(start);
-	bool block_start = IS_ALIGNED(start, MMLAB_PAGEBLOCK_PAGES) ||
-			   start == cc->zone->first_usable_pfn;
+	return IS_ALIGNED(cc->migrate_pfn, MMLAB_PAGEBLOCK_PAGES) ||
+	       cc->migrate_pfn == cc->zone->first_usable_pfn;
+}
+
+/*
+ * Is the pageblock at migrate_pfn to be passed over? Then step past it. A
+ * pageblock the fast search chose (@fast) has just been given its skip
+ * hint, so that no other run picks it: take it whatever the hint says.
+ */
+static bool skip_migrate_block(struct compact_control *cc, unsigned long end,
+			       bool fast)
+{
+	struct mmlab_page *page = mmlab_pfn_to_page(cc->migrate_pfn);
 
 	if (mmlab_get_pageblock_migratetype(page) == MMLAB_MIGRATE_ISOLATE ||
-	    (block_start && !isolation_suitable(cc, start))) {
+	    (migrate_at_block_start(cc) && !fast &&
+	     !isolation_suitable(cc, cc->migrate_pfn))) {
 		cc->migrate_pfn = end;
 		return true;
 	}
@@ -556,25 +929,150 @@ static bool skip_migrate_block(struct compact_control *cc, unsigned long end)
 	return false;
 }
 
+/* The fast migrate search chose the block at @pfn (update_fast_start_pfn()). */
+static void update_fast_start_pfn(struct compact_control *cc, unsigned long pfn)
+{
+	if (cc->fast_start_pfn == ULONG_MAX)
+		return;
+	if (!cc->fast_start_pfn || pfn < cc->fast_start_pfn)
+		cc->fast_start_pfn = pfn;
+}
+
 /*
- * Isolate movable pages from migrate_pfn up to the end of its pageblock
- * or until the batch is full (isolate_migratepages). A pageblock scanned
- * to its end without a page isolated gets a skip hint.
+ * A fast migrate search failed: the linear scan goes on from the lowest
+ * pageblock the earlier searches of this run chose, once
+ * (reinit_migrate_pfn()).
+ */
+static void reinit_migrate_pfn(struct compact_control *cc)
+{
+	if (!cc->fast_start_pfn || cc->fast_start_pfn == ULONG_MAX)
+		return;
+	cc->migrate_pfn = cc->fast_start_pfn;
+	cc->fast_start_pfn = ULONG_MAX;
+}
+
+/*
+ * Should the migrate scanner search the free lists before its next
+ * pageblock? Not for a run that ignores the skip hints (they keep a search
+ * from choosing a pageblock again), nor in the middle of a pageblock (a
+ * scan resumed after a full batch), nor for orders up to
+ * PAGE_ALLOC_COSTLY_ORDER (a linear scan frees enough for those), nor for
+ * direct compaction of a non-movable allocation (it would empty a movable
+ * pageblock for a small unmovable one).
+ */
+static bool fast_migrate_search_wanted(struct compact_control *cc)
+{
+	return !cc->ignore_skip_hint && migrate_at_block_start(cc) &&
+	       cc->order > MMLAB_PAGE_ALLOC_COSTLY_ORDER &&
+	       !(cc->direct && cc->migratetype != MMLAB_MIGRATE_MOVABLE);
+}
+
+/*
+ * Search the MOVABLE free list of @order, from its head, for a free block
+ * below @high_pfn in a pageblock without a skip hint, up to *@scanned
+ * reaching @limit. The entries looked at go to the tail. Returns the block,
+ * or NULL. Zone lock held.
+ */
+static struct mmlab_page *search_migrate_list(struct compact_control *cc,
+					      struct list_head *freelist,
+					      unsigned long high_pfn,
+					      unsigned int limit,
+					      unsigned int *scanned)
+{
+	struct mmlab_page *page;
+
+	list_for_each_entry(page, freelist, lru) {
+		unsigned long pfn = mmlab_page_to_pfn(page);
+
+		if ((*scanned)++ >= limit) {
+			rotate_searched_to_tail(freelist, page);
+			return NULL;
+		}
+		if (pfn >= high_pfn || !isolation_suitable(cc, pfn))
+			continue;
+		rotate_searched_to_tail(freelist, page);
+		return page;
+	}
+	return NULL;
+}
+
+/*
+ * The migrate scanner's fast path (6.1's fast_find_migrateblock()): before
+ * a pageblock, search the MOVABLE free lists of orders cc->order - 1 down to
+ * PAGE_ALLOC_COSTLY_ORDER for a large free block near the scanner: in the
+ * first half of the space between the scanners when the run starts, else
+ * in its first eighth. Its pageblock already has that much free, so
+ * emptying it takes fewer migrations; the scanner jumps there and gives the
+ * pageblock a skip hint so that no other search picks it. When a search
+ * finds nothing, the linear scan goes on from the lowest pageblock this
+ * run's searches chose.
+ *
+ * Return: true if the search chose a pageblock (at migrate_pfn now).
+ */
+static bool fast_find_migrateblock(struct compact_control *cc)
+{
+	struct mmlab_zone *zone = cc->zone;
+	unsigned int limit = freelist_scan_limit(cc), scanned = 0;
+	unsigned long distance, high_pfn;
+	struct mmlab_page *page = NULL;
+	int order;
+
+	if (!fast_migrate_search_wanted(cc) || cc->free_pfn <= cc->migrate_pfn)
+		return false;
+	distance = (cc->free_pfn - cc->migrate_pfn) >> 1;
+	if (cc->migrate_pfn != zone->first_usable_pfn)
+		distance >>= 2;
+	high_pfn = round_down(cc->migrate_pfn + distance, MMLAB_PAGEBLOCK_PAGES);
+
+	for (order = cc->order - 1;
+	     order >= MMLAB_PAGE_ALLOC_COSTLY_ORDER && !page && scanned < limit;
+	     order--) {
+		struct mmlab_free_area *area = &zone->free_area[order];
+		unsigned long flags;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		page = search_migrate_list(cc,
+					   &area->free_list[MMLAB_MIGRATE_MOVABLE],
+					   high_pfn, limit, &scanned);
+		if (page)
+			mark_pageblock_skip(cc, mmlab_page_to_pfn(page));
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	cc->stats.migrate_scanned += scanned;
+
+	if (page) {
+		unsigned long pfn = mmlab_page_to_pfn(page);
+
+		update_fast_start_pfn(cc, pfn);
+		cc->migrate_pfn = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
+				      zone->first_usable_pfn);
+		cc->fast_search_fail = 0;
+		return true;
+	}
+	cc->fast_search_fail++;
+	reinit_migrate_pfn(cc);
+	return false;
+}
+
+/*
+ * Isolate movable pages from migrate_pfn, or from the pageblock the fast
+ * search chose, up to the end of its pageblock or until the batch is full
+ * (isolate_migratepages). A pageblock scanned to its end without a page
+ * isolated gets a skip hint.
  */
 static void isolate_migratepages(struct compact_control *cc)
 {
-	unsigned long start = cc->migrate_pfn;
+	bool fast = fast_find_migrateblock(cc);
+	unsigned long start = cc->migrate_pfn, pfn = start, scanned = 0;
 	unsigned long end = min(round_up(start + 1, MMLAB_PAGEBLOCK_PAGES),
 				cc->zone->end_pfn);
-	unsigned long pfn = start, scanned = 0;
 
-	if (skip_migrate_block(cc, end))
+	if (skip_migrate_block(cc, end, fast))
 		return;
-	if (IS_ALIGNED(start, MMLAB_PAGEBLOCK_PAGES)) {
-		compact_check_resched(cc);
-		if (cc->contended)
-			return;
-	}
+	if (IS_ALIGNED(start, MMLAB_PAGEBLOCK_PAGES))
+		cond_resched();
 	while (pfn < end && cc->migrate.nr < MMLAB_MIGRATE_BATCH) {
 		struct mmlab_page *page = mmlab_pfn_to_page(pfn);
 
@@ -823,6 +1321,7 @@ static enum mmlab_compact_result compact_zone(struct compact_control *cc)
 	if (cc->order >= 0 && compaction_restarting(cc->st, cc->order))
 		reset_isolation_suitable(cc->st, zone);
 	compact_start_positions(cc);
+	cc->fast_start_pfn = 0;
 	INIT_LIST_HEAD(&cc->freepages);
 	trace_mm_compaction_begin(zone->first_usable_pfn, cc->migrate_pfn,
 				  cc->free_pfn, zone->end_pfn, sync);
@@ -971,6 +1470,24 @@ static struct mmlab_compact_state *region_state(int nid)
 	return compact_state[nid];
 }
 
+/**
+ * mmlab_reset_isolation_suitable - forget the skip hints and the cached
+ *	scanner positions of a region, as kswapd's reset_isolation_suitable()
+ *	does after direct compaction's scanners met.
+ * @nid: the region.
+ */
+void mmlab_reset_isolation_suitable(int nid)
+{
+	struct mmlab_compact_state *st = region_state(nid);
+
+	if (!st)
+		return;
+	mutex_lock(&st->mutex);
+	reset_isolation_suitable(st, mmlab_zone(nid));
+	mutex_unlock(&st->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlab_reset_isolation_suitable);
+
 /* A run of @mode for @order on @nid's region; NULL without memory. */
 static struct compact_control *compact_control_alloc(int nid, int order,
 						     int migratetype,
@@ -984,6 +1501,7 @@ static struct compact_control *compact_control_alloc(int nid, int order,
 	cc->zone = mmlab_zone(nid);
 	cc->st = compact_state[nid];
 	cc->order = order;
+	cc->search_order = order;
 	cc->migratetype = migratetype;
 	cc->mode = mode;
 	return cc;

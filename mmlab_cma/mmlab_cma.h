@@ -155,6 +155,9 @@ enum mmlab_compact_result mmlab_compaction_suitable(struct mmlab_zone *zone,
 enum mmlab_compact_result
 mmlab_try_to_compact(int nid, unsigned int order, mmlab_gfp_t gfp,
 		     enum mmlab_compact_priority prio, struct mmlab_page **capture);
+void mmlab_reset_isolation_suitable(int nid);
+int mmlab_set_compaction_proactiveness(int value);
+int mmlab_get_compaction_proactiveness(void);
 void mmlab_compaction_alloc_success(int nid, unsigned int order);
 
 #endif /* _MMLAB_CMA_H */
