@@ -539,8 +539,9 @@ static unsigned int freelist_scan_limit(struct compact_control *cc)
 
 /*
  * The fast free search looked at the entries of @freelist from the tail up
- * to @page: move them to the head, behind the others, so that the next
- * search looks at other blocks first (move_freelist_head()).
+ * to @page: move the entries before @page to the tail, so that the ones it
+ * looked at lead the list and the next search, from the tail, looks at
+ * other blocks first (move_freelist_head()).
  */
 static void rotate_searched_to_head(struct list_head *freelist,
 				    struct mmlab_page *page)
