@@ -763,16 +763,21 @@ struct fast_zone {
 	int min_free_kbytes;
 };
 
+static bool in_block(unsigned long pfn, unsigned long start, unsigned long nr)
+{
+	return pfn >= start && pfn < start + nr;
+}
+
 /* Where fast_zone() puts a page of region 0: 0 hold, 1 adopt, 2 free. */
 static int fast_zone_role(struct fast_zone *z, unsigned long pfn,
 			  unsigned long mid)
 {
-	if (pfn >= z->p + 64 && pfn < z->p + 96)
+	if (in_block(pfn, z->p + 64, 32))
 		return 2;	/* an order-5 block in P */
-	if (pfn >= z->b && pfn < z->p + PB && (pfn < z->b + PB || pfn >= z->p))
+	if (in_block(pfn, z->b, PB) || in_block(pfn, z->p, PB))
 		return 1;
-	if (pfn >= z->t2 && pfn < z->t2 + PB)
-		return pfn >= z->chunk && pfn < z->chunk + 64 ? 2 : 0;
+	if (in_block(pfn, z->t2, PB))
+		return in_block(pfn, z->chunk, 64) ? 2 : 0;
 	return pfn >= mid && !((pfn - mid) % 2) ? 2 : 0;
 }
 
@@ -861,11 +866,6 @@ static void fast_zone_undo(struct kunit *test, struct fast_zone *z)
 {
 	empty_zone(test, &z->fz);
 	mmlab_set_min_free_kbytes(z->min_free_kbytes);
-}
-
-static bool in_block(unsigned long pfn, unsigned long start, unsigned long nr)
-{
-	return pfn >= start && pfn < start + nr;
 }
 
 /*

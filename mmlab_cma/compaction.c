@@ -353,6 +353,20 @@ static unsigned long last_pageblock_pfn(struct mmlab_zone *zone)
 	return round_down(zone->end_pfn - 1, MMLAB_PAGEBLOCK_PAGES);
 }
 
+/* @pfn's pageblock's first pfn in the region (pageblock_start_pfn()). */
+static unsigned long block_first_pfn(struct mmlab_zone *zone, unsigned long pfn)
+{
+	return max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
+		   zone->first_usable_pfn);
+}
+
+/* One past @pfn's pageblock's last pfn in the region (pageblock_end_pfn()). */
+static unsigned long block_end_pfn(struct mmlab_zone *zone, unsigned long pfn)
+{
+	return min(round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
+		   MMLAB_PAGEBLOCK_PAGES, zone->end_pfn);
+}
+
 /* Worth scanning, or skipped recently (isolation_suitable())? */
 static bool isolation_suitable(struct compact_control *cc, unsigned long pfn)
 {
@@ -597,18 +611,13 @@ static int next_search_order(struct compact_control *cc, int order)
  */
 static void fast_isolate_around(struct compact_control *cc, unsigned long pfn)
 {
-	struct mmlab_zone *zone = cc->zone;
-	unsigned long start, end;
+	unsigned long start = block_first_pfn(cc->zone, pfn);
 
 	if (cc->nr_freepages >= cc->migrate.nr)
 		return;
 	if (cc->direct && cc->mode == MMLAB_MIGRATE_ASYNC)
 		return;
-	start = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
-		    zone->first_usable_pfn);
-	end = min(round_down(pfn, MMLAB_PAGEBLOCK_PAGES) +
-		  MMLAB_PAGEBLOCK_PAGES, zone->end_pfn);
-	isolate_freepages_block(cc, &start, end, 1);
+	isolate_freepages_block(cc, &start, block_end_pfn(cc->zone, pfn), 1);
 	if (cc->nr_freepages < cc->migrate.nr)
 		mark_pageblock_skip(cc, pfn);
 }
@@ -630,7 +639,6 @@ static struct mmlab_page *search_free_list(struct compact_control *cc,
 					   unsigned long *highest,
 					   struct mmlab_page **near)
 {
-	struct mmlab_zone *zone = cc->zone;
 	struct mmlab_page *page, *last = NULL;
 
 	*seen = 0;
@@ -640,8 +648,7 @@ static struct mmlab_page *search_free_list(struct compact_control *cc,
 		last = page;
 		(*seen)++;
 		if (pfn >= *highest)
-			*highest = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
-				       zone->first_usable_pfn);
+			*highest = block_first_pfn(cc->zone, pfn);
 		if (pfn >= low_pfn) {
 			rotate_searched_to_head(freelist, page);
 			return page;
@@ -797,9 +804,8 @@ static void isolate_freepages(struct compact_control *cc)
 	isolate_start = cc->free_pfn;
 	block = round_down(isolate_start, MMLAB_PAGEBLOCK_PAGES);
 	while (block >= low && block >= zone->pageblock_base) {
-		unsigned long end = min(block + MMLAB_PAGEBLOCK_PAGES,
-					zone->end_pfn);
-		unsigned long first = max(block, zone->first_usable_pfn);
+		unsigned long end = block_end_pfn(zone, block);
+		unsigned long first = block_first_pfn(zone, block);
 		unsigned long taken = 0;
 
 		isolate_start = max(isolate_start, first);
@@ -1047,8 +1053,7 @@ static bool fast_find_migrateblock(struct compact_control *cc)
 		unsigned long pfn = mmlab_page_to_pfn(page);
 
 		update_fast_start_pfn(cc, pfn);
-		cc->migrate_pfn = max(round_down(pfn, MMLAB_PAGEBLOCK_PAGES),
-				      zone->first_usable_pfn);
+		cc->migrate_pfn = block_first_pfn(zone, pfn);
 		cc->fast_search_fail = 0;
 		return true;
 	}
@@ -1067,8 +1072,7 @@ static void isolate_migratepages(struct compact_control *cc)
 {
 	bool fast = fast_find_migrateblock(cc);
 	unsigned long start = cc->migrate_pfn, pfn = start, scanned = 0;
-	unsigned long end = min(round_up(start + 1, MMLAB_PAGEBLOCK_PAGES),
-				cc->zone->end_pfn);
+	unsigned long end = block_end_pfn(cc->zone, start);
 
 	if (skip_migrate_block(cc, end, fast))
 		return;
