@@ -219,12 +219,24 @@ static inline long quarantined_pages(void)
 }
 
 /*
+ * Pages in mmlab_fault's quarantine are on their way back: a reference
+ * the kernel held (a pipe's, a racing fault's, another CPU's zap) when
+ * their last object let go. Wait up to 5 s for the quarantine to empty
+ * (it is rescanned every 100 ms); what is left in it then.
+ */
+static inline long settled_quarantine(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 250 && quarantined_pages() > 0; i++)
+		usleep(20000);
+	return quarantined_pages();
+}
+
+/*
  * Free pages of every region, per-CPU lists drained first: pages a CPU
  * freed last sit there, and are not counted free (as NR_FREE_PAGES).
- * Pages in mmlab_fault's quarantine are on their way back: a reference
- * the kernel held for a moment (a racing fault's, another CPU's zap) when
- * their last object let go. Wait up to 5 s for the quarantine to empty
- * (it is rescanned every 100 ms). -1 if MMLAB_IOC_INFO fails.
+ * The quarantine is let settle first. -1 if MMLAB_IOC_INFO fails.
  */
 static inline long drained_free_pages(void)
 {
@@ -232,8 +244,7 @@ static inline long drained_free_pages(void)
 	unsigned int i;
 	long n = 0;
 
-	for (i = 0; i < 250 && quarantined_pages() > 0; i++)
-		usleep(20000);
+	settled_quarantine();
 	write_file(MMLAB_DRAIN, "1");
 	memset(&info, 0, sizeof(info));
 	if (ioctl(devfd, MMLAB_IOC_INFO, &info))
