@@ -175,9 +175,83 @@ struct mmlab_region {
 	struct device *dev;
 };
 
-int mmlab_nr_regions(void);
-struct mmlab_region *mmlab_region(int id);
-struct mmlab_region *mmlab_pfn_region(unsigned long pfn);
+/*
+ * The region table, written only while mmlab_core loads and unloads (under
+ * its regions lock) and read through the inline lookups below, which the
+ * fault, free and page-walk paths of every module call.
+ */
+extern struct mmlab_region mmlab_region_table[MMLAB_MAX_REGIONS];
+extern int mmlab_region_count;
+
+/**
+ * mmlab_nr_regions() - number of regions.
+ *
+ * Description:
+ * The set is fixed once mmlab_core has loaded; ids run from 0 to the
+ * returned value minus one.
+ *
+ * Return: the number of regions.
+ */
+static inline int mmlab_nr_regions(void)
+{
+	/* Pairs with the release in mmlab_add_region(). */
+	return smp_load_acquire(&mmlab_region_count);
+}
+
+/**
+ * mmlab_region() - look a region up by id.
+ * @id: region id, as in mmlab_region::id and the MMLAB_PG_REGION bits.
+ *
+ * Return: the region, or NULL when @id names none.
+ */
+static inline struct mmlab_region *mmlab_region(int id)
+{
+	if (id < 0 || id >= mmlab_nr_regions())
+		return NULL;
+	return &mmlab_region_table[id];
+}
+
+/**
+ * mmlab_pfn_region() - find the region that holds a page frame.
+ * @pfn: page frame number.
+ *
+ * Return: the region, or NULL when @pfn lies outside every region.
+ */
+static inline struct mmlab_region *mmlab_pfn_region(unsigned long pfn)
+{
+	int i, nr = mmlab_nr_regions();
+
+	for (i = 0; i < nr; i++) {
+		struct mmlab_region *r = &mmlab_region_table[i];
+
+		if (pfn >= r->start_pfn && pfn - r->start_pfn < r->nr_pages)
+			return r;
+	}
+	return NULL;
+}
+
+/**
+ * mmlab_virt_to_page() - descriptor of the page at a kernel address.
+ * @addr: an address inside a region's mapping (mmlab_region::virt onwards).
+ *
+ * Return: the descriptor of the page that holds @addr, or NULL when @addr
+ * lies outside every region's mapping.
+ */
+static inline struct mmlab_page *mmlab_virt_to_page(const void *addr)
+{
+	int i, nr = mmlab_nr_regions();
+
+	for (i = 0; i < nr; i++) {
+		struct mmlab_region *r = &mmlab_region_table[i];
+		unsigned long off = (unsigned long)addr - (unsigned long)r->virt;
+
+		if ((unsigned long)addr >= (unsigned long)r->virt &&
+		    off < r->size)
+			return &r->pages[off >> PAGE_SHIFT];
+	}
+	return NULL;
+}
+
 struct dentry *mmlab_debugfs_root(void);
 
 /* Walk the regions in id order; @r is NULL after the loop. */
@@ -186,10 +260,15 @@ struct dentry *mmlab_debugfs_root(void);
 
 /* --- Descriptor <-> pfn <-> address ------------------------------------ */
 
+/* A descriptor's region id is fixed at init, and names a region. */
+static inline unsigned int mmlab_page_region_id(const struct mmlab_page *page)
+{
+	return (page->flags & MMLAB_PG_REGION_MASK) >> MMLAB_PG_REGION_SHIFT;
+}
+
 static inline struct mmlab_region *mmlab_page_region(const struct mmlab_page *page)
 {
-	return mmlab_region((page->flags & MMLAB_PG_REGION_MASK) >>
-			    MMLAB_PG_REGION_SHIFT);
+	return &mmlab_region_table[mmlab_page_region_id(page)];
 }
 
 static inline unsigned long mmlab_page_index(const struct mmlab_page *page)
@@ -225,8 +304,6 @@ static inline struct page *mmlab_page_to_kpage(const struct mmlab_page *page)
 {
 	return pfn_to_page(mmlab_page_to_pfn(page));
 }
-
-struct mmlab_page *mmlab_virt_to_page(const void *addr);
 
 /**
  * mmlab_region_normal_pages() - may the kernel's mm treat the region's

@@ -27,84 +27,13 @@
 
 /* Serialises adding and removing regions; readers go without it. */
 static DEFINE_MUTEX(mmlab_regions_lock);
-static struct mmlab_region mmlab_regions[MMLAB_MAX_REGIONS];
+struct mmlab_region mmlab_region_table[MMLAB_MAX_REGIONS];
+EXPORT_SYMBOL_GPL(mmlab_region_table);
 /* Resources that had to be inserted under a busy System RAM entry. */
 static bool mmlab_res_inserted[MMLAB_MAX_REGIONS];
-static int mmlab_nr;
+int mmlab_region_count;
+EXPORT_SYMBOL_GPL(mmlab_region_count);
 static bool mmlab_sealed;
-
-/**
- * mmlab_nr_regions() - number of regions.
- *
- * Description:
- * The set is fixed once mmlab_core has loaded; ids run from 0 to the
- * returned value minus one.
- *
- * Return: the number of regions.
- */
-int mmlab_nr_regions(void)
-{
-	/* Pairs with the release in mmlab_add_region(). */
-	return smp_load_acquire(&mmlab_nr);
-}
-EXPORT_SYMBOL_GPL(mmlab_nr_regions);
-
-/**
- * mmlab_region() - look a region up by id.
- * @id: region id, as in mmlab_region::id and the MMLAB_PG_REGION bits.
- *
- * Return: the region, or NULL when @id names none.
- */
-struct mmlab_region *mmlab_region(int id)
-{
-	if (id < 0 || id >= mmlab_nr_regions())
-		return NULL;
-	return &mmlab_regions[id];
-}
-EXPORT_SYMBOL_GPL(mmlab_region);
-
-/**
- * mmlab_pfn_region() - find the region that holds a page frame.
- * @pfn: page frame number.
- *
- * Return: the region, or NULL when @pfn lies outside every region.
- */
-struct mmlab_region *mmlab_pfn_region(unsigned long pfn)
-{
-	int i, nr = mmlab_nr_regions();
-
-	for (i = 0; i < nr; i++) {
-		struct mmlab_region *r = &mmlab_regions[i];
-
-		if (pfn >= r->start_pfn && pfn - r->start_pfn < r->nr_pages)
-			return r;
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_GPL(mmlab_pfn_region);
-
-/**
- * mmlab_virt_to_page() - descriptor of the page at a kernel address.
- * @addr: an address inside a region's mapping (mmlab_region::virt onwards).
- *
- * Return: the descriptor of the page that holds @addr, or NULL when @addr
- * lies outside every region's mapping.
- */
-struct mmlab_page *mmlab_virt_to_page(const void *addr)
-{
-	int i, nr = mmlab_nr_regions();
-
-	for (i = 0; i < nr; i++) {
-		struct mmlab_region *r = &mmlab_regions[i];
-		unsigned long off = (unsigned long)addr - (unsigned long)r->virt;
-
-		if ((unsigned long)addr >= (unsigned long)r->virt &&
-		    off < r->size)
-			return &r->pages[off >> PAGE_SHIFT];
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_GPL(mmlab_virt_to_page);
 
 /*
  * The first frame of @range without a kernel struct page that is
@@ -268,8 +197,8 @@ static int mmlab_check_against_regions(const struct mmlab_range *range)
 {
 	int i, ret;
 
-	for (i = 0; i < mmlab_nr; i++) {
-		struct mmlab_region *r = &mmlab_regions[i];
+	for (i = 0; i < mmlab_region_count; i++) {
+		struct mmlab_region *r = &mmlab_region_table[i];
 		struct mmlab_range other = { .base = r->base, .size = r->size };
 
 		ret = mmlab_ranges_conflict(range, &other);
@@ -515,7 +444,7 @@ int mmlab_add_region(const struct mmlab_range *range,
 		ret = -EBUSY;
 		goto out;
 	}
-	if (mmlab_nr == MMLAB_MAX_REGIONS) {
+	if (mmlab_region_count == MMLAB_MAX_REGIONS) {
 		pr_err("range %#llx@%#llx: too many regions (at most %d)\n",
 		       range->size, (u64)range->base, MMLAB_MAX_REGIONS);
 		ret = -EINVAL;
@@ -529,9 +458,9 @@ int mmlab_add_region(const struct mmlab_range *range,
 	if (ret)
 		goto out;
 
-	r = &mmlab_regions[mmlab_nr];
+	r = &mmlab_region_table[mmlab_region_count];
 	memset(r, 0, sizeof(*r));
-	r->id = mmlab_nr;
+	r->id = mmlab_region_count;
 	snprintf(r->name, sizeof(r->name), "mmlab%d", r->id);
 	r->base = range->base;
 	r->size = range->size;
@@ -558,7 +487,7 @@ int mmlab_add_region(const struct mmlab_range *range,
 		(u64)(r->base + r->size - 1), mmlab_source_name(source),
 		r->nr_pages, r->nr_reserved, mmlab_map_name(r->map_kind));
 	/* Publish the filled-in region; pairs with mmlab_nr_regions(). */
-	smp_store_release(&mmlab_nr, mmlab_nr + 1);
+	smp_store_release(&mmlab_region_count, mmlab_region_count + 1);
 out:
 	mutex_unlock(&mmlab_regions_lock);
 	return ret;
@@ -576,11 +505,11 @@ void mmlab_seal_regions(void)
 void mmlab_remove_all_regions(void)
 {
 	mutex_lock(&mmlab_regions_lock);
-	while (mmlab_nr) {
-		struct mmlab_region *r = &mmlab_regions[mmlab_nr - 1];
+	while (mmlab_region_count) {
+		struct mmlab_region *r = &mmlab_region_table[mmlab_region_count - 1];
 
 		/* Unpublish before tearing down; pairs with mmlab_nr_regions(). */
-		smp_store_release(&mmlab_nr, mmlab_nr - 1);
+		smp_store_release(&mmlab_region_count, mmlab_region_count - 1);
 		mmlab_unmap(r);
 		mmlab_unclaim(r, mmlab_res_inserted[r->id]);
 		put_device(r->dev);
