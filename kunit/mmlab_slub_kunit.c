@@ -18,7 +18,9 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/sort.h>
 #include <linux/kthread.h>
+#include <linux/smp.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -302,22 +304,52 @@ static void shrink_test(struct kunit *test)
 	mmlab_kmem_cache_destroy(s);
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+	unsigned long x = *(unsigned long *)a, y = *(unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A bulk allocation spans several slabs (the CPU freelist runs dry and is
+ * refilled on the way) and hands out distinct objects; a bulk free of them
+ * in a mixed order, with a NULL and an object of another cache among them,
+ * frees every object of the cache (a slab's objects chained together),
+ * skips the NULL and reports the stranger once.
+ */
 static void bulk_test(struct kunit *test)
 {
-	struct mmlab_kmem_cache *s;
-	void **p;
+	struct mmlab_kmem_cache *s, *other;
+	void **p, **sorted, *stranger;
 	int i;
 
-	p = kunit_kcalloc(test, 100, sizeof(*p), GFP_KERNEL);
+	p = kunit_kcalloc(test, 102, sizeof(*p), GFP_KERNEL);
+	sorted = kunit_kcalloc(test, 100, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, sorted);
 	s = make_cache(test, "kunit-bulk", 48, 0, 0, NULL);
+	other = make_cache(test, "kunit-bulk-other", 48, 0, 0, NULL);
 	KUNIT_ASSERT_EQ(test, mmlab_kmem_cache_alloc_bulk(s, GFP, 100, p), 100);
+	KUNIT_EXPECT_GT(test, nr_slabs(s), 1UL);
+	memcpy(sorted, p, 100 * sizeof(*p));
+	sort(sorted, 100, sizeof(*sorted), cmp_ptr, NULL);
 	for (i = 1; i < 100; i++)
-		KUNIT_EXPECT_PTR_NE(test, p[i], p[i - 1]);
+		KUNIT_EXPECT_PTR_NE(test, sorted[i], sorted[i - 1]);
 	KUNIT_EXPECT_EQ(test, st(s, ALLOC_TOTAL), 100UL);
-	mmlab_kmem_cache_free_bulk(s, 100, p);
+	for (i = 0; i < 100; i += 2)	/* interleave the slabs' objects */
+		swap(p[i], p[99 - i]);
+	stranger = mmlab_kmem_cache_alloc(other, GFP);
+	KUNIT_ASSERT_NOT_NULL(test, stranger);
+	p[100] = NULL;
+	p[101] = stranger;
+	swap(p[101], p[50]);
+	mmlab_kmem_cache_free_bulk(s, 102, p);
 	KUNIT_EXPECT_EQ(test, st(s, FREE_TOTAL), 100UL);
+	KUNIT_EXPECT_EQ(test, st(s, DEBUG_ERRORS), 1UL);
 	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(s), 0);
+	mmlab_kmem_cache_free(other, stranger);
+	mmlab_kmem_cache_destroy(other);
 	mmlab_kmem_cache_destroy(s);
 }
 
@@ -1128,6 +1160,114 @@ static void threads_test(struct kunit *test)
 	mmlab_kmem_cache_destroy(s);
 }
 
+/*
+ * The lockless CPU freelist against an interrupt on the same CPU, as a
+ * driver allocating in its handler: another CPU sends this one interrupts
+ * (function-call IPIs) without pause, and the handler, every other time,
+ * takes two objects and gives the first back, keeping the second: the
+ * freelist's head is then the same object as before with another next,
+ * the ABA the tid is there to catch (the time between, it frees the one it
+ * kept). Meanwhile the test pops and pushes in a loop, and now and then an
+ * interrupt lands between a pop's read of the freelist and its swap. No
+ * object may be handed out twice: the one the test holds is never the one
+ * the handler keeps, and the mark the test wrote in it is intact.
+ */
+#define IRQ_RACE_TIME		(2 * HZ)
+#define IRQ_RACE_MARK		0x1a2b3c4dUL
+
+struct irq_race {
+	struct mmlab_kmem_cache *s;
+	unsigned int cpu;
+	unsigned long *held;
+	unsigned long ticks;
+	bool stop;
+	struct completion exited;
+};
+
+static void irq_race_handler(void *data)
+{
+	struct irq_race *ir = data;
+	unsigned long *a, *b;
+
+	if (ir->held) {
+		mmlab_kmem_cache_free(ir->s, ir->held);
+		WRITE_ONCE(ir->held, NULL);
+	} else {
+		a = mmlab_kmem_cache_alloc(ir->s, MMLAB_GFP_ATOMIC);
+		b = mmlab_kmem_cache_alloc(ir->s, MMLAB_GFP_ATOMIC);
+		mmlab_kmem_cache_free(ir->s, a);
+		if (b)
+			*b = IRQ_RACE_MARK;
+		WRITE_ONCE(ir->held, b);
+	}
+	ir->ticks++;
+}
+
+static int irq_race_sender(void *data)
+{
+	struct irq_race *ir = data;
+
+	while (!READ_ONCE(ir->stop)) {
+		smp_call_function_single(ir->cpu, irq_race_handler, ir, 1);
+		cond_resched();
+	}
+	complete(&ir->exited);
+	return 0;
+}
+
+static void irq_fastpath_race_test(struct kunit *test)
+{
+	unsigned long i, end, twice = 0, failed = 0, *obj;
+	struct task_struct *t;
+	struct irq_race *ir;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "one CPU online: no other CPU to interrupt this one");
+	ir = kunit_kzalloc(test, sizeof(*ir), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ir);
+	ir->s = make_cache(test, "kunit-irq-race", 64, 0, 0, NULL);
+	init_completion(&ir->exited);
+	migrate_disable();	/* the interrupts are sent to this CPU */
+	ir->cpu = smp_processor_id();
+	t = kthread_create(irq_race_sender, ir, "mmlab_slub_kunit/ipi");
+	if (IS_ERR(t)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(t));
+		return;
+	}
+	bind_elsewhere(t);
+	wake_up_process(t);
+	end = jiffies + IRQ_RACE_TIME;
+	for (i = 0; time_before(jiffies, end); i++) {
+		obj = mmlab_kmem_cache_alloc(ir->s, MMLAB_GFP_ATOMIC);
+		if (!obj) {
+			failed++;
+			continue;
+		}
+		WRITE_ONCE(*obj, i);
+		if (obj == READ_ONCE(ir->held))
+			twice++;
+		if (READ_ONCE(*obj) != i)	/* the handler marked it */
+			twice++;
+		mmlab_kmem_cache_free(ir->s, obj);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	WRITE_ONCE(ir->stop, true);
+	wait_for_completion(&ir->exited);
+	migrate_enable();
+	mmlab_kmem_cache_free(ir->s, ir->held);
+	kunit_info(test, "%lu rounds, %lu interrupts, %lu objects handed out twice\n",
+		   i, ir->ticks, twice);
+	KUNIT_EXPECT_GT(test, ir->ticks, 0UL);
+	KUNIT_EXPECT_EQ(test, twice, 0UL);
+	KUNIT_EXPECT_EQ(test, failed, 0UL);
+	KUNIT_EXPECT_EQ(test, st(ir->s, DEBUG_ERRORS), 0UL);
+	KUNIT_EXPECT_EQ(test, st(ir->s, ALLOC_TOTAL), st(ir->s, FREE_TOTAL));
+	KUNIT_EXPECT_EQ(test, mmlab_kmem_cache_validate(ir->s), 0);
+	mmlab_kmem_cache_destroy(ir->s);
+}
+
 static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(layout_test),
 	KUNIT_CASE(order_test),
@@ -1155,6 +1295,7 @@ static struct kunit_case mmlab_slub_cases[] = {
 	KUNIT_CASE(kmalloc_test),
 	KUNIT_CASE(kmalloc_classes_test),
 	KUNIT_CASE(threads_test),
+	KUNIT_CASE(irq_fastpath_race_test),
 	{}
 };
 

@@ -10,6 +10,7 @@
 #include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
 #include <linux/stackdepot.h>
 #include "mmlab_slub/mmlab_slub.h"
@@ -82,19 +83,25 @@ struct mmlab_slab {
 
 /**
  * struct mmlab_kmem_cache_cpu - a cache's per-CPU state.
- * @lock: local lock, irq-off; protects everything below.
  * @freelist: objects of @slab this CPU may hand out, hardened pointers.
+ * @tid: transaction id: moves on with every change of @freelist or @slab;
+ *	the lockless fast paths swap @freelist and @tid together with one
+ *	double-word cmpxchg, so the two stay first, adjacent, and the
+ *	structure is allocated aligned to two words.
  * @slab: the active (frozen) slab, or NULL.
  * @partial: frozen partial slabs kept by this CPU.
  * @nr_partial: slabs on @partial.
+ * @lock: local lock, irq-off; protects everything here but the lockless
+ *	pop from and push to @freelist.
  * @stat: event counters.
  */
 struct mmlab_kmem_cache_cpu {
-	local_lock_t lock;
 	void *freelist;
+	unsigned long tid;
 	struct mmlab_slab *slab;
 	struct list_head partial;
 	unsigned int nr_partial;
+	local_lock_t lock;
 	unsigned long stat[NR_MMLAB_STATS];
 };
 
@@ -148,6 +155,8 @@ enum mmlab_track_item { TRACK_ALLOC, TRACK_FREE };
  * @inuse: end of the object and its red zone; a free pointer placed
  *	outside the object sits at @inuse (as mm/slub.c's s->inuse).
  * @align: object alignment.
+ * @reciprocal_size: @size as reciprocal_value(), to divide an offset by
+ *	@size with a multiply (free_check()).
  * @red_left: unused; kept 0 (no left red zone).
  * @order: slab order.
  * @objects: objects per slab.
@@ -171,6 +180,7 @@ struct mmlab_kmem_cache {
 	unsigned int offset;
 	unsigned int inuse;
 	unsigned int align;
+	struct reciprocal_value reciprocal_size;
 	unsigned int red_left;
 	unsigned int order;
 	unsigned int objects;

@@ -16,14 +16,24 @@
  * hardened: ptr ^ cache->random ^ swab(address of the pointer).
  *
  * Allocation, as mm/slub.c: (1) the CPU freelist of the active slab (fast
- * path, irq-off local lock); (2) objects freed remotely into the active
- * slab; (3) a slab from this CPU's partial list; (4) a slab from a node
- * (region) partial list; (5) a new slab. Free: to the CPU freelist when the
- * object belongs to this CPU's active slab, else to the slab's own freelist
- * under the node lock; a full slab that gets a free object goes to the CPU
- * partial list (or the node partial list when cpu_partial is 0), an empty
- * slab beyond min_partial goes back to mmlab_buddy. Every step is counted
- * in per-CPU stat counters shown in debugfs.
+ * path, lockless); (2) objects freed remotely into the active slab; (3) a
+ * slab from this CPU's partial list; (4) a slab from a node (region)
+ * partial list; (5) a new slab. Free: to the CPU freelist when the object
+ * belongs to this CPU's active slab (lockless), else to the slab's own
+ * freelist under the node lock; a full slab that gets a free object goes
+ * to the CPU partial list (or the node partial list when cpu_partial is
+ * 0), an empty slab beyond min_partial goes back to mmlab_buddy. Every
+ * step is counted in per-CPU stat counters shown in debugfs.
+ *
+ * The lockless fast paths are 6.1's: the CPU's freelist is paired with a
+ * transaction id (tid), and a pop or a push swaps both with one
+ * double-word cmpxchg on this CPU, with neither interrupts nor preemption
+ * turned off. Everything else that changes the CPU's freelist or slab does
+ * so under the CPU's local lock (irq off) and moves the tid on as it lets
+ * go, so a lockless operation that an interrupt, another task or a move to
+ * another CPU came between fails its swap and tries again. Bulk
+ * allocation takes the lock once for all its objects; bulk free chains
+ * the objects of one slab and frees them with one swap or one node lock.
  *
  * Caches with debug flags take a slow path for every operation: objects are
  * taken from and returned to node partial slabs under the node lock, so that
@@ -64,7 +74,8 @@
  *	  mmlab_slab_mutex (cache list; create, destroy, shrinker, debugfs,
  *			    the hotplug callback)
  *	    flush_mutex (per-CPU flush works)
- *	      cpu_slab->lock (local_lock, irq off)
+ *	      cpu_slab->lock (local_lock, irq off; the lockless fast
+ *			      paths take no lock, see above)
  *	        node->list_lock (spinlock, per cache and region)
  *	slab_release[region] (seqlock, irq off): taken alone, by free_slab()
  * Slabs are given back to mmlab_buddy and new ones allocated with none of
@@ -160,6 +171,21 @@ static inline unsigned long freeptr_key(struct mmlab_kmem_cache *s,
 	return s->random ^ swab(ptr_addr);
 }
 
+static inline void *get_freepointer(struct mmlab_kmem_cache *s, void *obj)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+
+	return (void *)(*(unsigned long *)addr ^ freeptr_key(s, addr));
+}
+
+static inline void set_freepointer(struct mmlab_kmem_cache *s, void *obj,
+				   void *fp)
+{
+	unsigned long addr = (unsigned long)obj + s->offset;
+
+	*(unsigned long *)addr = (unsigned long)fp ^ freeptr_key(s, addr);
+}
+
 /**
  * mmlab_get_freepointer() - the next free object after @obj.
  * @s: the cache.
@@ -169,9 +195,7 @@ static inline unsigned long freeptr_key(struct mmlab_kmem_cache *s,
  */
 void *mmlab_get_freepointer(struct mmlab_kmem_cache *s, void *obj)
 {
-	unsigned long addr = (unsigned long)obj + s->offset;
-
-	return (void *)(*(unsigned long *)addr ^ freeptr_key(s, addr));
+	return get_freepointer(s, obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_get_freepointer);
 
@@ -183,9 +207,7 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_get_freepointer);
  */
 void mmlab_set_freepointer(struct mmlab_kmem_cache *s, void *obj, void *fp)
 {
-	unsigned long addr = (unsigned long)obj + s->offset;
-
-	*(unsigned long *)addr = (unsigned long)fp ^ freeptr_key(s, addr);
+	set_freepointer(s, obj, fp);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_set_freepointer);
 
@@ -204,6 +226,23 @@ static struct mmlab_slab *page_slab(const struct mmlab_page *page)
 	return (struct mmlab_slab *)READ_ONCE(page->private);
 }
 
+static inline struct mmlab_slab *virt_to_slab(const void *obj)
+{
+	struct mmlab_page *page = mmlab_virt_to_page(obj);
+	struct mmlab_slab *slab;
+	seqlock_t *release;
+	unsigned int seq;
+
+	if (!page)
+		return NULL;
+	release = &slab_release[mmlab_page_region_id(page)];
+	do {
+		seq = read_seqbegin(release);
+		slab = page_slab(page);
+	} while (read_seqretry(release, seq));
+	return slab;
+}
+
 /**
  * mmlab_virt_to_slab() - the slab an object lives in.
  * @obj: any address inside a slab page.
@@ -218,19 +257,7 @@ static struct mmlab_slab *page_slab(const struct mmlab_page *page)
  */
 struct mmlab_slab *mmlab_virt_to_slab(const void *obj)
 {
-	struct mmlab_page *page = mmlab_virt_to_page(obj);
-	struct mmlab_slab *slab;
-	seqlock_t *release;
-	unsigned int seq;
-
-	if (!page)
-		return NULL;
-	release = &slab_release[mmlab_page_region(page)->id];
-	do {
-		seq = read_seqbegin(release);
-		slab = page_slab(page);
-	} while (read_seqretry(release, seq));
-	return slab;
+	return virt_to_slab(obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_virt_to_slab);
 
@@ -319,6 +346,7 @@ static int calculate_sizes(struct mmlab_kmem_cache *s)
 	if (s->flags & MMLAB_SLAB_STORE_USER)
 		size += 2 * sizeof(struct mmlab_track);
 	s->size = ALIGN(size, s->align);
+	s->reciprocal_size = reciprocal_value(s->size);
 	s->order = mmlab_calculate_order(s->size, &s->objects);
 	return s->objects ? 0 : -EINVAL;
 }
@@ -403,7 +431,7 @@ static struct mmlab_slab *allocate_slab(struct mmlab_kmem_cache *s,
 			mmlab_debug_init_object(s, obj);
 		if (s->ctor)
 			s->ctor(obj);
-		mmlab_set_freepointer(s, obj, prev);
+		set_freepointer(s, obj, prev);
 		prev = obj;
 	}
 	slab->freelist = prev;
@@ -475,6 +503,77 @@ static void discard_slabs(struct mmlab_kmem_cache *s, struct list_head *discard)
 	}
 }
 
+/* --- The CPU freelist: tids, the lock and the lockless swap ---------------- */
+
+/*
+ * A CPU's tids start at its number and move on by TID_STEP, so the tids of
+ * two CPUs never meet (init_tid() and next_tid() of mm/slub.c).
+ */
+#define TID_STEP	roundup_pow_of_two(CONFIG_NR_CPUS)
+
+static inline unsigned long next_tid(unsigned long tid)
+{
+	return tid + TID_STEP;
+}
+
+/*
+ * Off only on an x86_64 CPU without cmpxchg16b: every freelist operation
+ * then takes the CPU lock.
+ */
+static DEFINE_STATIC_KEY_TRUE(lockless_freelist);
+
+/* This CPU's state, locked against the CPU's tasks and interrupts. */
+static inline struct mmlab_kmem_cache_cpu *
+cpu_slab_lock(struct mmlab_kmem_cache *s, unsigned long *flags)
+{
+	local_lock_irqsave(&s->cpu_slab->lock, *flags);
+	return this_cpu_ptr(s->cpu_slab);
+}
+
+/*
+ * Every locked section moves the tid on as it ends, so a lockless pop or
+ * push that read the CPU's state before it (and was interrupted, or
+ * preempted) fails its swap and starts again.
+ */
+static inline void cpu_slab_unlock(struct mmlab_kmem_cache *s,
+				   struct mmlab_kmem_cache_cpu *c,
+				   unsigned long flags)
+{
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+}
+
+/*
+ * Swap this CPU's (freelist, tid) from (@old, @tid) to (@new, next tid) in
+ * one double-word cmpxchg local to the CPU. False if the freelist changed
+ * since @tid was read, or the caller now runs on another CPU.
+ */
+static inline bool cpu_freelist_swap(struct mmlab_kmem_cache *s, void *old,
+				     unsigned long tid, void *new)
+{
+#ifdef CONFIG_X86_64
+	struct mmlab_kmem_cache_cpu *c;
+	bool swapped;
+
+	/*
+	 * this_cpu_cmpxchg_double() would be one %gs-relative cmpxchg16b,
+	 * but on a CPU without it calls this_cpu_cmpxchg16b_emu, which 6.1
+	 * does not export: the same instruction with preemption off instead
+	 * (lockless_freelist is off on such a CPU).
+	 */
+	preempt_disable_notrace();
+	c = this_cpu_ptr(s->cpu_slab);
+	swapped = cmpxchg_double_local(&c->freelist, &c->tid, old, tid,
+				       new, next_tid(tid));
+	preempt_enable_notrace();
+	return swapped;
+#else
+	return this_cpu_cmpxchg_double(s->cpu_slab->freelist,
+				       s->cpu_slab->tid, old, tid,
+				       new, next_tid(tid));
+#endif
+}
+
 /* --- CPU slabs ----------------------------------------------------------------- */
 
 /*
@@ -514,14 +613,14 @@ static void deactivate_cpu_slab(struct mmlab_kmem_cache *s,
 
 	if (!slab)
 		return;
-	for (p = head; p; p = mmlab_get_freepointer(s, p)) {
+	for (p = head; p; p = get_freepointer(s, p)) {
 		tail = p;
 		count++;
 	}
 	n = slab_node(s, slab);
 	spin_lock(&n->list_lock);
 	if (tail) {
-		mmlab_set_freepointer(s, tail, slab->freelist);
+		set_freepointer(s, tail, slab->freelist);
 		slab->freelist = head;
 		slab->inuse -= count;
 	}
@@ -666,7 +765,7 @@ static void *alloc_slow_locked(struct mmlab_kmem_cache *s,
 	if (!obj)
 		obj = alloc_from_partial(s, c, nid);
 	if (obj)
-		c->freelist = mmlab_get_freepointer(s, obj);
+		c->freelist = get_freepointer(s, obj);
 	return obj;
 }
 
@@ -686,12 +785,13 @@ static void *install_new_slab(struct mmlab_kmem_cache *s,
 	node_add_slab(n, slab);
 	spin_unlock(&n->list_lock);
 	c->slab = slab;
-	c->freelist = mmlab_get_freepointer(s, obj);
+	c->freelist = get_freepointer(s, obj);
 	return obj;
 }
 
-static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
-			     int nid)
+/* A new slab for this CPU, and its first object. No lock held. */
+static void *alloc_from_new_slab(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+				 int nid)
 {
 	struct mmlab_kmem_cache_cpu *c;
 	struct mmlab_slab *slab;
@@ -699,33 +799,79 @@ static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 	LIST_HEAD(discard);
 	void *obj;
 
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	c = this_cpu_ptr(s->cpu_slab);
+	slab = allocate_slab(s, gfp, nid);
+	if (!slab)
+		return NULL;
+	stat(s, ALLOC_SLAB);
+	c = cpu_slab_lock(s, &flags);
+	obj = install_new_slab(s, c, slab, &discard);
+	cpu_slab_unlock(s, c, flags);
+	discard_slabs(s, &discard);
+	return obj;
+}
+
+/*
+ * Allocation under the CPU lock: the fast path's fallback, and every
+ * allocation for a given node (the lockless path does not read the slab
+ * behind c->slab, which may be going away under it).
+ */
+static void *slab_alloc_locked(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+			       int nid)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long flags;
+	LIST_HEAD(discard);
+	void *obj;
+
+	c = cpu_slab_lock(s, &flags);
 	if (unlikely(nid != NUMA_NO_NODE && c->slab && c->slab->nid != nid)) {
 		deactivate_cpu_slab(s, c, &discard);
 		stat(s, ALLOC_NODE_MISMATCH);
 	}
 	obj = c->freelist;
 	if (likely(obj)) {
-		c->freelist = mmlab_get_freepointer(s, obj);
+		c->freelist = get_freepointer(s, obj);
 		stat(s, ALLOC_FASTPATH);
 	} else {
 		stat(s, ALLOC_SLOWPATH);
 		obj = alloc_slow_locked(s, c, nid);
 	}
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	cpu_slab_unlock(s, c, flags);
 	discard_slabs(s, &discard);
 	if (obj)
 		return obj;
+	return alloc_from_new_slab(s, gfp, nid);
+}
 
-	slab = allocate_slab(s, gfp, nid);
-	if (!slab)
-		return NULL;
-	stat(s, ALLOC_SLAB);
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	obj = install_new_slab(s, this_cpu_ptr(s->cpu_slab), slab, &discard);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	discard_slabs(s, &discard);
+/*
+ * Pop the first object of this CPU's freelist without a lock or an
+ * interrupt toggle, as 6.1's slab_alloc_node(): read the tid, then the
+ * freelist, then swap both for the next object and the next tid. An
+ * interrupt or a task that changed the freelist meanwhile moved the tid
+ * on, and so did a move to another CPU (whose tids are others), so the
+ * swap fails and the pop starts again. The next object's pointer may be
+ * read from an object someone took meanwhile: it is garbage then, and the
+ * swap fails with it.
+ */
+static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+			     int nid)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long tid;
+	void *obj, *next;
+
+	if (!static_branch_likely(&lockless_freelist) || nid != NUMA_NO_NODE)
+		return slab_alloc_locked(s, gfp, nid);
+	do {
+		c = raw_cpu_ptr(s->cpu_slab);
+		tid = READ_ONCE(c->tid);
+		barrier();	/* the tid first, then what it guards */
+		obj = READ_ONCE(c->freelist);
+		if (unlikely(!obj))
+			return slab_alloc_locked(s, gfp, nid);
+		next = get_freepointer(s, obj);
+	} while (unlikely(!cpu_freelist_swap(s, obj, tid, next)));
+	stat(s, ALLOC_FASTPATH);
 	return obj;
 }
 
@@ -766,7 +912,7 @@ static void *alloc_single_from_node(struct mmlab_kmem_cache *s,
 			obj = NULL;
 			continue;
 		}
-		slab->freelist = mmlab_get_freepointer(s, obj);
+		slab->freelist = get_freepointer(s, obj);
 		slab->inuse++;
 		if (!slab->freelist)
 			remove_partial(n, slab);
@@ -793,7 +939,7 @@ static void *alloc_from_new_debug_slab(struct mmlab_kmem_cache *s,
 	spin_lock_irqsave(&n->list_lock, flags);
 	node_add_slab(n, slab);
 	if (mmlab_debug_alloc(s, slab, obj, addr)) {
-		slab->freelist = mmlab_get_freepointer(s, obj);
+		slab->freelist = get_freepointer(s, obj);
 		slab->inuse = 1;
 		if (slab->freelist)
 			add_partial(n, slab);
@@ -857,7 +1003,7 @@ static void slab_free_debug(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 		add_partial(n, slab);
 		stat(s, FREE_ADD_PARTIAL);
 	}
-	mmlab_set_freepointer(s, obj, slab->freelist);
+	set_freepointer(s, obj, slab->freelist);
 	slab->freelist = obj;
 	slab->inuse--;
 	if (!slab->inuse && n->nr_partial > s->min_partial) {
@@ -894,11 +1040,14 @@ static void free_to_full_slab(struct mmlab_kmem_cache *s,
 	stat(s, FREE_ADD_PARTIAL);
 }
 
-/* Free to a slab that is not this CPU's active slab. CPU lock held. */
+/*
+ * Free the chain @head..@tail of @cnt objects of @slab, not this CPU's
+ * active slab, to the slab's own freelist. CPU lock held.
+ */
 static void slab_free_slow(struct mmlab_kmem_cache *s,
 			   struct mmlab_kmem_cache_cpu *c,
-			   struct mmlab_slab *slab, void *obj,
-			   struct list_head *discard)
+			   struct mmlab_slab *slab, void *head, void *tail,
+			   unsigned int cnt, struct list_head *discard)
 {
 	struct mmlab_kmem_cache_node *n = slab_node(s, slab);
 	bool was_full;
@@ -907,18 +1056,18 @@ static void slab_free_slow(struct mmlab_kmem_cache *s,
 	spin_lock(&n->list_lock);
 	if (unlikely(slab->discarded)) {
 		spin_unlock(&n->list_lock);
-		report_discarded_free(s, obj);
+		report_discarded_free(s, head);
 		return;
 	}
-	if (unlikely(obj == slab->freelist)) {
+	if (unlikely(head == slab->freelist)) {
 		spin_unlock(&n->list_lock);
-		report_double_free(s, obj);
+		report_double_free(s, head);
 		return;
 	}
 	was_full = !slab->freelist;
-	mmlab_set_freepointer(s, obj, slab->freelist);
-	slab->freelist = obj;
-	slab->inuse--;
+	set_freepointer(s, tail, slab->freelist);
+	slab->freelist = head;
+	slab->inuse -= cnt;
 	if (slab->frozen) {
 		stat(s, FREE_FROZEN);
 	} else if (was_full) {
@@ -929,44 +1078,93 @@ static void slab_free_slow(struct mmlab_kmem_cache *s,
 		stat(s, FREE_REMOVE_PARTIAL);
 	}
 	spin_unlock(&n->list_lock);
-	stat(s, FREE_TOTAL);
+	this_cpu_add(s->cpu_slab->stat[FREE_TOTAL], cnt);
 	if (c->nr_partial > s->cpu_partial_slabs)
 		unfreeze_partials(s, c, discard);
 }
 
-static void slab_free_fast(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
-			   void *obj)
+/* Push a chain onto this CPU's freelist. CPU lock held. */
+static void cpu_freelist_push_locked(struct mmlab_kmem_cache *s,
+				     struct mmlab_kmem_cache_cpu *c,
+				     void *head, void *tail, unsigned int cnt)
+{
+	if (unlikely(head == c->freelist)) {
+		report_double_free(s, head);
+		return;
+	}
+	set_freepointer(s, tail, c->freelist);
+	c->freelist = head;
+	this_cpu_add(s->cpu_slab->stat[FREE_FASTPATH], cnt);
+	this_cpu_add(s->cpu_slab->stat[FREE_TOTAL], cnt);
+}
+
+static void slab_free_locked(struct mmlab_kmem_cache *s,
+			     struct mmlab_slab *slab, void *head, void *tail,
+			     unsigned int cnt)
 {
 	struct mmlab_kmem_cache_cpu *c;
 	unsigned long flags;
 	LIST_HEAD(discard);
 
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	c = this_cpu_ptr(s->cpu_slab);
-	if (likely(slab == c->slab)) {
-		if (unlikely(obj == c->freelist)) {
-			report_double_free(s, obj);
-		} else {
-			mmlab_set_freepointer(s, obj, c->freelist);
-			c->freelist = obj;
-			stat(s, FREE_FASTPATH);
-			stat(s, FREE_TOTAL);
-		}
-	} else {
-		slab_free_slow(s, c, slab, obj, &discard);
-	}
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	c = cpu_slab_lock(s, &flags);
+	if (likely(slab == c->slab))
+		cpu_freelist_push_locked(s, c, head, tail, cnt);
+	else
+		slab_free_slow(s, c, slab, head, tail, cnt, &discard);
+	cpu_slab_unlock(s, c, flags);
 	discard_slabs(s, &discard);
+}
+
+/*
+ * Free the chain @head..@tail of @cnt objects of @slab. To this CPU's
+ * freelist without a lock when @slab is the CPU's active slab, as 6.1's
+ * do_slab_free(): read the tid, check the slab, link the chain in front
+ * of the freelist and swap both; a change of the CPU's state between the
+ * read and the swap fails the swap. Else under the CPU lock, to the slab.
+ */
+static void slab_free_fast(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
+			   void *head, void *tail, unsigned int cnt)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long tid;
+	void *freelist;
+
+	if (!static_branch_likely(&lockless_freelist))
+		return slab_free_locked(s, slab, head, tail, cnt);
+	do {
+		c = raw_cpu_ptr(s->cpu_slab);
+		tid = READ_ONCE(c->tid);
+		barrier();	/* the tid first, then what it guards */
+		if (unlikely(slab != READ_ONCE(c->slab)))
+			return slab_free_locked(s, slab, head, tail, cnt);
+		freelist = READ_ONCE(c->freelist);
+		if (unlikely(head == freelist)) {
+			report_double_free(s, head);
+			return;
+		}
+		set_freepointer(s, tail, freelist);
+	} while (unlikely(!cpu_freelist_swap(s, freelist, tid, head)));
+	this_cpu_add(s->cpu_slab->stat[FREE_FASTPATH], cnt);
+	this_cpu_add(s->cpu_slab->stat[FREE_TOTAL], cnt);
 }
 
 /*
  * The checks every free gets: @obj is the start of an object of a slab of
  * @s. Returns the slab, or NULL after one log line.
  */
+/* @obj is the start of one of @slab's objects (a multiply, not a divide). */
+static inline bool object_start(struct mmlab_kmem_cache *s,
+				struct mmlab_slab *slab, void *obj)
+{
+	unsigned int off = obj - slab->base;	/* a slab is at most 32 KiB */
+	unsigned int idx = reciprocal_divide(off, s->reciprocal_size);
+
+	return obj >= slab->base && idx < slab->objects && idx * s->size == off;
+}
+
 static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
 {
-	struct mmlab_slab *slab = mmlab_virt_to_slab(obj);
-	unsigned long off;
+	struct mmlab_slab *slab = virt_to_slab(obj);
 
 	if (unlikely(!slab)) {
 		pr_err_ratelimited("%s: free of %p, not a slab object\n",
@@ -978,8 +1176,7 @@ static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
 				   s->name, obj, slab->cache->name);
 		goto bad;
 	}
-	off = obj - slab->base;
-	if (unlikely(off % s->size || off / s->size >= slab->objects)) {
+	if (unlikely(!object_start(s, slab, obj))) {
 		pr_err_ratelimited("%s: free of %p, not the start of an object\n",
 				   s->name, obj);
 		goto bad;
@@ -988,6 +1185,124 @@ static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
 bad:
 	stat(s, DEBUG_ERRORS);
 	return NULL;
+}
+
+/* --- Bulk ------------------------------------------------------------------------ */
+
+/**
+ * struct detached_freelist - objects of one slab, chained for one free.
+ * @slab: their slab, or NULL when the object looked at was not freed.
+ * @head: first of the chain.
+ * @tail: last of the chain.
+ * @cnt: objects in it.
+ */
+struct detached_freelist {
+	struct mmlab_slab *slab;
+	void *head;
+	void *tail;
+	unsigned int cnt;
+};
+
+/*
+ * Chain the last object of @p[0..@size) with the other objects of its slab
+ * found walking down from it, as 6.1's build_detached_freelist(): the walk
+ * stops after 3 objects of other slabs in a row, and the objects chained
+ * are swapped past the ones left. Returns how many are left to free. The
+ * last object gets every check of a free; the others only the start of
+ * an object check, since a pointer of the same slab is of the same cache
+ * (one that fails is left, and gets the full checks when its turn comes).
+ * Called under rcu_read_lock().
+ */
+static size_t build_detached_freelist(struct mmlab_kmem_cache *s, size_t size,
+				      void **p, struct detached_freelist *df)
+{
+	unsigned int lookahead = 3;
+	size_t same;
+	void *obj;
+
+	obj = p[--size];
+	df->slab = obj ? free_check(s, obj) : NULL;
+	if (!df->slab)
+		return size;
+	df->head = obj;
+	df->tail = obj;
+	df->cnt = 1;
+	set_freepointer(s, obj, NULL);
+	same = size;
+	while (size) {
+		obj = p[--size];
+		if (obj && virt_to_slab(obj) == df->slab &&
+		    object_start(s, df->slab, obj)) {
+			set_freepointer(s, obj, df->head);
+			df->head = obj;
+			df->cnt++;
+			same--;
+			if (size != same)
+				swap(p[size], p[same]);
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+/* Free @nr objects of a cache without debug flags, a slab at a time. */
+static void slab_free_bulk(struct mmlab_kmem_cache *s, size_t nr, void **p)
+{
+	struct detached_freelist df;
+
+	rcu_read_lock();
+	while (nr) {
+		nr = build_detached_freelist(s, nr, p, &df);
+		if (df.slab)
+			slab_free_fast(s, df.slab, df.head, df.tail, df.cnt);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Allocate @nr objects into @p with the CPU lock taken once, as 6.1's
+ * kmem_cache_alloc_bulk(): pop the CPU freelist, refill it from the slow
+ * path when it runs dry, drop the lock only to grow the cache. On failure
+ * what was taken is freed and 0 returned.
+ */
+static int slab_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
+			   size_t nr, void **p)
+{
+	struct mmlab_kmem_cache_cpu *c;
+	unsigned long flags, fast = 0;
+	size_t i;
+	void *obj;
+
+	c = cpu_slab_lock(s, &flags);
+	for (i = 0; i < nr; i++) {
+		obj = c->freelist;
+		if (likely(obj)) {
+			c->freelist = get_freepointer(s, obj);
+			fast++;
+		} else {
+			stat(s, ALLOC_SLOWPATH);
+			obj = alloc_slow_locked(s, c, NUMA_NO_NODE);
+		}
+		if (unlikely(!obj)) {
+			cpu_slab_unlock(s, c, flags);
+			obj = alloc_from_new_slab(s, gfp, NUMA_NO_NODE);
+			if (!obj)
+				goto fail;
+			c = cpu_slab_lock(s, &flags);
+		}
+		p[i] = obj;
+	}
+	cpu_slab_unlock(s, c, flags);
+	this_cpu_add(s->cpu_slab->stat[ALLOC_FASTPATH], fast);
+	this_cpu_add(s->cpu_slab->stat[ALLOC_TOTAL], nr);
+	return nr;
+fail:
+	this_cpu_add(s->cpu_slab->stat[ALLOC_FASTPATH], fast);
+	this_cpu_add(s->cpu_slab->stat[ALLOC_TOTAL], i);
+	slab_free_bulk(s, i, p);
+	return 0;
 }
 
 /* --- Internal entry points (no tracing) ----------------------------------------- */
@@ -1029,7 +1344,7 @@ static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
 	if (slab && unlikely(mmlab_cache_debug(s)))
 		slab_free_debug(s, slab, obj, addr);
 	else if (slab)
-		slab_free_fast(s, slab, obj);
+		slab_free_fast(s, slab, obj, obj, 1);
 	rcu_read_unlock();
 }
 
@@ -1106,10 +1421,15 @@ EXPORT_SYMBOL_GPL(mmlab_kmem_cache_free);
 /**
  * mmlab_kmem_cache_alloc_bulk() - allocate @nr objects into @p.
  * @s: the cache.
- * @gfp: MMLAB_GFP_* flags.
+ * @gfp: MMLAB_GFP_* flags; __MMLAB_GFP_ZERO clears the objects.
  * @nr: objects wanted.
  * @p: array of @nr pointers to fill.
  *
+ * The CPU lock is taken once for all of them, as kmem_cache_alloc_bulk();
+ * and as there, no kmem_cache_alloc event is emitted. Caches with debug
+ * flags allocate one object at a time.
+ *
+ * Context: process context when @gfp allows direct reclaim, else any.
  * Return: @nr, or 0 (and nothing allocated) on failure.
  */
 int mmlab_kmem_cache_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
@@ -1117,14 +1437,26 @@ int mmlab_kmem_cache_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 {
 	size_t i;
 
-	for (i = 0; i < nr; i++) {
-		p[i] = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
-		if (!p[i]) {
-			mmlab_kmem_cache_free_bulk(s, i, p);
-			return 0;
+	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
+		might_sleep();
+	if (unlikely(mmlab_cache_debug(s))) {
+		for (i = 0; i < nr; i++) {
+			p[i] = slab_alloc(s, gfp, NUMA_NO_NODE, _RET_IP_);
+			if (!p[i]) {
+				mmlab_kmem_cache_free_bulk(s, i, p);
+				return 0;
+			}
 		}
-		trace_kmem_cache_alloc(_RET_IP_, p[i], s, gfp, NUMA_NO_NODE);
+		return nr;
 	}
+	for (i = 0; i < nr; i++)	/* each object is one call to fail */
+		if (mmlab_should_fail(&fail_slab, s->object_size))
+			return 0;
+	if (!slab_alloc_bulk(s, gfp, nr, p))
+		return 0;
+	if (gfp & __MMLAB_GFP_ZERO)
+		for (i = 0; i < nr; i++)
+			memset(p[i], 0, s->object_size);
 	return nr;
 }
 EXPORT_SYMBOL_GPL(mmlab_kmem_cache_alloc_bulk);
@@ -1133,15 +1465,26 @@ EXPORT_SYMBOL_GPL(mmlab_kmem_cache_alloc_bulk);
  * mmlab_kmem_cache_free_bulk() - free @nr objects of @p.
  * @s: the cache.
  * @nr: objects.
- * @p: the objects; NULL entries are skipped.
+ * @p: the objects; NULL entries are skipped. Its order is changed.
+ *
+ * Objects of one slab are chained and freed together, as
+ * kmem_cache_free_bulk(); as there, no kmem_cache_free event is emitted.
+ * Each pointer gets the checks of mmlab_kmem_cache_free().
+ *
+ * Context: any context.
  */
 void mmlab_kmem_cache_free_bulk(struct mmlab_kmem_cache *s, size_t nr,
 				void **p)
 {
 	size_t i;
 
+	if (likely(!mmlab_cache_debug(s))) {
+		slab_free_bulk(s, nr, p);
+		return;
+	}
 	for (i = 0; i < nr; i++)
-		mmlab_kmem_cache_free(s, p[i]);
+		if (p[i])
+			slab_free(s, p[i], _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmlab_kmem_cache_free_bulk);
 
@@ -1192,12 +1535,13 @@ static void flush_cpu_state(struct mmlab_kmem_cache *s,
 
 static void flush_this_cpu(struct mmlab_kmem_cache *s)
 {
+	struct mmlab_kmem_cache_cpu *c;
 	unsigned long flags;
 	LIST_HEAD(discard);
 
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	flush_cpu_state(s, this_cpu_ptr(s->cpu_slab), &discard);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	c = cpu_slab_lock(s, &flags);
+	flush_cpu_state(s, c, &discard);
+	cpu_slab_unlock(s, c, flags);
 	discard_slabs(s, &discard);
 }
 
@@ -1252,11 +1596,13 @@ EXPORT_SYMBOL_IF_KUNIT(mmlab_flush_all);
  */
 static void flush_dead_cpu(struct mmlab_kmem_cache *s, unsigned int cpu)
 {
+	struct mmlab_kmem_cache_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
 	unsigned long flags;
 	LIST_HEAD(discard);
 
 	local_irq_save(flags);
-	flush_cpu_state(s, per_cpu_ptr(s->cpu_slab, cpu), &discard);
+	flush_cpu_state(s, c, &discard);
+	c->tid = next_tid(c->tid);
 	local_irq_restore(flags);
 	discard_slabs(s, &discard);
 }
@@ -1397,7 +1743,7 @@ static int validate_slab(struct mmlab_kmem_cache *s, struct mmlab_slab *slab)
 		       slab, slab->cache->name);
 		return -EINVAL;
 	}
-	for (p = slab->freelist; p; p = mmlab_get_freepointer(s, p)) {
+	for (p = slab->freelist; p; p = get_freepointer(s, p)) {
 		if (!valid_object(s, slab, p) || ++nfree > slab->objects) {
 			pr_err("%s: validate: freelist of slab %p corrupted\n",
 			       s->name, slab);
@@ -1481,12 +1827,15 @@ static int init_cache(struct mmlab_kmem_cache *s)
 {
 	int cpu, i;
 
-	s->cpu_slab = alloc_percpu(struct mmlab_kmem_cache_cpu);
+	/* two words aligned, for the (freelist, tid) cmpxchg */
+	s->cpu_slab = __alloc_percpu(sizeof(struct mmlab_kmem_cache_cpu),
+				     2 * sizeof(void *));
 	if (!s->cpu_slab)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		struct mmlab_kmem_cache_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
 
+		c->tid = cpu;		/* init_tid() */
 		local_lock_init(&c->lock);
 		INIT_LIST_HEAD(&c->partial);
 	}
@@ -1624,7 +1973,7 @@ static bool on_slab_freelist(struct mmlab_kmem_cache *s,
 	void *p;
 
 	for (p = slab->freelist; p && n < slab->objects;
-	     p = mmlab_get_freepointer(s, p), n++)
+	     p = get_freepointer(s, p), n++)
 		if (p == obj)
 			return true;
 	return false;
@@ -1775,6 +2124,10 @@ static int __init mmlab_slub_init(void)
 	ret = mmlab_debug_setup();
 	if (ret)
 		return ret;
+	if (!system_has_cmpxchg_double()) {
+		static_branch_disable(&lockless_freelist);
+		pr_info("no double-word cmpxchg: every CPU freelist operation takes the CPU lock\n");
+	}
 	for (i = 0; i < MMLAB_MAX_REGIONS; i++)
 		seqlock_init(&slab_release[i]);
 	slab_meta_cache = kmem_cache_create("mmlab_slab",
