@@ -408,10 +408,10 @@ static int stat_show(struct seq_file *m, void *v)
 	int cpu;
 
 	for_each_online_cpu(cpu)
-		sum += per_cpu_ptr(cf->s->cpu_slab, cpu)->stat[cf->attr];
+		sum += mmlab_stat_cpu(cf->s, cpu, cf->attr);
 	seq_printf(m, "%lu", sum);
 	for_each_online_cpu(cpu) {
-		unsigned long x = per_cpu_ptr(cf->s->cpu_slab, cpu)->stat[cf->attr];
+		unsigned long x = mmlab_stat_cpu(cf->s, cpu, cf->attr);
 
 		if (x)
 			seq_printf(m, " C%d=%lu", cpu, x);

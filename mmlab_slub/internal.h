@@ -36,8 +36,8 @@ enum mmlab_stat_item {
 	DEACTIVATE_EMPTY,	/* CPU slab dropped while empty */
 	DEACTIVATE_PARTIAL,	/* CPU slab put back on the node partial list */
 	CPUSLAB_FLUSH,		/* CPU slab flushed (shrink, validate) */
-	ALLOC_TOTAL,		/* every successful allocation */
-	FREE_TOTAL,		/* every accepted free */
+	ALLOC_TOTAL,		/* every successful allocation (see mmlab_stat_cpu()) */
+	FREE_TOTAL,		/* every accepted free (see mmlab_stat_cpu()) */
 	DEBUG_ERRORS,		/* errors the debug checks caught */
 	NR_MMLAB_STATS
 };
@@ -201,12 +201,14 @@ extern struct list_head mmlab_slab_caches;
 /* slub.c */
 void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 			 unsigned long addr);
-void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
-		       unsigned long addr);
+void __mmlab_slab_free(struct mmlab_slab *slab, void *obj, unsigned long addr);
+struct mmlab_slab *__mmlab_page_to_slab(const struct mmlab_page *page);
 struct mmlab_slab *mmlab_virt_to_slab(const void *obj);
 void *mmlab_get_freepointer(struct mmlab_kmem_cache *s, void *obj);
 void mmlab_set_freepointer(struct mmlab_kmem_cache *s, void *obj, void *fp);
 unsigned long mmlab_stat_sum(struct mmlab_kmem_cache *s,
+			     enum mmlab_stat_item item);
+unsigned long mmlab_stat_cpu(struct mmlab_kmem_cache *s, int cpu,
 			     enum mmlab_stat_item item);
 void mmlab_flush_all(struct mmlab_kmem_cache *s);
 unsigned long mmlab_cache_shrink_node(struct mmlab_kmem_cache *s, int nid);

@@ -234,9 +234,9 @@ void mmlab_kfree(const void *obj)
 	}
 	/* The slab stays readable until the unlock (see slub.c). */
 	rcu_read_lock();
-	slab = mmlab_virt_to_slab(obj);
+	slab = __mmlab_page_to_slab(page);
 	if (slab)
-		__mmlab_slab_free(READ_ONCE(slab->cache), (void *)obj, _RET_IP_);
+		__mmlab_slab_free(slab, (void *)obj, _RET_IP_);
 	rcu_read_unlock();
 	if (slab)
 		return;
@@ -266,7 +266,7 @@ size_t mmlab_ksize(const void *obj)
 	if (!page)
 		return 0;
 	rcu_read_lock();
-	slab = mmlab_virt_to_slab(obj);
+	slab = __mmlab_page_to_slab(page);
 	if (slab) {
 		struct mmlab_kmem_cache *s = READ_ONCE(slab->cache);
 

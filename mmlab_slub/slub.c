@@ -145,6 +145,31 @@ static inline void stat(struct mmlab_kmem_cache *s, enum mmlab_stat_item si)
 }
 
 /**
+ * mmlab_stat_cpu() - a stat counter of one CPU.
+ * @s: the cache.
+ * @cpu: the CPU.
+ * @item: the counter.
+ *
+ * alloc_total and free_total are what the fast paths count plus what the
+ * per-CPU slots hold: the rest (one counter update fewer per operation on
+ * the fast paths).
+ *
+ * Return: the count.
+ */
+unsigned long mmlab_stat_cpu(struct mmlab_kmem_cache *s, int cpu,
+			     enum mmlab_stat_item item)
+{
+	const unsigned long *stat = per_cpu_ptr(s->cpu_slab, cpu)->stat;
+	unsigned long n = READ_ONCE(stat[item]);
+
+	if (item == ALLOC_TOTAL)
+		n += READ_ONCE(stat[ALLOC_FASTPATH]);
+	else if (item == FREE_TOTAL)
+		n += READ_ONCE(stat[FREE_FASTPATH]);
+	return n;
+}
+
+/**
  * mmlab_stat_sum() - a stat counter summed over the CPUs.
  * @s: the cache.
  * @item: the counter.
@@ -158,7 +183,7 @@ unsigned long mmlab_stat_sum(struct mmlab_kmem_cache *s,
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(s->cpu_slab, cpu)->stat[item]);
+		sum += mmlab_stat_cpu(s, cpu, item);
 	return sum;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlab_stat_sum);
@@ -226,21 +251,31 @@ static struct mmlab_slab *page_slab(const struct mmlab_page *page)
 	return (struct mmlab_slab *)READ_ONCE(page->private);
 }
 
-static inline struct mmlab_slab *virt_to_slab(const void *obj)
+/* The slab of @page (see mmlab_virt_to_slab()). */
+static inline struct mmlab_slab *page_to_slab(const struct mmlab_page *page)
 {
-	struct mmlab_page *page = mmlab_virt_to_page(obj);
+	seqlock_t *release = &slab_release[mmlab_page_region_id(page)];
 	struct mmlab_slab *slab;
-	seqlock_t *release;
 	unsigned int seq;
 
-	if (!page)
-		return NULL;
-	release = &slab_release[mmlab_page_region_id(page)];
 	do {
 		seq = read_seqbegin(release);
 		slab = page_slab(page);
 	} while (read_seqretry(release, seq));
 	return slab;
+}
+
+static inline struct mmlab_slab *virt_to_slab(const void *obj)
+{
+	struct mmlab_page *page = mmlab_virt_to_page(obj);
+
+	return page ? page_to_slab(page) : NULL;
+}
+
+/* kfree()'s lookup: the slab of a page of a region, or NULL. */
+struct mmlab_slab *__mmlab_page_to_slab(const struct mmlab_page *page)
+{
+	return page_to_slab(page);
 }
 
 /**
@@ -835,12 +870,17 @@ static void *slab_alloc_locked(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 	} else {
 		stat(s, ALLOC_SLOWPATH);
 		obj = alloc_slow_locked(s, c, nid);
+		if (obj)
+			stat(s, ALLOC_TOTAL);
 	}
 	cpu_slab_unlock(s, c, flags);
 	discard_slabs(s, &discard);
 	if (obj)
 		return obj;
-	return alloc_from_new_slab(s, gfp, nid);
+	obj = alloc_from_new_slab(s, gfp, nid);
+	if (obj)
+		stat(s, ALLOC_TOTAL);
+	return obj;
 }
 
 /*
@@ -1095,7 +1135,6 @@ static void cpu_freelist_push_locked(struct mmlab_kmem_cache *s,
 	set_freepointer(s, tail, c->freelist);
 	c->freelist = head;
 	this_cpu_add(s->cpu_slab->stat[FREE_FASTPATH], cnt);
-	this_cpu_add(s->cpu_slab->stat[FREE_TOTAL], cnt);
 }
 
 static void slab_free_locked(struct mmlab_kmem_cache *s,
@@ -1145,21 +1184,33 @@ static void slab_free_fast(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 		set_freepointer(s, tail, freelist);
 	} while (unlikely(!cpu_freelist_swap(s, freelist, tid, head)));
 	this_cpu_add(s->cpu_slab->stat[FREE_FASTPATH], cnt);
-	this_cpu_add(s->cpu_slab->stat[FREE_TOTAL], cnt);
 }
 
 /*
  * The checks every free gets: @obj is the start of an object of a slab of
  * @s. Returns the slab, or NULL after one log line.
  */
-/* @obj is the start of one of @slab's objects (a multiply, not a divide). */
+static void report_not_object_start(struct mmlab_kmem_cache *s, void *obj)
+{
+	pr_err_ratelimited("%s: free of %p, not the start of an object\n",
+			   s->name, obj);
+	stat(s, DEBUG_ERRORS);
+}
+
+/*
+ * @obj is the start of one of @slab's objects: inside the slab, at a
+ * multiple of the slot size (found with a multiply, not a divide).
+ */
 static inline bool object_start(struct mmlab_kmem_cache *s,
 				struct mmlab_slab *slab, void *obj)
 {
-	unsigned int off = obj - slab->base;	/* a slab is at most 32 KiB */
-	unsigned int idx = reciprocal_divide(off, s->reciprocal_size);
+	unsigned long off = (unsigned long)obj - (unsigned long)slab->base;
+	unsigned int idx;
 
-	return obj >= slab->base && idx < slab->objects && idx * s->size == off;
+	if (off >= (unsigned long)slab->objects * s->size)
+		return false;
+	idx = reciprocal_divide(off, s->reciprocal_size);
+	return idx * s->size == off;
 }
 
 static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
@@ -1177,9 +1228,8 @@ static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
 		goto bad;
 	}
 	if (unlikely(!object_start(s, slab, obj))) {
-		pr_err_ratelimited("%s: free of %p, not the start of an object\n",
-				   s->name, obj);
-		goto bad;
+		report_not_object_start(s, obj);
+		return NULL;
 	}
 	return slab;
 bad:
@@ -1208,10 +1258,10 @@ struct detached_freelist {
  * found walking down from it, as 6.1's build_detached_freelist(): the walk
  * stops after 3 objects of other slabs in a row, and the objects chained
  * are swapped past the ones left. Returns how many are left to free. The
- * last object gets every check of a free; the others only the start of
- * an object check, since a pointer of the same slab is of the same cache
- * (one that fails is left, and gets the full checks when its turn comes).
- * Called under rcu_read_lock().
+ * last object gets every check of a free; the others are of its slab when
+ * they are the start of one of its objects, an address check with no
+ * page lookup (one that fails is left, and gets the full checks when its
+ * turn comes). Called under rcu_read_lock().
  */
 static size_t build_detached_freelist(struct mmlab_kmem_cache *s, size_t size,
 				      void **p, struct detached_freelist *df)
@@ -1231,8 +1281,7 @@ static size_t build_detached_freelist(struct mmlab_kmem_cache *s, size_t size,
 	same = size;
 	while (size) {
 		obj = p[--size];
-		if (obj && virt_to_slab(obj) == df->slab &&
-		    object_start(s, df->slab, obj)) {
+		if (obj && object_start(s, df->slab, obj)) {
 			set_freepointer(s, obj, df->head);
 			df->head = obj;
 			df->cnt++;
@@ -1259,6 +1308,15 @@ static void slab_free_bulk(struct mmlab_kmem_cache *s, size_t nr, void **p)
 			slab_free_fast(s, df.slab, df.head, df.tail, df.cnt);
 	}
 	rcu_read_unlock();
+}
+
+/* @nr objects allocated in bulk, @fast of them from the CPU freelist. */
+static inline void count_bulk_alloc(struct mmlab_kmem_cache *s,
+				    unsigned long fast, unsigned long nr)
+{
+	this_cpu_add(s->cpu_slab->stat[ALLOC_FASTPATH], fast);
+	if (nr > fast)
+		this_cpu_add(s->cpu_slab->stat[ALLOC_TOTAL], nr - fast);
 }
 
 /*
@@ -1295,12 +1353,10 @@ static int slab_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 		p[i] = obj;
 	}
 	cpu_slab_unlock(s, c, flags);
-	this_cpu_add(s->cpu_slab->stat[ALLOC_FASTPATH], fast);
-	this_cpu_add(s->cpu_slab->stat[ALLOC_TOTAL], nr);
+	count_bulk_alloc(s, fast, nr);
 	return nr;
 fail:
-	this_cpu_add(s->cpu_slab->stat[ALLOC_FASTPATH], fast);
-	this_cpu_add(s->cpu_slab->stat[ALLOC_TOTAL], i);
+	count_bulk_alloc(s, fast, i);
 	slab_free_bulk(s, i, p);
 	return 0;
 }
@@ -1318,13 +1374,15 @@ static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 		might_sleep();
 	if (mmlab_should_fail(&fail_slab, s->object_size))
 		return NULL;
-	if (unlikely(mmlab_cache_debug(s)))
+	if (unlikely(mmlab_cache_debug(s))) {
 		obj = slab_alloc_debug(s, gfp, nid, addr);
-	else
+		if (obj)
+			stat(s, ALLOC_TOTAL);
+	} else {
 		obj = slab_alloc_fast(s, gfp, nid);
+	}
 	if (!obj)
 		return NULL;
-	stat(s, ALLOC_TOTAL);
 	if (gfp & __MMLAB_GFP_ZERO)
 		memset(obj, 0, s->object_size);
 	return obj;
@@ -1335,16 +1393,23 @@ static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
  * rcu_read_unlock() even if a racing free gives it back meanwhile; the
  * free paths then find it discarded under the node lock.
  */
+static void do_slab_free(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
+			 void *obj, unsigned long addr)
+{
+	if (unlikely(mmlab_cache_debug(s)))
+		slab_free_debug(s, slab, obj, addr);
+	else
+		slab_free_fast(s, slab, obj, obj, 1);
+}
+
 static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
 {
 	struct mmlab_slab *slab;
 
 	rcu_read_lock();
 	slab = free_check(s, obj);
-	if (slab && unlikely(mmlab_cache_debug(s)))
-		slab_free_debug(s, slab, obj, addr);
-	else if (slab)
-		slab_free_fast(s, slab, obj, obj, 1);
+	if (slab)
+		do_slab_free(s, slab, obj, addr);
 	rcu_read_unlock();
 }
 
@@ -1355,10 +1420,19 @@ void *__mmlab_slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
 	return slab_alloc(s, gfp, nid, addr);
 }
 
-void __mmlab_slab_free(struct mmlab_kmem_cache *s, void *obj,
-		       unsigned long addr)
+/*
+ * kfree()'s: @slab is @obj's, found under the caller's rcu_read_lock(), so
+ * only the start of an object is left to check.
+ */
+void __mmlab_slab_free(struct mmlab_slab *slab, void *obj, unsigned long addr)
 {
-	slab_free(s, obj, addr);
+	struct mmlab_kmem_cache *s = READ_ONCE(slab->cache);
+
+	if (unlikely(!object_start(s, slab, obj))) {
+		report_not_object_start(s, obj);
+		return;
+	}
+	do_slab_free(s, slab, obj, addr);
 }
 
 /* --- Exported API ----------------------------------------------------------------- */
@@ -1449,9 +1523,10 @@ int mmlab_kmem_cache_alloc_bulk(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
 		}
 		return nr;
 	}
-	for (i = 0; i < nr; i++)	/* each object is one call to fail */
-		if (mmlab_should_fail(&fail_slab, s->object_size))
-			return 0;
+	if (static_branch_unlikely(&fail_slab.active))
+		for (i = 0; i < nr; i++)	/* each object is one call */
+			if (mmlab_should_fail(&fail_slab, s->object_size))
+				return 0;
 	if (!slab_alloc_bulk(s, gfp, nr, p))
 		return 0;
 	if (gfp & __MMLAB_GFP_ZERO)
