@@ -756,6 +756,58 @@ static void mmlab_buddy_pcp_test(struct kunit *test)
 }
 
 /*
+ * Bulk allocation (6.1's alloc_pages_bulk_array()): entries already set
+ * are kept, the others are filled with distinct allocated order-0 pages of
+ * the owner asked for, taken from this CPU's list (refilled on the way);
+ * a bad owner or region fills nothing; everything freed, the zone is as
+ * before.
+ */
+#define BULK_PAGES	96
+
+static void mmlab_buddy_bulk_alloc_test(struct kunit *test)
+{
+	struct mmlab_zone *zone = test_zone(test);
+	struct mmlab_page **pages, *kept;
+	unsigned long free0, got;
+	int i, j, bad = 0, dup = 0;
+
+	pages = kunit_kcalloc(test, BULK_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	mmlab_drain_all_pages(TEST_NID);
+	free0 = READ_ONCE(zone->free_pages);
+	kept = mmlab_alloc_pages_owner(TEST_NID, NOWAIT, 0, MMLAB_OWNER_TEST);
+	KUNIT_ASSERT_NOT_NULL(test, kept);
+	pages[BULK_PAGES / 3] = kept;	/* a hole-free start, then a kept entry */
+	got = mmlab_alloc_pages_bulk(TEST_NID, NOWAIT, BULK_PAGES, pages,
+				     MMLAB_OWNER_TEST);
+	KUNIT_EXPECT_EQ(test, got, (unsigned long)BULK_PAGES);
+	KUNIT_EXPECT_PTR_EQ(test, pages[BULK_PAGES / 3], kept);
+	for (i = 0; i < BULK_PAGES; i++) {
+		if (!pages[i] || mmlab_page_owner(pages[i]) != MMLAB_OWNER_TEST ||
+		    mmlab_page_count(pages[i]) != 1 || mmlab_page_order(pages[i]) ||
+		    mmlab_page_test(pages[i], MMLAB_PG_PCP | MMLAB_PG_BUDDY))
+			bad++;
+		for (j = 0; j < i; j++)
+			dup += pages[j] == pages[i];
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, dup, 0);
+	for (i = 0; i < BULK_PAGES; i++)
+		mmlab_free_pages(pages[i], 0);
+
+	memset(pages, 0, BULK_PAGES * sizeof(*pages));
+	KUNIT_EXPECT_EQ(test, mmlab_alloc_pages_bulk(TEST_NID, NOWAIT, BULK_PAGES,
+						     pages, MMLAB_OWNER_FREE), 0UL);
+	KUNIT_EXPECT_EQ(test, mmlab_alloc_pages_bulk(MMLAB_MAX_REGIONS, NOWAIT,
+						     BULK_PAGES, pages,
+						     MMLAB_OWNER_TEST), 0UL);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], NULL);
+	mmlab_drain_all_pages(TEST_NID);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(zone->free_pages), free0);
+	check_free_lists(test, zone);
+}
+
+/*
  * With this CPU's lists locked (an interrupt arriving in the middle of the
  * fast path sees the same), allocation and free do not wait for the lock
  * (6.1's pcp_spin_trylock()): they use the zone, and the lists stay as
@@ -2231,6 +2283,7 @@ static struct kunit_case mmlab_buddy_cases[] = {
 	KUNIT_CASE(mmlab_buddy_pageblock_isolate_test),
 	KUNIT_CASE(mmlab_buddy_take_range_test),
 	KUNIT_CASE(mmlab_buddy_pcp_test),
+	KUNIT_CASE(mmlab_buddy_bulk_alloc_test),
 	KUNIT_CASE(mmlab_buddy_pcp_trylock_test),
 	KUNIT_CASE(mmlab_buddy_pcp_free_factor_test),
 	KUNIT_CASE(mmlab_buddy_pcp_reclaim_active_test),

@@ -304,9 +304,43 @@ enum mmlab_vm_item {
 	MMLAB_NR_VM_ITEMS
 };
 
-void mmlab_mod_vm_state(enum mmlab_vm_item item, long delta);
-void mmlab_count_vm_events(enum mmlab_vm_item item, unsigned long nr);
-void mmlab_count_vm_event(enum mmlab_vm_item item);
+/* Per-CPU, folded on read (mmlab_vm_state()): use the helpers below. */
+DECLARE_PER_CPU(long, mmlab_vm_items[MMLAB_NR_VM_ITEMS]);
+
+/**
+ * mmlab_count_vm_events - add to an event counter.
+ * @item: the counter.
+ * @nr: how much.
+ *
+ * Inline, as the kernel's count_vm_events(): one per-CPU add.
+ */
+static inline void mmlab_count_vm_events(enum mmlab_vm_item item,
+					 unsigned long nr)
+{
+	if (item < MMLAB_NR_VM_ITEMS)
+		this_cpu_add(mmlab_vm_items[item], nr);
+}
+
+/**
+ * mmlab_count_vm_event - add one to an event counter.
+ * @item: the counter.
+ */
+static inline void mmlab_count_vm_event(enum mmlab_vm_item item)
+{
+	mmlab_count_vm_events(item, 1);
+}
+
+/**
+ * mmlab_mod_vm_state - change a state counter (nr_slab_*) by @delta.
+ * @item: the counter.
+ * @delta: how much, negative to decrease.
+ */
+static inline void mmlab_mod_vm_state(enum mmlab_vm_item item, long delta)
+{
+	if (item < MMLAB_NR_VM_ITEMS)
+		this_cpu_add(mmlab_vm_items[item], delta);
+}
+
 long mmlab_vm_state(enum mmlab_vm_item item);
 
 /* --- Allocation --------------------------------------------------------- */
@@ -314,6 +348,10 @@ long mmlab_vm_state(enum mmlab_vm_item item);
 struct mmlab_page *mmlab_alloc_pages_node(int nid, mmlab_gfp_t gfp,
 					  unsigned int order);
 struct mmlab_page *mmlab_alloc_pages(mmlab_gfp_t gfp, unsigned int order);
+unsigned long mmlab_alloc_pages_bulk(int nid, mmlab_gfp_t gfp,
+				     unsigned long nr,
+				     struct mmlab_page **array,
+				     enum mmlab_page_owner owner);
 void mmlab_free_pages(struct mmlab_page *page, unsigned int order);
 void mmlab_put_page(struct mmlab_page *page);
 struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,

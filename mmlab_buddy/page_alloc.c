@@ -936,11 +936,10 @@ static void free_pcppages_bulk(struct mmlab_zone *zone, int count,
 }
 
 /* Take a block off @list, refilling it from the zone when it is empty. */
-static struct mmlab_page *__rmqueue_pcplist(struct mmlab_zone *zone,
-					    unsigned int order, int mt,
-					    unsigned int alloc_flags,
-					    struct mmlab_per_cpu_pages *pcp,
-					    struct list_head *list)
+static __always_inline struct mmlab_page *
+__rmqueue_pcplist(struct mmlab_zone *zone, unsigned int order, int mt,
+		  unsigned int alloc_flags, struct mmlab_per_cpu_pages *pcp,
+		  struct list_head *list)
 {
 	struct mmlab_page *page;
 
@@ -1352,8 +1351,10 @@ static struct mmlab_page *rmqueue(struct mmlab_zone *zone, unsigned int order,
 	return page;
 }
 
-static void prep_new_page(struct mmlab_page *page, unsigned int order,
-			  mmlab_gfp_t gfp, enum mmlab_page_owner owner)
+/* Make a block taken off the free lists an allocated one of @owner. */
+static __always_inline void prep_new_block(struct mmlab_page *page,
+					   unsigned int order, mmlab_gfp_t gfp,
+					   enum mmlab_page_owner owner)
 {
 	u32 region = page_region_bits(page);
 	u32 own = (u32)owner << MMLAB_PG_OWNER_SHIFT;
@@ -1376,6 +1377,12 @@ static void prep_new_page(struct mmlab_page *page, unsigned int order,
 
 	if (gfp & __MMLAB_GFP_ZERO)
 		memset(mmlab_page_address(page), 0, PAGE_SIZE << order);
+}
+
+static void prep_new_page(struct mmlab_page *page, unsigned int order,
+			  mmlab_gfp_t gfp, enum mmlab_page_owner owner)
+{
+	prep_new_block(page, order, gfp, owner);
 	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, 1UL << order);
 }
 
@@ -1414,29 +1421,37 @@ static bool atomic_wmark_ok_unboosted(struct mmlab_zone *zone,
 				   alloc_flags, READ_ONCE(zone->free_pages));
 }
 
+/* A block from @zone if its watermark allows, or NULL. */
+static struct mmlab_page *get_page_from_zone(struct mmlab_zone *zone,
+					     unsigned int order,
+					     unsigned int alloc_flags, int mt)
+{
+	unsigned long mark = mmlab_wmark_pages(zone, alloc_flags &
+					       MMLAB_ALLOC_WMARK_MASK);
+	struct mmlab_page *page;
+
+	if (!mmlab_zone_wmark_ok(zone, order, mark, alloc_flags,
+				 READ_ONCE(zone->free_pages)) &&
+	    !atomic_wmark_ok_unboosted(zone, order, alloc_flags))
+		return NULL;
+	page = rmqueue(zone, order, alloc_flags, mt);
+	if (page && order && (alloc_flags & MMLAB_ALLOC_HIGHATOMIC))
+		reserve_highatomic_pageblock(zone, page);
+	return page;
+}
+
 static struct mmlab_page *get_page_from_freelist(struct mmlab_zone **zl, int nr,
 						 unsigned int order,
 						 unsigned int alloc_flags,
 						 int mt)
 {
+	struct mmlab_page *page;
 	int i;
 
 	for (i = 0; i < nr; i++) {
-		struct mmlab_zone *zone = zl[i];
-		unsigned long mark = mmlab_wmark_pages(zone, alloc_flags &
-						MMLAB_ALLOC_WMARK_MASK);
-		struct mmlab_page *page;
-
-		if (!mmlab_zone_wmark_ok(zone, order, mark, alloc_flags,
-					 READ_ONCE(zone->free_pages)) &&
-		    !atomic_wmark_ok_unboosted(zone, order, alloc_flags))
-			continue;
-		page = rmqueue(zone, order, alloc_flags, mt);
-		if (!page)
-			continue;
-		if (order && (alloc_flags & MMLAB_ALLOC_HIGHATOMIC))
-			reserve_highatomic_pageblock(zone, page);
-		return page;
+		page = get_page_from_zone(zl[i], order, alloc_flags, mt);
+		if (page)
+			return page;
 	}
 	return NULL;
 }
@@ -1632,6 +1647,42 @@ static struct mmlab_page *alloc_pages_slowpath(struct mmlab_zone **zl, int nr,
 	return get_page_from_freelist(zl, nr, order, alloc_flags, mt);
 }
 
+/* The first attempt's flags: the low watermark, CMA for movable. */
+static unsigned int fast_alloc_flags(mmlab_gfp_t gfp, int mt)
+{
+	unsigned int alloc_flags = MMLAB_ALLOC_WMARK_LOW;
+
+	if (mt == MMLAB_MIGRATE_MOVABLE)
+		alloc_flags |= MMLAB_ALLOC_CMA;
+	/* As alloc_flags_nofragment(): a boosting fallback may wake kswapd. */
+	if (gfp & __MMLAB_GFP_KSWAPD_RECLAIM)
+		alloc_flags |= MMLAB_ALLOC_KSWAPD;
+	return alloc_flags;
+}
+
+/*
+ * The preferred zone could not serve the allocation from its free lists:
+ * the other zones (unless __MMLAB_GFP_THISNODE), then the slow path over
+ * all of them. The zonelist is built here only, off the fast path.
+ */
+static noinline struct mmlab_page *
+alloc_pages_fallback(int nid, mmlab_gfp_t gfp, unsigned int order,
+		     unsigned int alloc_flags, int mt)
+{
+	struct mmlab_zone *zl[MMLAB_MAX_REGIONS];
+	struct mmlab_page *page;
+	int nr = zonelist(nid, gfp, zl);
+
+	page = get_page_from_freelist(zl + 1, nr - 1, order, alloc_flags, mt);
+	if (!page)
+		page = alloc_pages_slowpath(zl, nr, gfp, order, mt);
+	if (!page && !(gfp & __MMLAB_GFP_NOWARN))
+		pr_warn_ratelimited("page allocation failure: order:%u, mode:%#x, nid:%d, free:%lu\n",
+				    order, (__force unsigned int)gfp, nid,
+				    READ_ONCE(zl[0]->free_pages));
+	return page;
+}
+
 /**
  * mmlab_alloc_pages_owner - allocate a block of pages for an owner.
  * @nid: the preferred region, or NUMA_NO_NODE for the first one.
@@ -1651,11 +1702,9 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 					   unsigned int order,
 					   enum mmlab_page_owner owner)
 {
-	struct mmlab_zone *zl[MMLAB_MAX_REGIONS];
 	int mt = mmlab_gfp_migratetype(gfp);
 	struct mmlab_page *page = NULL;
 	unsigned int alloc_flags;
-	int nr;
 
 	if (gfp & __MMLAB_GFP_DIRECT_RECLAIM)
 		might_sleep();
@@ -1670,31 +1719,125 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 	}
 	if (mmlab_should_fail(&fail_page_alloc, PAGE_SIZE << order))
 		goto out;
-	nr = zonelist(nid, gfp, zl);
-	if (!nr)
+	if (unlikely(nid >= mmlab_nr_zones || !mmlab_nr_zones))
 		goto out;
 
-	alloc_flags = MMLAB_ALLOC_WMARK_LOW;
-	if (mt == MMLAB_MIGRATE_MOVABLE)
-		alloc_flags |= MMLAB_ALLOC_CMA;
-	/* As alloc_flags_nofragment(): a boosting fallback may wake kswapd. */
-	if (gfp & __MMLAB_GFP_KSWAPD_RECLAIM)
-		alloc_flags |= MMLAB_ALLOC_KSWAPD;
-	page = get_page_from_freelist(zl, nr, order, alloc_flags, mt);
+	alloc_flags = fast_alloc_flags(gfp, mt);
+	/* The preferred zone first: the zonelist only when it cannot serve. */
+	page = get_page_from_zone(mmlab_zones[nid >= 0 ? nid : 0], order,
+				  alloc_flags, mt);
 	if (!page)
-		page = alloc_pages_slowpath(zl, nr, gfp, order, mt);
+		page = alloc_pages_fallback(nid, gfp, order, alloc_flags, mt);
 	if (page)
 		prep_new_page(page, order, gfp, owner);
-	else if (!(gfp & __MMLAB_GFP_NOWARN))
-		pr_warn_ratelimited("page allocation failure: order:%u, mode:%#x, nid:%d, free:%lu\n",
-				    order, (__force unsigned int)gfp, nid,
-				    READ_ONCE(zl[0]->free_pages));
 out:
-	trace_mm_page_alloc(page ? mmlab_page_to_pfn(page) : -1UL, order,
-			    (__force unsigned long)gfp, mt);
+	if (trace_mm_page_alloc_enabled())
+		trace_mm_page_alloc(page ? mmlab_page_to_pfn(page) : -1UL,
+				    order, (__force unsigned long)gfp, mt);
 	return page;
 }
 EXPORT_SYMBOL_GPL(mmlab_alloc_pages_owner);
+
+/*
+ * Fill @array from @zone's per-CPU list of @mt under one lock; stops at
+ * the first entry it cannot fill. Returns how many it filled.
+ */
+static unsigned long alloc_pages_bulk_pcp(struct mmlab_zone *zone,
+					  mmlab_gfp_t gfp, int mt,
+					  unsigned long nr,
+					  struct mmlab_page **array,
+					  enum mmlab_page_owner owner)
+{
+	struct mmlab_per_cpu_pages *pcp;
+	unsigned long __maybe_unused flags;
+	unsigned long i, got = 0;
+	struct list_head *list;
+
+	pcp_trylock_prepare(flags);
+	pcp = pcp_pin(zone);
+	if (!spin_trylock(&pcp->lock)) {
+		pcp_unpin();
+		pcp_trylock_finish(flags);
+		return 0;
+	}
+	pcp->free_factor >>= 1;
+	list = &pcp->lists[pcp_index(mt, 0)];
+	for (i = 0; i < nr; i++) {
+		struct mmlab_page *page;
+
+		if (array[i])
+			continue;
+		page = __rmqueue_pcplist(zone, 0, mt,
+					 fast_alloc_flags(gfp, mt), pcp, list);
+		if (!page)
+			break;
+		prep_new_block(page, 0, gfp, owner);
+		array[i] = page;
+		got++;
+	}
+	spin_unlock(&pcp->lock);
+	pcp_unpin();
+	pcp_trylock_finish(flags);
+	mmlab_count_vm_events(MMLAB_PGALLOC_NORMAL, got);
+	return got;
+}
+
+/**
+ * mmlab_alloc_pages_bulk - allocate order-0 pages into an array.
+ * @nid: the preferred region, or NUMA_NO_NODE.
+ * @gfp: __MMLAB_GFP_* flags.
+ * @nr: entries of @array.
+ * @array: the pages; entries that are not NULL are kept and skipped.
+ * @owner: the MMLAB_OWNER_* of every page.
+ *
+ * As 6.1's alloc_pages_bulk_array(): when the preferred region's free
+ * pages are above its low watermark by @nr, the pages come from this CPU's
+ * list, taken once for them all and refilled in batches; else, or when
+ * the list's lock is busy, one page comes through
+ * mmlab_alloc_pages_owner() (and so reclaim and compaction). As in 6.1,
+ * no mm_page_alloc event is emitted for the pages taken in bulk.
+ *
+ * Context: may sleep only with __MMLAB_GFP_DIRECT_RECLAIM.
+ * Return: how many entries of @array hold a page (filled at the start,
+ * without holes, unless the caller's array had some); the caller
+ * allocates the rest or gives up.
+ */
+unsigned long mmlab_alloc_pages_bulk(int nid, mmlab_gfp_t gfp,
+				     unsigned long nr,
+				     struct mmlab_page **array,
+				     enum mmlab_page_owner owner)
+{
+	int mt = mmlab_gfp_migratetype(gfp);
+	unsigned long populated = 0, got, mark;
+	struct mmlab_zone *zone;
+
+	while (populated < nr && array[populated])
+		populated++;
+	if (populated == nr)
+		return nr;
+	if (nr - populated == 1 || nid < NUMA_NO_NODE ||
+	    nid >= mmlab_nr_zones || !mmlab_nr_zones ||
+	    mt >= MMLAB_MIGRATE_PCPTYPES || owner == MMLAB_OWNER_FREE ||
+	    owner >= MMLAB_NR_OWNERS ||
+	    static_branch_unlikely(&fail_page_alloc.active))
+		goto single;
+	zone = mmlab_zones[nid >= 0 ? nid : 0];
+	mark = mmlab_wmark_pages(zone, MMLAB_ALLOC_WMARK_LOW) + nr;
+	if (!mmlab_zone_wmark_ok(zone, 0, mark, MMLAB_ALLOC_WMARK_LOW,
+				 READ_ONCE(zone->free_pages)))
+		goto single;
+	got = alloc_pages_bulk_pcp(zone, gfp, mt, nr - populated,
+				   array + populated, owner);
+	if (!got)
+		goto single;
+	while (populated < nr && array[populated])
+		populated++;
+	return populated;
+single:
+	array[populated] = mmlab_alloc_pages_owner(nid, gfp, 0, owner);
+	return array[populated] ? populated + 1 : populated;
+}
+EXPORT_SYMBOL_GPL(mmlab_alloc_pages_bulk);
 
 /**
  * mmlab_alloc_pages_node - allocate a block of pages for kernel use.

@@ -33,7 +33,8 @@
 
 #include "internal.h"
 
-static DEFINE_PER_CPU(long, mmlab_vm_items[MMLAB_NR_VM_ITEMS]);
+DEFINE_PER_CPU(long, mmlab_vm_items[MMLAB_NR_VM_ITEMS]);
+EXPORT_PER_CPU_SYMBOL_GPL(mmlab_vm_items);
 
 static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 	[MMLAB_NR_SLAB_RECLAIMABLE]		= "nr_slab_reclaimable",
@@ -69,40 +70,6 @@ static const char * const mmlab_vm_item_names[MMLAB_NR_VM_ITEMS] = {
 static struct dentry *mmlab_buddy_files[11];
 
 /* --- Counters ----------------------------------------------------------------- */
-
-/**
- * mmlab_count_vm_events - add to an event counter.
- * @item: the counter.
- * @nr: how much.
- */
-void mmlab_count_vm_events(enum mmlab_vm_item item, unsigned long nr)
-{
-	if (item < MMLAB_NR_VM_ITEMS)
-		this_cpu_add(mmlab_vm_items[item], nr);
-}
-EXPORT_SYMBOL_GPL(mmlab_count_vm_events);
-
-/**
- * mmlab_count_vm_event - add one to an event counter.
- * @item: the counter.
- */
-void mmlab_count_vm_event(enum mmlab_vm_item item)
-{
-	mmlab_count_vm_events(item, 1);
-}
-EXPORT_SYMBOL_GPL(mmlab_count_vm_event);
-
-/**
- * mmlab_mod_vm_state - change a state counter (nr_slab_*) by @delta.
- * @item: the counter.
- * @delta: how much, negative to decrease.
- */
-void mmlab_mod_vm_state(enum mmlab_vm_item item, long delta)
-{
-	if (item < MMLAB_NR_VM_ITEMS)
-		this_cpu_add(mmlab_vm_items[item], delta);
-}
-EXPORT_SYMBOL_GPL(mmlab_mod_vm_state);
 
 /**
  * mmlab_vm_state - the current value of a counter, summed over the CPUs.

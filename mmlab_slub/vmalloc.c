@@ -25,7 +25,7 @@
  * guard page longer than its mapping; the guard PTE is never set.
  *
  * Allocation backs an area with order-0 pages from mmlab_buddy (owner
- * MMLAB_OWNER_VMALLOC), page by page. Free first takes the area out of the
+ * MMLAB_OWNER_VMALLOC), taken in bulk from the per-CPU list. Free first takes the area out of the
  * busy tree under vmap_mutex (of two racing frees of one area, one gets
  * it and the other is a bad free), then clears the PTEs and gives the
  * pages back at once, but keeps the range out of the free tree on a purge
@@ -431,19 +431,52 @@ static int map_area(struct mmlab_vmap_area *va, struct mmlab_page **pages,
 
 static void free_pages_array(struct mmlab_page **pages, unsigned int n)
 {
-	while (n--) {
-		mmlab_page_set_owner(pages[n], MMLAB_OWNER_KERNEL);
+	while (n--)
 		mmlab_free_pages(pages[n], 0);
-	}
 	kvfree(pages);
+}
+
+/*
+ * Fill @pages (zeroed) with @nr order-0 pages of owner VMALLOC, as 6.1's
+ * vm_area_alloc_pages(): in bulk from this CPU's list, a page at a time
+ * through the full allocator when the bulk path cannot. With fail_vmalloc
+ * armed, page by page, each page one call to fail. Returns how many it
+ * got, filled from the start.
+ */
+static unsigned int alloc_area_pages(struct mmlab_page **pages,
+				     unsigned int nr)
+{
+	const mmlab_gfp_t gfp = MMLAB_GFP_KERNEL | __MMLAB_GFP_NOWARN;
+	unsigned long got = 0, more;
+
+	if (static_branch_unlikely(&fail_vmalloc.active)) {
+		for (; got < nr; got++) {
+			if (mmlab_should_fail(&fail_vmalloc, PAGE_SIZE))
+				break;
+			pages[got] = mmlab_alloc_pages_owner(NUMA_NO_NODE, gfp, 0,
+							     MMLAB_OWNER_VMALLOC);
+			if (!pages[got])
+				break;
+		}
+		return got;
+	}
+	while (got < nr) {
+		more = mmlab_alloc_pages_bulk(NUMA_NO_NODE, gfp, nr, pages,
+					      MMLAB_OWNER_VMALLOC);
+		if (more == got)
+			break;
+		got = more;
+		cond_resched();
+	}
+	return got;
 }
 
 /**
  * mmlab_vmalloc() - allocate virtually contiguous memory.
  * @size: bytes, rounded up to pages.
  *
- * Each page comes from mmlab_buddy on its own (order 0); the area is
- * followed by an unmapped guard page.
+ * The pages are order 0, from mmlab_buddy in bulk (alloc_area_pages());
+ * the area is followed by an unmapped guard page.
  *
  * Context: process context; sleeps.
  * Return: the address, or NULL.
@@ -462,14 +495,9 @@ void *mmlab_vmalloc(unsigned long size)
 	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return NULL;
-	for (i = 0; i < nr; i++) {
-		if (mmlab_should_fail(&fail_vmalloc, PAGE_SIZE))
-			goto fail;
-		pages[i] = mmlab_alloc_pages(MMLAB_GFP_KERNEL | __MMLAB_GFP_NOWARN, 0);
-		if (!pages[i])
-			goto fail;
-		mmlab_page_set_owner(pages[i], MMLAB_OWNER_VMALLOC);
-	}
+	i = alloc_area_pages(pages, nr);
+	if (i < nr)
+		goto fail;
 	va = alloc_area(size, VMAP_FLAG_ALLOC, __builtin_return_address(0));
 	if (!va)
 		goto fail;
