@@ -893,8 +893,8 @@ static void *slab_alloc_locked(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
  * read from an object someone took meanwhile: it is garbage then, and the
  * swap fails with it.
  */
-static void *slab_alloc_fast(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp,
-			     int nid)
+static __always_inline void *slab_alloc_fast(struct mmlab_kmem_cache *s,
+					     mmlab_gfp_t gfp, int nid)
 {
 	struct mmlab_kmem_cache_cpu *c;
 	unsigned long tid;
@@ -1161,8 +1161,9 @@ static void slab_free_locked(struct mmlab_kmem_cache *s,
  * of the freelist and swap both; a change of the CPU's state between the
  * read and the swap fails the swap. Else under the CPU lock, to the slab.
  */
-static void slab_free_fast(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
-			   void *head, void *tail, unsigned int cnt)
+static __always_inline void slab_free_fast(struct mmlab_kmem_cache *s,
+					   struct mmlab_slab *slab, void *head,
+					   void *tail, unsigned int cnt)
 {
 	struct mmlab_kmem_cache_cpu *c;
 	unsigned long tid;
@@ -1213,7 +1214,8 @@ static inline bool object_start(struct mmlab_kmem_cache *s,
 	return idx * s->size == off;
 }
 
-static struct mmlab_slab *free_check(struct mmlab_kmem_cache *s, void *obj)
+static __always_inline struct mmlab_slab *
+free_check(struct mmlab_kmem_cache *s, void *obj)
 {
 	struct mmlab_slab *slab = virt_to_slab(obj);
 
@@ -1363,8 +1365,9 @@ fail:
 
 /* --- Internal entry points (no tracing) ----------------------------------------- */
 
-static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
-			unsigned long addr)
+static __always_inline void *slab_alloc(struct mmlab_kmem_cache *s,
+					mmlab_gfp_t gfp, int nid,
+					unsigned long addr)
 {
 	void *obj;
 
@@ -1393,8 +1396,9 @@ static void *slab_alloc(struct mmlab_kmem_cache *s, mmlab_gfp_t gfp, int nid,
  * rcu_read_unlock() even if a racing free gives it back meanwhile; the
  * free paths then find it discarded under the node lock.
  */
-static void do_slab_free(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
-			 void *obj, unsigned long addr)
+static __always_inline void do_slab_free(struct mmlab_kmem_cache *s,
+					 struct mmlab_slab *slab, void *obj,
+					 unsigned long addr)
 {
 	if (unlikely(mmlab_cache_debug(s)))
 		slab_free_debug(s, slab, obj, addr);
@@ -1402,7 +1406,8 @@ static void do_slab_free(struct mmlab_kmem_cache *s, struct mmlab_slab *slab,
 		slab_free_fast(s, slab, obj, obj, 1);
 }
 
-static void slab_free(struct mmlab_kmem_cache *s, void *obj, unsigned long addr)
+static __always_inline void slab_free(struct mmlab_kmem_cache *s, void *obj,
+				      unsigned long addr)
 {
 	struct mmlab_slab *slab;
 
