@@ -108,9 +108,14 @@ static void mmlab_rmap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_now(), free0);
 }
 
+/* A window base as ->mmap gives (the second window): slots are pgoff - base. */
+#define TEST_BASE	BIT(32)
+
 /*
  * Copy-on-write's object side: the copy enters before the old page leaves,
  * and when it cannot enter (its rmap item fails) nothing changes at all.
+ * Both objects have a window base, as a parent and its fork child: the
+ * page at pgoff base + 5 sits in slot 5.
  */
 static void mmlab_replace_test(struct kunit *test)
 {
@@ -128,15 +133,19 @@ static void mmlab_replace_test(struct kunit *test)
 	b = mmlab_anon_create(NULL, NULL, false);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	a->base = TEST_BASE;
+	b->base = TEST_BASE;
 	old = user_page(test, 0x11);
-	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 5, old, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, 5, old, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, TEST_BASE + 5, old,
+						  GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, TEST_BASE + 5, old,
+						  GFP_KERNEL), 0);
 	mmlab_put_page(old);
 	new = user_page(test, 0x11);
 
 	KUNIT_ASSERT_EQ(test, mmlab_fail_configure("fail_rmap", &once), 0);
-	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, 5, old, new,
-						      GFP_KERNEL), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, TEST_BASE + 5, old,
+						      new, GFP_KERNEL), -ENOMEM);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 5), (void *)old);
 	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(old), 2);
 	KUNIT_EXPECT_EQ(test, mmlab_page_count(old), 2);
@@ -144,8 +153,8 @@ static void mmlab_replace_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlab_page_count(new), 1);
 	KUNIT_EXPECT_EQ(test, mmlab_rmap_count(new), 0);
 
-	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, 5, old, new,
-						      GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, mmlab_anon_replace_page(a, TEST_BASE + 5, old,
+						      new, GFP_KERNEL), 0);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&a->pages, 5), (void *)new);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&b->pages, 5), (void *)old);
 	KUNIT_EXPECT_EQ(test, mmlab_page_mapcount(old), 1);
@@ -174,8 +183,10 @@ static void mmlab_migrate_test(struct kunit *test)
 	b = mmlab_anon_create(NULL, NULL, true);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	a->base = TEST_BASE;	/* slot 7; b has none: slot 9 */
 	src = user_page(test, 0xc3);
-	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, 7, src, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(a, TEST_BASE + 7, src,
+						  GFP_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, mmlab_anon_add_page(b, 9, src, GFP_KERNEL), 0);
 	mmlab_put_page(src);
 

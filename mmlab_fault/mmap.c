@@ -49,7 +49,9 @@
  * page with its lock, mmlab's anon_vma and page table in one. ->mmap gives
  * the vma a pgoff window of its own (vm_pgoff, 2^32 pages apart), so a
  * page keeps its index for life: split, moved, grown and forked vmas keep
- * the pgoff. ->open of a vma of a private object in another mm is fork
+ * the pgoff. The xarray is indexed from the window's base
+ * (mmlab_anon_slot()), so its depth is that of the range, not of 2^32.
+ * ->open of a vma of a private object in another mm is fork
  * (dup_mmap() calls it before copy_page_range()): the child gets an
  * object of its own holding every page of the parent's range (each page's
  * mapcount counts the objects that hold it), no page stays exclusive, and
@@ -252,13 +254,14 @@ static int mmlab_anon_rmap_add(struct mmlab_anon *anon, pgoff_t index,
 int mmlab_anon_add_page(struct mmlab_anon *anon, pgoff_t index,
 			struct mmlab_page *page, gfp_t gfp)
 {
-	int err = xa_insert(&anon->pages, index, page, gfp);
+	unsigned long slot = mmlab_anon_slot(anon, index);
+	int err = xa_insert(&anon->pages, slot, page, gfp);
 
 	if (err)
 		return err;
 	err = mmlab_anon_rmap_add(anon, index, page, gfp);
 	if (err) {
-		xa_erase(&anon->pages, index);
+		xa_erase(&anon->pages, slot);
 		return err;
 	}
 	mmlab_anon_hold_page(page);
@@ -296,7 +299,7 @@ int mmlab_anon_replace_page(struct mmlab_anon *anon, pgoff_t index,
 		return err;
 	mmlab_anon_hold_page(new);
 	/* The slot exists: storing over it allocates nothing. */
-	was = xa_store(&anon->pages, index, new, gfp);
+	was = xa_store(&anon->pages, mmlab_anon_slot(anon, index), new, gfp);
 	WARN_ON_ONCE(was != old);
 	mmlab_rmap_del(old, anon, index);
 	mmlab_anon_unhold_page(old);
@@ -308,7 +311,7 @@ EXPORT_SYMBOL_GPL(mmlab_anon_replace_page);
 static void mmlab_anon_drop_page(struct mmlab_anon *anon, pgoff_t index,
 				 struct mmlab_page *page)
 {
-	xa_erase(&anon->pages, index);
+	xa_erase(&anon->pages, mmlab_anon_slot(anon, index));
 	mmlab_rmap_del(page, anon, index);
 	anon->nr_pages--;
 	mmlab_anon_unhold_page(page);
@@ -323,12 +326,12 @@ static void mmlab_anon_drop_page(struct mmlab_anon *anon, pgoff_t index,
 void mmlab_anon_put(struct mmlab_anon *anon)
 {
 	struct mmlab_page *page;
-	unsigned long index;
+	unsigned long slot;
 
 	if (!refcount_dec_and_test(&anon->ref))
 		return;
-	xa_for_each(&anon->pages, index, page)
-		mmlab_anon_drop_page(anon, index, page);
+	xa_for_each(&anon->pages, slot, page)
+		mmlab_anon_drop_page(anon, mmlab_anon_index(anon, slot), page);
 	xa_destroy(&anon->pages);
 	WARN_ON(!list_empty(&anon->vmas));
 	mutex_destroy(&anon->lock);
@@ -368,7 +371,7 @@ static pte_t mmlab_pte_at(struct mm_struct *mm, unsigned long addr)
 static struct mmlab_page *mmlab_anon_live_page(struct mmlab_anon *anon,
 					       pgoff_t index)
 {
-	XA_STATE(xas, &anon->pages, index);
+	XA_STATE(xas, &anon->pages, mmlab_anon_slot(anon, index));
 	struct mmlab_page *page;
 
 	xas_lock(&xas);
@@ -384,12 +387,12 @@ static struct mmlab_page *mmlab_anon_live_page(struct mmlab_anon *anon,
 static void mmlab_anon_reap(struct mmlab_anon *anon)
 {
 	struct mmlab_page *page;
-	unsigned long index;
+	unsigned long slot;
 
 	if (!xa_marked(&anon->pages, MMLAB_XA_DROPPED))
 		return;
-	xa_for_each_marked(&anon->pages, index, page, MMLAB_XA_DROPPED)
-		mmlab_anon_drop_page(anon, index, page);
+	xa_for_each_marked(&anon->pages, slot, page, MMLAB_XA_DROPPED)
+		mmlab_anon_drop_page(anon, mmlab_anon_index(anon, slot), page);
 }
 
 static void mmlab_anon_reap_work(struct work_struct *work)
@@ -525,14 +528,15 @@ static struct mmlab_anon *mmlab_mn_zap_target(const struct mmu_notifier_range *r
  */
 static void mmlab_mn_wait_install(struct mmlab_anon *anon, pgoff_t index)
 {
+	unsigned long slot = mmlab_anon_slot(anon, index);
 	struct mmlab_page *page;
 	struct page *kp;
 
-	while ((page = xa_load(&anon->pages, index))) {
+	while ((page = xa_load(&anon->pages, slot))) {
 		kp = mmlab_page_to_kpage(page);
 		lock_page(kp);
 		unlock_page(kp);
-		if (xa_load(&anon->pages, index) == page)
+		if (xa_load(&anon->pages, slot) == page)
 			return;
 	}
 }
@@ -557,16 +561,17 @@ static int mmlab_mn_invalidate_range_start(struct mmu_notifier *mn,
 	struct mmlab_anon *anon;
 	struct mmlab_page *page;
 	pgoff_t first, last;
-	unsigned long index;
+	unsigned long slot;
 
 	anon = mmlab_mn_zap_target(range, false, &first, &last);
 	if (!anon)
 		return 0;
 	if (!mmu_notifier_range_blockable(range))
 		return -EAGAIN;
-	xa_for_each_range(&anon->pages, index, page, first, last) {
-		xa_set_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
-		mmlab_mn_wait_install(anon, index);
+	xa_for_each_range(&anon->pages, slot, page, mmlab_anon_slot(anon, first),
+			  mmlab_anon_slot(anon, last)) {
+		xa_set_mark(&anon->pages, slot, MMLAB_XA_ZAPPING);
+		mmlab_mn_wait_install(anon, mmlab_anon_index(anon, slot));
 	}
 	return 0;
 }
@@ -575,25 +580,28 @@ static void mmlab_mn_invalidate_range_end(struct mmu_notifier *mn,
 					  const struct mmu_notifier_range *range)
 {
 	struct vm_area_struct *vma = range->vma;
+	unsigned long slot, last_slot;
 	struct mmlab_anon *anon;
-	pgoff_t first, last, index;
+	pgoff_t first, last;
 	bool dropped = false;
 
 	anon = mmlab_mn_zap_target(range, true, &first, &last);
 	if (!anon)
 		return;
-	for (index = first;
-	     xa_find(&anon->pages, &index, last, MMLAB_XA_ZAPPING); index++) {
-		bool gone = !pte_present(mmlab_pte_at(vma->vm_mm,
-						      mmlab_vma_address(vma, index)));
+	last_slot = mmlab_anon_slot(anon, last);
+	for (slot = mmlab_anon_slot(anon, first);
+	     xa_find(&anon->pages, &slot, last_slot, MMLAB_XA_ZAPPING); slot++) {
+		unsigned long addr = mmlab_vma_address(vma,
+						       mmlab_anon_index(anon, slot));
+		bool gone = !pte_present(mmlab_pte_at(vma->vm_mm, addr));
 
 		xa_lock(&anon->pages);
 		if (gone)
-			__xa_set_mark(&anon->pages, index, MMLAB_XA_DROPPED);
-		__xa_clear_mark(&anon->pages, index, MMLAB_XA_ZAPPING);
+			__xa_set_mark(&anon->pages, slot, MMLAB_XA_DROPPED);
+		__xa_clear_mark(&anon->pages, slot, MMLAB_XA_ZAPPING);
 		xa_unlock(&anon->pages);
 		dropped |= gone;
-		if (index == last)
+		if (slot == last_slot)
 			break;
 	}
 	if (!dropped)
@@ -746,13 +754,14 @@ static bool mmlab_vma_covers(struct vm_area_struct *vma, pgoff_t index)
 unsigned long mmlab_vma_rss(struct mmlab_vma *mv)
 {
 	struct vm_area_struct *vma = mv->vma;
+	struct mmlab_anon *anon = mv->anon;
 	pgoff_t first = READ_ONCE(vma->vm_pgoff);
-	unsigned long index, n = 0;
+	unsigned long slot, n = 0;
 	struct mmlab_page *page;
 
-	xa_for_each_range(&mv->anon->pages, index, page, first,
-			  first + vma_pages(vma) - 1)
-		if (!xa_get_mark(&mv->anon->pages, index, MMLAB_XA_DROPPED))
+	xa_for_each_range(&anon->pages, slot, page, mmlab_anon_slot(anon, first),
+			  mmlab_anon_slot(anon, first + vma_pages(vma) - 1))
+		if (!xa_get_mark(&anon->pages, slot, MMLAB_XA_DROPPED))
 			n++;
 	return n;
 }
@@ -811,7 +820,8 @@ static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 	}
 	mmlab_put_page(page);	/* the object's reference keeps it */
 	if (!anon->shared)
-		xa_set_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE);
+		xa_set_mark(&anon->pages, mmlab_anon_slot(anon, index),
+			    MMLAB_XA_EXCLUSIVE);
 	return page;
 }
 
@@ -827,7 +837,8 @@ static struct mmlab_page *mmlab_fault_new_page(struct mmlab_anon *anon,
 static bool mmlab_anon_page_reusable(struct mmlab_anon *anon, pgoff_t index,
 				     struct mmlab_page *page, int extra)
 {
-	if (xa_get_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE))
+	if (xa_get_mark(&anon->pages, mmlab_anon_slot(anon, index),
+			MMLAB_XA_EXCLUSIVE))
 		return true;
 	return mmlab_page_mapcount(page) == 1 &&
 	       mmlab_kpage_refs(page) == extra;
@@ -908,7 +919,8 @@ static vm_fault_t mmlab_fault_lock_page(struct vm_fault *vmf,
 					struct mmlab_anon *anon,
 					struct mmlab_page **pagep)
 {
-	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	struct mmlab_page *page = xa_load(&anon->pages,
+					  mmlab_anon_slot(anon, vmf->pgoff));
 	struct page *kp;
 
 	*pagep = NULL;
@@ -968,7 +980,8 @@ static vm_fault_t mmlab_fault_absent(struct vm_fault *vmf,
 			return ret;
 		break;
 	case MMLAB_FAULT_REUSE:
-		xa_set_mark(&anon->pages, index, MMLAB_XA_EXCLUSIVE);
+		xa_set_mark(&anon->pages, mmlab_anon_slot(anon, index),
+			    MMLAB_XA_EXCLUSIVE);
 		break;
 	default:	/* MAP: the object's page as it is */
 		break;
@@ -994,7 +1007,8 @@ static vm_fault_t mmlab_fault_wp(struct vm_fault *vmf, struct mmlab_anon *anon,
 				 struct mmlab_fault_result *res)
 {
 	pte_t pte = mmlab_pte_at(vmf->vma->vm_mm, vmf->address);
-	struct mmlab_page *page = xa_load(&anon->pages, vmf->pgoff);
+	unsigned long slot = mmlab_anon_slot(anon, vmf->pgoff);
+	struct mmlab_page *page = xa_load(&anon->pages, slot);
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret = 0;
 
@@ -1014,7 +1028,7 @@ static vm_fault_t mmlab_fault_wp(struct vm_fault *vmf, struct mmlab_anon *anon,
 	res->kind = kind;
 	res->page = page;
 	if (kind == MMLAB_FAULT_REUSE)
-		xa_set_mark(&anon->pages, vmf->pgoff, MMLAB_XA_EXCLUSIVE);
+		xa_set_mark(&anon->pages, slot, MMLAB_XA_EXCLUSIVE);
 	if (kind == MMLAB_FAULT_REUSE || kind == MMLAB_FAULT_MAP)
 		return 0;
 	page = mmlab_fault_new_page(anon, vmf->pgoff, page, &ret);
@@ -1142,7 +1156,7 @@ static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 	pgoff_t first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	pgoff_t last = first + ((end - start) >> PAGE_SHIFT) - 1;
 	struct mmlab_page *page;
-	unsigned long index;
+	unsigned long slot;
 
 	if (!anon->shared && (newflags & VM_WRITE) &&
 	    !(vma->vm_flags & VM_WRITE))
@@ -1151,7 +1165,8 @@ static int mmlab_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 		return 0;
 	mmlab_user_sync_icache(mmlab_zero_page);
 	mutex_lock(&anon->lock);
-	xa_for_each_range(&anon->pages, index, page, first, last)
+	xa_for_each_range(&anon->pages, slot, page, mmlab_anon_slot(anon, first),
+			  mmlab_anon_slot(anon, last))
 		mmlab_user_sync_icache(page);
 	mutex_unlock(&anon->lock);
 	return 0;
@@ -1187,7 +1202,8 @@ static struct mmlab_page *mmlab_access_write_page(struct vm_area_struct *vma,
 						  pgoff_t index,
 						  unsigned long addr)
 {
-	struct mmlab_page *page = xa_load(&anon->pages, index);
+	struct mmlab_page *page = xa_load(&anon->pages,
+					  mmlab_anon_slot(anon, index));
 	enum mmlab_fault_kind kind;
 	vm_fault_t ret;
 
@@ -1216,7 +1232,7 @@ static int mmlab_access_page(struct vm_area_struct *vma,
 	struct mmlab_page *page;
 
 	if (!write) {
-		page = xa_load(&anon->pages, index);
+		page = xa_load(&anon->pages, mmlab_anon_slot(anon, index));
 		if (page)
 			memcpy(buf, mmlab_page_address(page) + offset, len);
 		else
@@ -1299,16 +1315,20 @@ static void mmlab_fork_private(struct vm_area_struct *vma,
 	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1;
 	struct mmlab_anon *child;
 	struct mmlab_page *page;
-	unsigned long index;
+	unsigned long slot;
 
 	child = kzalloc(sizeof(*child), gfp);
 	mmlab_anon_init(child, vma->vm_mm, parent->mapping, false);
+	child->base = parent->base;	/* the same pgoffs, the same slots */
 
 	mutex_lock(&parent->lock);
 	mmlab_anon_reap(parent);
-	xa_for_each_range(&parent->pages, index, page, first, last) {
-		WARN_ON(mmlab_anon_add_page(child, index, page, gfp));
-		xa_clear_mark(&parent->pages, index, MMLAB_XA_EXCLUSIVE);
+	xa_for_each_range(&parent->pages, slot, page,
+			  mmlab_anon_slot(parent, first),
+			  mmlab_anon_slot(parent, last)) {
+		WARN_ON(mmlab_anon_add_page(child, mmlab_anon_index(parent, slot),
+					    page, gfp));
+		xa_clear_mark(&parent->pages, slot, MMLAB_XA_EXCLUSIVE);
 	}
 	apply_to_existing_page_range(parent->mm, vma->vm_start,
 				     vma->vm_end - vma->vm_start,
@@ -1343,9 +1363,11 @@ static void mmlab_release_range(struct mmlab_anon *anon,
 	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1;
 	struct mmlab_page *page;
 	struct mmlab_vma *mv;
-	unsigned long index;
+	unsigned long slot;
 
-	xa_for_each_range(&anon->pages, index, page, first, last) {
+	xa_for_each_range(&anon->pages, slot, page, mmlab_anon_slot(anon, first),
+			  mmlab_anon_slot(anon, last)) {
+		pgoff_t index = mmlab_anon_index(anon, slot);
 		bool covered = false;
 
 		list_for_each_entry(mv, &anon->vmas, anon_node)
@@ -1441,6 +1463,7 @@ int mmlab_dev_mmap(struct file *file, struct vm_area_struct *vma)
 		goto out;
 	}
 	vma->vm_pgoff = mmlab_next_pgoff;
+	anon->base = vma->vm_pgoff;	/* not visible to anyone yet */
 	mmlab_next_pgoff += MMLAB_PGOFF_WINDOW;
 	mutex_unlock(&mmlab_maps_lock);
 

@@ -58,9 +58,12 @@ enum mmlab_fault_kind mmlab_fault_decide(bool shared, bool write,
  *	or of one mapping and every process it was inherited by (shared).
  * @lock: serialises faults, fork and close on the object.
  * @ref: vmas attached, and a pending @reap_work.
- * @pages: pgoff -> struct mmlab_page, one per page the object holds;
- *	marks (mmap.c): the page is the object's alone, a zap may clear its
- *	pte, MADV_DONTNEED cleared it and the page is to be dropped.
+ * @pages: pgoff -> struct mmlab_page, one per page the object holds,
+ *	indexed by the pgoff less @base (mmlab_anon_slot()); marks (mmap.c):
+ *	the page is the object's alone, a zap may clear its pte,
+ *	MADV_DONTNEED cleared it and the page is to be dropped.
+ * @base: the first pgoff of the object's window: every pgoff it holds is
+ *	in [@base, @base + 2^32). 0 for objects made outside ->mmap (tests).
  * @vmas: the struct mmlab_vma of the attached vmas, under @lock.
  * @mm: the one mm of a private object; the first of a shared one.
  * @mapping: mmlab's address_space (the files' f_mapping), for
@@ -83,6 +86,7 @@ struct mmlab_anon {
 	struct mutex lock;		/* see above */
 	refcount_t ref;
 	struct xarray pages;
+	pgoff_t base;
 	struct list_head vmas;
 	struct mm_struct *mm;
 	struct address_space *mapping;
@@ -95,6 +99,23 @@ struct mmlab_anon {
 	struct task_struct *split_task;
 	unsigned long split_pmd;
 };
+
+/*
+ * The slot of @anon's xarray for pgoff @index, and back: relative to the
+ * window, so that a tree is only as deep as the range it holds needs (2
+ * levels for 16 MiB, not the 6 an index past 2^32 takes).
+ */
+static inline unsigned long mmlab_anon_slot(const struct mmlab_anon *anon,
+					    pgoff_t index)
+{
+	return index - anon->base;
+}
+
+static inline pgoff_t mmlab_anon_index(const struct mmlab_anon *anon,
+				       unsigned long slot)
+{
+	return anon->base + slot;
+}
 
 /**
  * struct mmlab_mm - what mmlab knows of one process (mm).

@@ -352,7 +352,9 @@ int mmlab_user_migrate(struct mmlab_page *dst, struct mmlab_page *src,
 
 	spin_lock(&mmlab_rmap_lock);
 	for (item = *rmap_head(src); item; item = item->next) {
-		xa_store(&item->anon->pages, item->index, dst, GFP_ATOMIC);
+		xa_store(&item->anon->pages,
+			 mmlab_anon_slot(item->anon, item->index), dst,
+			 GFP_ATOMIC);
 		n++;
 	}
 	*rmap_head(dst) = *rmap_head(src);
