@@ -1719,7 +1719,7 @@ struct mmlab_page *mmlab_alloc_pages_owner(int nid, mmlab_gfp_t gfp,
 	}
 	if (mmlab_should_fail(&fail_page_alloc, PAGE_SIZE << order))
 		goto out;
-	if (unlikely(nid >= mmlab_nr_zones || !mmlab_nr_zones))
+	if (unlikely(!mmlab_nr_zones))	/* @nid was checked above */
 		goto out;
 
 	alloc_flags = fast_alloc_flags(gfp, mt);
@@ -1744,6 +1744,7 @@ EXPORT_SYMBOL_GPL(mmlab_alloc_pages_owner);
  */
 static unsigned long alloc_pages_bulk_pcp(struct mmlab_zone *zone,
 					  mmlab_gfp_t gfp, int mt,
+					  unsigned int alloc_flags,
 					  unsigned long nr,
 					  struct mmlab_page **array,
 					  enum mmlab_page_owner owner)
@@ -1767,8 +1768,7 @@ static unsigned long alloc_pages_bulk_pcp(struct mmlab_zone *zone,
 
 		if (array[i])
 			continue;
-		page = __rmqueue_pcplist(zone, 0, mt,
-					 fast_alloc_flags(gfp, mt), pcp, list);
+		page = __rmqueue_pcplist(zone, 0, mt, alloc_flags, pcp, list);
 		if (!page)
 			break;
 		prep_new_block(page, 0, gfp, owner);
@@ -1809,6 +1809,7 @@ unsigned long mmlab_alloc_pages_bulk(int nid, mmlab_gfp_t gfp,
 {
 	int mt = mmlab_gfp_migratetype(gfp);
 	unsigned long populated = 0, got, mark;
+	unsigned int alloc_flags;
 	struct mmlab_zone *zone;
 
 	while (populated < nr && array[populated])
@@ -1822,11 +1823,12 @@ unsigned long mmlab_alloc_pages_bulk(int nid, mmlab_gfp_t gfp,
 	    static_branch_unlikely(&fail_page_alloc.active))
 		goto single;
 	zone = mmlab_zones[nid >= 0 ? nid : 0];
+	alloc_flags = fast_alloc_flags(gfp, mt);
 	mark = mmlab_wmark_pages(zone, MMLAB_ALLOC_WMARK_LOW) + nr;
-	if (!mmlab_zone_wmark_ok(zone, 0, mark, MMLAB_ALLOC_WMARK_LOW,
+	if (!mmlab_zone_wmark_ok(zone, 0, mark, alloc_flags,
 				 READ_ONCE(zone->free_pages)))
 		goto single;
-	got = alloc_pages_bulk_pcp(zone, gfp, mt, nr - populated,
+	got = alloc_pages_bulk_pcp(zone, gfp, mt, alloc_flags, nr - populated,
 				   array + populated, owner);
 	if (!got)
 		goto single;

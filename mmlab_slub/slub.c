@@ -1187,10 +1187,6 @@ static __always_inline void slab_free_fast(struct mmlab_kmem_cache *s,
 	this_cpu_add(s->cpu_slab->stat[FREE_FASTPATH], cnt);
 }
 
-/*
- * The checks every free gets: @obj is the start of an object of a slab of
- * @s. Returns the slab, or NULL after one log line.
- */
 static void report_not_object_start(struct mmlab_kmem_cache *s, void *obj)
 {
 	pr_err_ratelimited("%s: free of %p, not the start of an object\n",
@@ -1214,6 +1210,10 @@ static inline bool object_start(struct mmlab_kmem_cache *s,
 	return idx * s->size == off;
 }
 
+/*
+ * The checks every free gets: @obj is the start of an object of a slab of
+ * @s. Returns the slab, or NULL after one log line.
+ */
 static __always_inline struct mmlab_slab *
 free_check(struct mmlab_kmem_cache *s, void *obj)
 {

@@ -25,14 +25,15 @@
  * guard page longer than its mapping; the guard PTE is never set.
  *
  * Allocation backs an area with order-0 pages from mmlab_buddy (owner
- * MMLAB_OWNER_VMALLOC), taken in bulk from the per-CPU list. Free first takes the area out of the
- * busy tree under vmap_mutex (of two racing frees of one area, one gets
- * it and the other is a bad free), then clears the PTEs and gives the
- * pages back at once, but keeps the range out of the free tree on a purge
- * list without flushing the TLB (lazy, as the kernel's vmap_lazy_nr); when
- * more than lazy_max_pages are pending, or a range cannot be found, one
- * TLB flush on every CPU makes them all reusable. As in the kernel, a stale
- * TLB entry can only be used by a caller that touches memory it freed.
+ * MMLAB_OWNER_VMALLOC), taken in bulk from the per-CPU list. Free first
+ * takes the area out of the busy tree under vmap_mutex (of two racing
+ * frees of one area, one gets it and the other is a bad free), then
+ * clears the PTEs and gives the pages back at once, but keeps the range
+ * out of the free tree on a purge list without flushing the TLB (lazy, as
+ * the kernel's vmap_lazy_nr); when more than lazy_max_pages are pending,
+ * or a range cannot be found, one TLB flush on every CPU makes them all
+ * reusable. As in the kernel, a stale TLB entry can only be used by a
+ * caller that touches memory it freed.
  *
  * Lock order: vmap_mutex (free tree, busy tree, purge list), then
  * mmlab_buddy's locks. Every entry point may sleep.
